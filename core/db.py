@@ -1,0 +1,107 @@
+"""The database, chosen at run time: SQLite for one site PC, PostgreSQL for many terminals.
+
+Every model binds to the one proxy here; `connect(url)` points it at a real database.
+"""
+from __future__ import annotations
+
+import time
+from contextlib import contextmanager
+from pathlib import Path
+from urllib.parse import unquote, urlparse
+
+import peewee
+
+db = peewee.DatabaseProxy()
+
+
+class DatabaseUrlError(ValueError):
+    pass
+
+
+class BusyError(RuntimeError):
+    """Another terminal held the lock for longer than we are willing to wait."""
+
+
+def make_database(url: str) -> peewee.Database:
+    parsed = urlparse(url)
+    if parsed.scheme == "sqlite":
+        # sqlite:///tmp/x.db is the file /tmp/x.db (the URL's path as written); sqlite:x.db is relative.
+        path = unquote(url[len("sqlite:"):])
+        if path.startswith("//"):
+            path = path[2:]
+        if path.startswith("//"):
+            path = path[1:]
+        if not path or path == "/":
+            raise DatabaseUrlError("sqlite URL needs a file: sqlite:///path/to/file.db")
+        if path != ":memory:":
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+        return peewee.SqliteDatabase(
+            path,
+            pragmas={"journal_mode": "wal", "foreign_keys": 1, "busy_timeout": 15000, "synchronous": "normal"},
+            timeout=15,
+        )
+    if parsed.scheme in ("postgresql", "postgres"):
+        if not parsed.path.strip("/"):
+            raise DatabaseUrlError("postgresql URL needs a database name: postgresql://user@host:5432/dbname")
+        return peewee.PostgresqlDatabase(
+            parsed.path.lstrip("/"),
+            user=unquote(parsed.username or "") or None,
+            password=unquote(parsed.password or "") or None,
+            host=parsed.hostname or None,
+            port=parsed.port or None,
+            autorollback=True,
+        )
+    raise DatabaseUrlError(f"unknown database URL '{url}': use sqlite:///path.db or postgresql://user@host/dbname")
+
+
+def connect(url: str) -> peewee.Database:
+    database = make_database(url)
+    db.initialize(database)
+    database.connect(reuse_if_open=True)
+    return database
+
+
+def is_postgres() -> bool:
+    return isinstance(db.obj, peewee.PostgresqlDatabase)
+
+
+@contextmanager
+def write_txn():
+    """A transaction that will write stock.
+
+    SQLite takes the write lock up front (BEGIN IMMEDIATE) so two terminals never both read a balance and then
+    both write it; PostgreSQL locks the rows it reads with `locked()` below.
+    """
+    if is_postgres():
+        with db.atomic() as txn:
+            yield txn
+    else:
+        with db.atomic("IMMEDIATE") as txn:
+            yield txn
+
+
+def locked(query):
+    """SELECT ... FOR UPDATE on PostgreSQL; SQLite already holds the database write lock."""
+    return query.for_update() if is_postgres() else query
+
+
+def _is_busy(exc: Exception) -> bool:
+    text = str(exc).lower()
+    return "locked" in text or "busy" in text or "deadlock" in text or "could not serialize" in text
+
+
+def retrying(fn, *args, attempts: int = 6, **kwargs):
+    """Run a whole write transaction again when the database says it is busy or picked us as deadlock victim."""
+    delay = 0.05
+    for attempt in range(attempts):
+        try:
+            return fn(*args, **kwargs)
+        except (peewee.OperationalError, peewee.InternalError) as exc:
+            if not _is_busy(exc) or attempt == attempts - 1:
+                if _is_busy(exc):
+                    raise BusyError("the database is busy with another terminal: try again in a moment") from exc
+                raise
+            if is_postgres():
+                db.rollback() if db.in_transaction() else None
+            time.sleep(delay)
+            delay = min(delay * 2, 1.0)

@@ -1,0 +1,52 @@
+"""Create the schema, or upgrade an older one in place, keeping its data."""
+from __future__ import annotations
+
+from core.db import db
+from core.models import ALL_MODELS, SCHEMA_VERSION, SchemaVersion, Setting
+
+DEFAULT_SETTINGS = {
+    "gs1_company_prefix": "9501101",
+    "sscc_extension_digit": "0",
+    "site_name": "Demo site",
+    "idle_logout_minutes": "15",
+    "lockout_attempts": "5",
+    "lockout_minutes": "10",
+    "track_id_prefix": "T",
+    "kit_task_due_hours": "4",
+    "shift_start": "06:00",
+}
+
+# version -> function that takes the database from version-1 to version. Each is idempotent.
+UPGRADES: dict[int, callable] = {}
+
+
+def current_version() -> int | None:
+    if not db.table_exists("schema_version"):
+        return None
+    row = SchemaVersion.select().order_by(SchemaVersion.version.desc()).first()
+    return row.version if row else None
+
+
+def init_schema() -> tuple[int | None, int]:
+    """Returns (version before, version after)."""
+    before = current_version()
+    with db.atomic():
+        if before is not None and before > SCHEMA_VERSION:
+            raise RuntimeError(
+                f"this database is at schema version {before}, newer than this jobfloor ({SCHEMA_VERSION}): "
+                "upgrade jobfloor before using it"
+            )
+        for version in range(before + 1 if before else 2, SCHEMA_VERSION + 1):
+            UPGRADES[version]()
+        db.create_tables(ALL_MODELS, safe=True)
+        for key, value in DEFAULT_SETTINGS.items():
+            if not Setting.get_or_none(Setting.key == key):
+                Setting.create(key=key, value=value)
+        if before != SCHEMA_VERSION:
+            SchemaVersion.create(version=SCHEMA_VERSION)
+    return before, SCHEMA_VERSION
+
+
+def setting(key: str) -> str:
+    row = Setting.get_or_none(Setting.key == key)
+    return row.value if row else DEFAULT_SETTINGS[key]

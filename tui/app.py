@@ -1,0 +1,97 @@
+"""The jobfloor app: login, then a role's menu, then module screens. One process per terminal."""
+from __future__ import annotations
+
+import time
+
+from textual.app import App
+from textual.binding import Binding
+
+from core.actor import Actor
+from tui.theme import FLOOR_THEME
+
+
+class JobfloorApp(App):
+    CSS_PATH = "jobfloor.tcss"
+    TITLE = "jobfloor"
+    ENABLE_COMMAND_PALETTE = False
+    BINDINGS = [Binding("f10", "logout", "Logout", show=False)]
+
+    def __init__(self, station=None, idle_logout_s: float | None = None, site_name: str = ""):
+        super().__init__()
+        self.station = station
+        self.station_code = station.code if station is not None else None
+        self.actor: Actor | None = None
+        self.site_name = site_name
+        self.scale_state = ""
+        self.printer_state = ""
+        self.idle_logout_s = idle_logout_s
+        self._last_activity = time.monotonic()
+
+    def on_mount(self) -> None:
+        self.register_theme(FLOOR_THEME)
+        self.theme = FLOOR_THEME.name
+        from tui.screens.login import LoginScreen
+
+        self.push_screen(LoginScreen())
+        if self.idle_logout_s:
+            self.set_interval(min(5.0, self.idle_logout_s / 4), self._check_idle)
+
+    # --- session -------------------------------------------------------------------------------------------
+    def on_key(self) -> None:
+        self._last_activity = time.monotonic()
+
+    def on_click(self) -> None:
+        self._last_activity = time.monotonic()
+
+    def _check_idle(self) -> None:
+        if self.actor and time.monotonic() - self._last_activity > self.idle_logout_s:
+            self.action_logout(reason="You were logged out after a while without activity.")
+
+    def logged_in(self, actor: Actor) -> None:
+        from core import resume
+        from tui.modules import by_key
+        from tui.screens.menu import MenuScreen
+
+        self.actor = actor
+        self._last_activity = time.monotonic()
+        self.push_screen(MenuScreen())
+        saved = resume.take(actor.user)
+        module = by_key(saved[0]) if saved else None
+        if module is not None:
+            from core.auth import may
+
+            if may(actor.role, module.action):
+                screen = module.load()()
+                self.push_screen(screen)
+                screen.restore(saved[1])
+                self.notify("Picked up where you left off.", timeout=4)
+
+    def action_logout(self, reason: str | None = None) -> None:
+        if self.actor is None:
+            return
+        from core import resume
+
+        for screen in reversed(self.screen_stack):
+            key = getattr(screen, "RESUME_KEY", None)
+            state = screen.resume_state() if hasattr(screen, "resume_state") else None
+            if key and state:
+                resume.save(self.actor.user, key, state)
+                break
+        else:
+            resume.clear(self.actor.user)
+        self.actor = None
+        while len(self.screen_stack) > 2:
+            self.pop_screen()
+        login = self.screen_stack[-1]
+        if hasattr(login, "reset"):
+            login.reset(reason or "Logged out.")
+
+    # --- feedback ------------------------------------------------------------------------------------------
+    def signal_ok(self, message: str | None = None) -> None:
+        if message:
+            self.notify(message, timeout=3)
+
+    def signal_error(self, message: str) -> None:
+        """A distinct signal for errors: the terminal bell plus a message that stays until read."""
+        self.bell()
+        self.notify(message, severity="error", timeout=8)

@@ -1,0 +1,24 @@
+"""The `jobfloor` entry point: a command from the command line, or, with none, the full-screen app."""
+from __future__ import annotations
+
+import sys
+
+
+def main(argv: list[str] | None = None) -> int:
+    from core.cli import build_parser, dispatch
+
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        from tui.run import run_app
+
+        return run_app(args)
+    if args.command == "serve":
+        from tui.serve import serve
+
+        return serve(args)
+    return dispatch(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,34 @@
+"""The modules a menu may show: only what is built, and only to roles that may use it."""
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass
+
+from core.auth import may
+
+
+@dataclass(frozen=True)
+class Module:
+    key: str
+    title: str
+    action: str  # the permission (core.auth.PERMISSIONS) a role needs to see it
+    screen: str  # "module:Class", imported only when opened so start-up stays light
+    hint: str = ""
+
+    def load(self):
+        mod, cls = self.screen.split(":")
+        return getattr(importlib.import_module(mod), cls)
+
+
+MODULES: list[Module] = [
+    Module("stock", "Stock inquiry", "stock.view", "tui.screens.stock:StockScreen",
+           "Find a TrackID, item, lot or location"),
+]
+
+
+def modules_for(role: str) -> list[Module]:
+    return [m for m in MODULES if may(role, m.action)]
+
+
+def by_key(key: str) -> Module | None:
+    return next((m for m in MODULES if m.key == key), None)

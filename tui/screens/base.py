@@ -1,0 +1,44 @@
+"""What every floor screen shares: the status line on top, the function keys below, Esc to go back."""
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widgets import Footer
+
+from tui.widgets.status_line import StatusLine
+
+
+class FloorScreen(Screen):
+    """Subclasses give `body()`, `HELP` and, when there is something worth resuming, `resume_state()`."""
+
+    HELP = "Esc goes back. F10 logs out."
+    RESUME_KEY: str | None = None  # the module key to reopen at the next login
+    BINDINGS = [
+        Binding("escape", "back", "Back"),
+        Binding("f1", "help", "Help"),
+        Binding("f10", "app.logout", "Logout"),
+    ]
+
+    def compose(self) -> ComposeResult:
+        yield StatusLine()
+        yield from self.body()
+        yield Footer()
+
+    def body(self) -> ComposeResult:
+        return iter(())
+
+    def action_back(self) -> None:
+        if len(self.app.screen_stack) > 3:  # below: the default screen, login and the menu
+            self.app.pop_screen()
+
+    def action_help(self) -> None:
+        from tui.screens.help import HelpScreen
+
+        self.app.push_screen(HelpScreen(self.HELP))
+
+    def resume_state(self) -> dict | None:
+        return None
+
+    def restore(self, state: dict) -> None:
+        """Called with what resume_state() gave at the last logout."""
