@@ -126,8 +126,10 @@ def parse_scan(
     track_id_pattern: str | re.Pattern[str] = TRACK_ID_PATTERN,
 ) -> Scan:
     """Classify and parse one scan; raise ScanError for anything unusable."""
+    # Outside the try: a broken site pattern is a setup error, not a bad scan.
+    track_id = _compile(track_id_pattern)
     try:
-        return _parse(text, locations, _compile(track_id_pattern))
+        return _parse(text, locations, track_id)
     except ScanError:
         raise
     except Exception as exc:
@@ -160,7 +162,7 @@ def _parse(raw: str, locations: Collection[str], track_id: re.Pattern[str]) -> S
         return _plain(raw, data, locations, track_id)
 
     if GS in s or _HRI_START.match(s):
-        elements = _split_hri(s) if s.startswith("(") else _split_element_string(s)
+        elements = _split_hri(s) if _HRI_START.match(s) else _split_element_string(s)
         return _from_elements(raw, elements)
     plain = _plain(raw, s, locations, track_id)
     if plain.kind == "text" and _BARE_GS1.match(s):
