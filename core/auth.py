@@ -97,25 +97,30 @@ def _locked_message(user: User) -> str:
 
 
 def login(code: str, pin: str, station: str | None = None) -> Actor:
-    """User code + PIN. Wrong PINs count; after the site's limit the user is locked for a while."""
+    """User code + PIN. Wrong PINs count; after the site's limit the user is locked for a while.
+
+    The refusal is raised after the transaction commits, so the count of wrong PINs is kept.
+    """
+    refusal = None
     with write_txn():
         user = User.get_or_none((User.code == (code or "").strip()) & (User.active == True))  # noqa: E712
         if user is None:
-            raise AuthError("unknown user or wrong PIN: try again")
-        if user.locked_until and user.locked_until > utcnow():
-            raise AuthError(_locked_message(user))
-        if not check_pin(pin or "", user.pin_hash):
+            refusal = "unknown user or wrong PIN: try again"
+        elif user.locked_until and user.locked_until > utcnow():
+            refusal = _locked_message(user)
+        elif not check_pin(pin or "", user.pin_hash):
             attempts = user.failed_attempts + 1
             locked = None
             if attempts >= int(setting("lockout_attempts")):
                 locked = utcnow() + dt.timedelta(minutes=int(setting("lockout_minutes")))
                 attempts = 0
             User.update(failed_attempts=attempts, locked_until=locked).where(User.code == user.code).execute()
-            if locked:
-                user.locked_until = locked
-                raise AuthError(_locked_message(user))
-            raise AuthError("unknown user or wrong PIN: try again")
-        User.update(failed_attempts=0, locked_until=None).where(User.code == user.code).execute()
+            user.locked_until = locked
+            refusal = _locked_message(user) if locked else "unknown user or wrong PIN: try again"
+        else:
+            User.update(failed_attempts=0, locked_until=None).where(User.code == user.code).execute()
+    if refusal:
+        raise AuthError(refusal)
     return Actor(user.code, user.role, station)
 
 

@@ -28,6 +28,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     s = sub.add_parser("init", help="create or upgrade the schema")
     s.add_argument("--demo", action="store_true", help="also load the demo site from fixtures/")
+    s.add_argument("--if-new", action="store_true", help="load the demo only into a database that had no schema")
 
     s = sub.add_parser("user", help="manage users")
     us = s.add_subparsers(dest="user_command", parser_class=_Parser, required=True, metavar="ACTION")
@@ -82,7 +83,7 @@ def cmd_init(args) -> int:
     before, after = init_schema()
     msg = "created" if before is None else ("upgraded from version %d" % before if before != after else "up to date")
     print(f"schema {msg} (version {after})")
-    if args.demo:
+    if args.demo and not (args.if_new and before is not None):
         from core.demo import load_demo
 
         for line in load_demo():

@@ -49,7 +49,6 @@ def make_database(url: str) -> peewee.Database:
             password=unquote(parsed.password or "") or None,
             host=parsed.hostname or None,
             port=parsed.port or None,
-            autorollback=True,
         )
     raise DatabaseUrlError(f"unknown database URL '{url}': use sqlite:///path.db or postgresql://user@host/dbname")
 

@@ -62,8 +62,8 @@ class JobfloorApp(App):
 
             if may(actor.role, module.action):
                 screen = module.load()()
+                screen.pending_resume = saved[1]
                 self.push_screen(screen)
-                screen.restore(saved[1])
                 self.notify("Picked up where you left off.", timeout=4)
 
     def action_logout(self, reason: str | None = None) -> None:

@@ -20,6 +20,14 @@ class FloorScreen(Screen):
         Binding("f10", "app.logout", "Logout"),
     ]
 
+    pending_resume: dict | None = None
+
+    def on_mount(self) -> None:
+        # Textual calls each class's on_mount in turn, so subclasses keep their own.
+        if self.pending_resume:
+            state, self.pending_resume = self.pending_resume, None
+            self.call_after_refresh(self.restore, state)
+
     def compose(self) -> ComposeResult:
         yield StatusLine()
         yield from self.body()

@@ -1,0 +1,37 @@
+# The two commands of the quick start: `make run` and `make test`. Needs only python3 (with venv) and make.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+JOBFLOOR := $(VENV)/bin/jobfloor
+
+.PHONY: run test install install-test bench stress clean
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -e .
+	touch $@
+
+$(VENV)/.installed-test: $(VENV)/.installed
+	$(PY) -m pip install -q -e '.[test]'
+	touch $@
+
+install: $(VENV)/.installed
+
+install-test: $(VENV)/.installed-test
+
+run: install
+	$(JOBFLOOR) init --demo --if-new
+	$(JOBFLOOR)
+
+test: install-test
+	$(PY) -m pytest -q -p no:cacheprovider
+
+bench: install
+	$(PY) -m bench.all
+
+stress: install-test
+	$(PY) -m bench.stress
+
+clean:
+	rm -rf $(VENV) .pytest_cache .hypothesis

@@ -1,0 +1,121 @@
+"""Real databases for the tests: an SQLite file per test, and a PostgreSQL database per test run.
+
+Without a PostgreSQL server the PostgreSQL tests skip with the reason; under CI=true they fail instead, so CI can
+never pass without having run them.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import os
+import uuid
+
+import pytest
+
+PG_HOST = os.environ.get("JOBFLOOR_TEST_PG", "postgresql://postgres@127.0.0.1:5432")
+DEMO_TODAY = dt.date(2026, 11, 25)
+
+
+@pytest.fixture(autouse=True)
+def _isolated_dirs(tmp_path_factory, monkeypatch):
+    """Nothing a test does lands in the user's own data or cache directory."""
+    base = tmp_path_factory.getbasetemp()
+    monkeypatch.setenv("JOBFLOOR_DATA_DIR", str(base / "data"))
+    monkeypatch.setenv("JOBFLOOR_CACHE_DIR", str(base / "cache"))
+    monkeypatch.delenv("JOBFLOOR_DB", raising=False)
+    monkeypatch.delenv("JOBFLOOR_STATION", raising=False)
+
+
+def _pg_admin():
+    import psycopg2
+
+    return psycopg2.connect(PG_HOST + "/postgres", connect_timeout=3)
+
+
+@pytest.fixture(scope="session")
+def pg_url():
+    """A fresh PostgreSQL database for this test run, dropped at the end."""
+    try:
+        conn = _pg_admin()
+    except Exception as exc:  # no server on a newcomer's machine
+        reason = f"no PostgreSQL server at {PG_HOST} ({str(exc).strip().splitlines()[0]})"
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail(f"{reason}: CI must run the PostgreSQL tests; .ci/run starts the server")
+        pytest.skip(reason + ": start one to run these tests")
+    name = f"jobfloor_test_{os.getpid()}_{uuid.uuid4().hex[:6]}"
+    conn.autocommit = True
+    with conn.cursor() as cur:
+        cur.execute(f'CREATE DATABASE "{name}"')
+    yield f"{PG_HOST}/{name}"
+    from core.db import db
+
+    if db.obj is not None and not db.is_closed():
+        db.close()
+    with conn.cursor() as cur:
+        cur.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s AND pid <> "
+                    "pg_backend_pid()", (name,))
+        cur.execute(f'DROP DATABASE IF EXISTS "{name}"')
+    conn.close()
+
+
+def _fresh(url: str):
+    from core.db import connect, db
+    from core.models import ALL_MODELS
+    from core.schema import init_schema
+
+    if db.obj is not None and not db.is_closed():
+        db.close()
+    database = connect(url)
+    if url.startswith("postgresql"):
+        database.drop_tables(ALL_MODELS, safe=True, cascade=True)
+    init_schema()
+    return database
+
+
+@pytest.fixture(params=["sqlite", "pg"])
+def db_url(request, tmp_path):
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'jobfloor.db'}"
+    return request.getfixturevalue("pg_url")
+
+
+@pytest.fixture
+def database(db_url):
+    """An empty, initialised jobfloor database of each kind."""
+    database = _fresh(db_url)
+    database.url = db_url
+    yield database
+    database.close()
+
+
+@pytest.fixture
+def sqlite_db(tmp_path):
+    url = f"sqlite:///{tmp_path / 'jobfloor.db'}"
+    database = _fresh(url)
+    database.url = url
+    yield database
+    database.close()
+
+
+@pytest.fixture
+def demo(database):
+    """The demo site loaded as of its base date, so expectations are fixed."""
+    from core.demo import load_demo
+
+    load_demo(today=DEMO_TODAY)
+    return database
+
+
+@pytest.fixture
+def sqlite_demo(sqlite_db):
+    from core.demo import load_demo
+
+    load_demo(today=DEMO_TODAY)
+    return sqlite_db
+
+
+@pytest.fixture
+def actors():
+    from core.actor import Actor
+
+    return {role: Actor(code, role, "PICK-1") for role, code in
+            (("operator", "OP1"), ("picker", "PK1"), ("supervisor", "SV1"), ("planner", "PL1"), ("admin", "AD1"))}

@@ -1,0 +1,37 @@
+"""Start the full-screen app on the chosen database."""
+from __future__ import annotations
+
+import sys
+
+
+def build_app(db_url: str | None = None, station_code: str | None = None, environ=None):
+    import os
+
+    from core.config import db_url as resolve_url
+    from core.db import connect
+    from core.errors import UserInputError
+    from core.schema import current_version, setting
+    from core.stations import resolve_station
+    from tui.app import JobfloorApp
+
+    connect(resolve_url(db_url))
+    if current_version() is None:
+        raise UserInputError("this database has no jobfloor schema yet: run `jobfloor init --demo` (or `make run`)")
+    station = resolve_station(station_code, environ if environ is not None else os.environ)
+    idle = float(setting("idle_logout_minutes")) * 60
+    return JobfloorApp(station=station, idle_logout_s=idle or None, site_name=setting("site_name"))
+
+
+def run_app(args) -> int:
+    from core.errors import JobfloorError
+
+    try:
+        app = build_app(args.db, args.station)
+    except JobfloorError as exc:
+        print(f"jobfloor: {exc}", file=sys.stderr)
+        return 2
+    except Exception as exc:  # the database is unreachable: say so plainly
+        print(f"jobfloor: cannot open the database: {str(exc).strip()}", file=sys.stderr)
+        return 2
+    app.run()
+    return 0

@@ -1,0 +1,123 @@
+"""Stock inquiry: scan or type a TrackID, item, lot or location; see units, lots, locations, quantities."""
+from __future__ import annotations
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.widgets import DataTable, Static
+
+from core.qty import fmt_short
+from tui.screens.base import FloorScreen
+from tui.widgets.scan_input import ScanInput
+
+WIDE = ("TrackID", "Item", "Lot", "Location", "On hand", "Resv", "Status", "Expiry")
+NARROW = ("TrackID", "Item", "On hand", "Status")
+
+
+class StockScreen(FloorScreen):
+    RESUME_KEY = "stock"
+    HELP = ("Stock inquiry\n\nScan a TrackID, a product barcode or a location, or type an item code, lot or "
+            "location, then Enter.\nUp/Down move through the units; the line under the table shows all of the "
+            "highlighted unit.\nEsc: back to the menu.")
+
+    def __init__(self):
+        super().__init__()
+        self._rows = []
+        self._query = ""
+        self._narrow = False
+
+    def body(self) -> ComposeResult:
+        yield Static("Stock inquiry", classes="title")
+        yield ScanInput(placeholder="TrackID, item, lot or location", id="query")
+        yield Static("", id="summary", classes="hint")
+        yield DataTable(id="units", cursor_type="row", zebra_stripes=True)
+        yield Static("", id="detail", classes="hint")
+
+    def on_mount(self) -> None:
+        self._narrow = self.app.size.width < 60
+        self._columns()
+        self.query_one("#query", ScanInput).focus()
+
+    def on_resize(self) -> None:
+        narrow = self.app.size.width < 60
+        if narrow != self._narrow:
+            self._narrow = narrow
+            self._columns()
+            self._fill()
+
+    def _columns(self) -> None:
+        table = self.query_one("#units", DataTable)
+        table.clear(columns=True)
+        table.add_columns(*(NARROW if self._narrow else WIDE))
+
+    @on(ScanInput.Scanned, "#query")
+    def _scanned(self, event: ScanInput.Scanned) -> None:
+        s = event.scan
+        text = s.track_id or s.location or s.lot or s.text or s.gtin or s.sscc or s.raw
+        self.lookup(text)
+
+    @on(ScanInput.ScanFailed, "#query")
+    def _failed(self, event: ScanInput.ScanFailed) -> None:
+        self.query_one("#summary", Static).update(event.message)
+        self.app.signal_error(event.message)
+
+    def lookup(self, text: str) -> None:
+        self._query = text
+        self._search(text)
+
+    @work(thread=True, exclusive=True, group="stock")
+    def _search(self, text: str) -> None:
+        from core.stock import search
+
+        what, rows = search(text)
+        self.app.call_from_thread(self._show, text, what, rows)
+
+    def _show(self, text: str, what: str, rows) -> None:
+        self._rows = rows
+        summary = self.query_one("#summary", Static)
+        if not rows:
+            summary.update(f"Nothing found for '{text}': check the code, or scan the label again.")
+            summary.set_classes("error")
+            self.app.bell()
+        else:
+            on_hand = sum(r.on_hand for r in rows)
+            uoms = {r.uom for r in rows}
+            total = f", {fmt_short(on_hand)} {uoms.pop()}" if len(uoms) == 1 else ""
+            summary.update(f"{what} {text}: {len(rows)} unit(s){total}")
+            summary.set_classes("hint")
+        self._fill()
+
+    def _fill(self) -> None:
+        table = self.query_one("#units", DataTable)
+        table.clear()
+        for r in self._rows:
+            if self._narrow:
+                table.add_row(r.track_id, r.item, fmt_short(r.on_hand), r.status[:5])
+            else:
+                table.add_row(r.track_id, r.item, r.lot or "", r.location, fmt_short(r.on_hand),
+                              fmt_short(r.reserved), r.status, r.expiry.isoformat() if r.expiry else "")
+        self._detail(0)
+
+    @on(DataTable.RowHighlighted, "#units")
+    def _highlighted(self, event: DataTable.RowHighlighted) -> None:
+        self._detail(event.cursor_row)
+
+    def _detail(self, index: int) -> None:
+        detail = self.query_one("#detail", Static)
+        if not self._rows or index >= len(self._rows):
+            detail.update("")
+            return
+        r = self._rows[index]
+        expiry = f" exp {r.expiry.isoformat()}" if r.expiry else ""
+        opened = " opened" if r.opened else ""
+        job = f" job {r.job}" if r.job else ""
+        detail.update(f"{r.track_id} {r.description}: lot {r.lot or '-'} @ {r.location} ({r.zone}), "
+                      f"{fmt_short(r.on_hand)} {r.uom} on hand, {fmt_short(r.reserved)} reserved, "
+                      f"{r.status}{expiry}{opened}{job}")
+
+    def resume_state(self) -> dict | None:
+        return {"query": self._query} if self._query else None
+
+    def restore(self, state: dict) -> None:
+        if state.get("query"):
+            self.query_one("#query", ScanInput).value = state["query"]
+            self.lookup(state["query"])
