@@ -1,0 +1,178 @@
+"""Brother QL raster (via brother_ql) and the QL status reply.
+
+brother_ql's own `works_with_model` never looks at a label's model restriction, so the checks here are ours:
+a 102 mm label sent to a 62 mm printer must be refused before anything is sent.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from brother_ql.conversion import convert
+from brother_ql.labels import FormFactor, LabelsManager
+from brother_ql.models import ModelsManager
+from brother_ql.raster import BrotherQLRaster
+from brother_ql.reader import interpret_response
+from PIL import Image
+
+from drivers.printer.errors import OutOfPaper, PrinterError, UnsupportedLabel, WrongMedia
+from drivers.printer.model import Canvas, Label, LabelSize
+from drivers.printer.render import render
+
+DPI = 300
+STATUS_REPLY_SIZE = 32
+
+_LABELS = LabelsManager()
+_MODELS = ModelsManager()
+
+
+def models() -> list[str]:
+    return list(_MODELS.identifiers())
+
+
+def _model(model: str):
+    try:
+        return _MODELS[model]
+    except KeyError:
+        raise UnsupportedLabel(f"Printer model {model!r} is not a Brother QL model this app knows: {', '.join(models())}") from None
+
+
+def _ql_label(size: LabelSize):
+    try:
+        return _LABELS[size.name]
+    except KeyError:
+        raise UnsupportedLabel(f"Brother QL printers have no {size} labels") from None
+
+
+def check_model(model: str, size: LabelSize) -> None:
+    """Refuse a label the model cannot take, in words the person loading the printer understands."""
+    spec = _model(model)
+    ql = _ql_label(size)
+    head_dots = spec.number_bytes_per_row * 8
+    allowed = not ql.restricted_to_models or model in ql.restricted_to_models
+    # brother_ql's list leaves out the QL-1110NWB, which takes 102 mm media like the other wide-head models.
+    if not allowed and ql.tape_size[0] <= 102 and head_dots >= ql.dots_total[0]:
+        allowed = True
+    if not allowed or head_dots < ql.dots_printable[0] + ql.offset_r:
+        takes = ", ".join(ql.restricted_to_models) or "wider printers"
+        raise UnsupportedLabel(
+            f"A {model} cannot print {size} labels (those need a {takes}). Choose a smaller label or "
+            "another printer."
+        )
+
+
+def canvas(size: LabelSize) -> Canvas:
+    """Brother's printable area: 62 mm is 696 dots wide, 62x29 696x271, 102x152 1164x1660."""
+    ql = _ql_label(size)
+    width, height = ql.dots_printable
+    endless = ql.form_factor == FormFactor.ENDLESS
+    return Canvas(width, None if endless else height, DPI, size)
+
+
+def render_label(label: Label, model: str) -> Image.Image:
+    check_model(model, label.size)
+    image = render(label, canvas(label.size))
+    return fit_length(image, model, label)
+
+
+def fit_length(image: Image.Image, model: str, label: Label) -> Image.Image:
+    """Endless labels shorter than the model's minimum feed are padded; longer than its maximum are refused."""
+    if not label.size.endless:
+        return image
+    shortest, longest = _model(model).min_max_length_dots
+    if image.height > longest:
+        raise UnsupportedLabel(f"The {label.name} is {image.height / 11.81:.0f} mm long; a {model} prints at most {longest / 11.81:.0f} mm")
+    if image.height >= shortest:
+        return image
+    padded = Image.new("1", (image.width, shortest), 1)
+    padded.paste(image, (0, 0))
+    return padded
+
+
+def raster(images: Iterable[Image.Image], *, model: str, size: LabelSize, cut: bool = True,
+           compress: bool = False) -> bytes:
+    """Raster instructions for a run of labels of one size, each page converted on its own.
+
+    brother_ql appends every page to one growing bytes object; converting page by page and joining once keeps a
+    500-label job linear in time instead of quadratic.
+    """
+    check_model(model, size)
+    # Off unless asked: brother_ql's pure-Python PackBits costs four times the rest of the conversion, and
+    # the printer prints slower than any link can send uncompressed rows.
+    compress = bool(compress) and _model(model).compression
+    pages = []
+    for image in images:
+        qlr = BrotherQLRaster(model)
+        qlr.exception_on_warning = True
+        # convert() thresholds greyscale; a 1-bit image is already final, so any threshold keeps it exact.
+        pages.append(convert(qlr, [image.convert("L")], size.name, cut=cut, rotate="0", compress=compress,
+                             dpi_600=False, hq=True, threshold=50))
+    return b"".join(pages)
+
+
+def status_request() -> bytes:
+    """Invalidate (clear a half-sent job) then ESC i S; 400 NULs covers the models that need the most."""
+    return b"\x00" * 400 + b"\x1b\x69\x53"
+
+
+@dataclass(frozen=True)
+class QLStatus:
+    model: str
+    media_width_mm: int
+    media_length_mm: int
+    media_type: str
+    status_type: str
+    phase: str
+    errors: tuple[str, ...] = field(default_factory=tuple)
+
+    @property
+    def media(self) -> str:
+        if self.media_type == "No media" or not self.media_width_mm:
+            return "no labels"
+        if self.media_length_mm:
+            return f"{self.media_width_mm}x{self.media_length_mm} mm labels"
+        return f"{self.media_width_mm} mm endless"
+
+
+def parse_status(reply: bytes) -> QLStatus:
+    if len(reply) < STATUS_REPLY_SIZE or not reply.startswith(b"\x80\x20\x42"):
+        raise PrinterError("The printer answered with something that is not a Brother QL status; check the printer model setting.")
+    info = interpret_response(reply[:STATUS_REPLY_SIZE])
+    return QLStatus(
+        model=str(info["model_name"]),
+        media_width_mm=int(info["media_width"]),
+        media_length_mm=int(info["media_length"]),
+        media_type=str(info["media_type"]),
+        status_type=str(info["status_type"]),
+        phase=str(info["phase_type"]),
+        errors=tuple(info["errors"]),
+    )
+
+
+_OUT_OF_PAPER = {"No media when printing", "End of media (die-cut size only)",
+                 "Media cannot be fed (also when the media end is detected)"}
+
+
+def raise_for_status(status: QLStatus, size: LabelSize | None = None, url: str | None = None) -> None:
+    """Turn a status into the error an operator can fix; silent when the printer is ready for `size`."""
+    errors = set(status.errors)
+    if errors & _OUT_OF_PAPER or status.media_type == "No media":
+        raise OutOfPaper("The printer is out of labels: load a new roll and press the feed button.", url=url)
+    if "Replace media error" in errors:
+        raise WrongMedia("The printer wants different labels: load the roll this job needs.", url=url)
+    if "Cover opened while printing (Except QL-500)" in errors:
+        raise PrinterError("The printer cover is open: close it and print again.", url=url)
+    if "Tape cutter jam" in errors:
+        raise PrinterError("The label cutter is jammed: clear it and print again.", url=url)
+    if errors:
+        raise PrinterError(f"The printer reports: {'; '.join(sorted(errors))}.", url=url)
+    if size is not None:
+        ql = _ql_label(size)
+        want_length = 0 if ql.form_factor == FormFactor.ENDLESS else ql.tape_size[1]
+        if (status.media_width_mm, status.media_length_mm) != (ql.tape_size[0], want_length):
+            # 102x152 die-cut labels report a 153 mm length, as in brother_ql's table, so compare its numbers.
+            raise WrongMedia(
+                f"The printer has {status.media} loaded; this job needs {size} labels. Load them and print again.",
+                url=url,
+            )
