@@ -11,6 +11,7 @@ import sys
 from core.errors import JobfloorError
 
 EXIT_OK, EXIT_BUSINESS, EXIT_BAD = 0, 1, 2
+MODULE_COMMANDS: dict = {}
 
 
 class _Parser(argparse.ArgumentParser):
@@ -53,9 +54,9 @@ def build_parser() -> argparse.ArgumentParser:
     e = ps.add_parser("export", help="write each pending posting as DIR/<key>.xml, exactly once")
     e.add_argument("dir")
 
-    from core import cli_more
+    from core.commands import register_all
 
-    cli_more.add_commands(sub)
+    MODULE_COMMANDS.update(register_all(sub))
     return p
 
 
@@ -146,15 +147,17 @@ COMMANDS = {"init": cmd_init, "user": cmd_user, "import": cmd_import, "stock": c
 
 
 def dispatch(args) -> int:
-    from core import cli_more
+    from core.commands import NO_DATABASE
 
-    handler = COMMANDS.get(args.command) or cli_more.COMMANDS.get(args.command)
+    handler = COMMANDS.get(args.command) or MODULE_COMMANDS.get(args.command)
     if handler is None:
         print(f"jobfloor: unknown command {args.command}", file=sys.stderr)
         return EXIT_BAD
     try:
-        if args.command not in cli_more.NO_DATABASE:
+        if args.command not in NO_DATABASE:
             open_database(args)
+            if args.command != "init":
+                _schema_ready()
         return handler(args)
     except JobfloorError as exc:
         print(f"jobfloor: {exc}", file=sys.stderr)

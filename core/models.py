@@ -12,6 +12,7 @@ from peewee import (
     AutoField,
     BigIntegerField,
     BooleanField,
+    Check,
     CharField,
     CompositeKey,
     DateField,
@@ -143,6 +144,8 @@ class StockUnit(Base):
 
     class Meta:
         indexes = ((("item", "status"), False),)
+        # The database itself refuses what must never happen, whatever the code above it does.
+        constraints = [Check("on_hand >= 0"), Check("reserved >= 0"), Check("reserved <= on_hand")]
 
 
 class Job(Base):

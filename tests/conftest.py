@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import uuid
+from pathlib import Path
 
 import pytest
 
@@ -21,6 +22,8 @@ def _isolated_dirs(tmp_path_factory, monkeypatch):
     base = tmp_path_factory.getbasetemp()
     monkeypatch.setenv("JOBFLOOR_DATA_DIR", str(base / "data"))
     monkeypatch.setenv("JOBFLOOR_CACHE_DIR", str(base / "cache"))
+    # Numba's compiled kernel is kept across runs (it is keyed by source and CPU), so only the first run compiles.
+    monkeypatch.setenv("NUMBA_CACHE_DIR", str(Path(__file__).resolve().parents[1] / ".numba_cache"))
     monkeypatch.delenv("JOBFLOOR_DB", raising=False)
     monkeypatch.delenv("JOBFLOOR_STATION", raising=False)
 

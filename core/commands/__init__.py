@@ -1,0 +1,14 @@
+"""Module subcommands of `jobfloor`, one file per module. Each exposes `register(sub) -> {name: handler}`."""
+from __future__ import annotations
+
+import importlib
+
+MODULES = ("release",)
+NO_DATABASE = {"scale", "bench"}
+
+
+def register_all(sub) -> dict:
+    handlers = {}
+    for name in MODULES:
+        handlers.update(importlib.import_module(f"core.commands.{name}").register(sub))
+    return handlers
