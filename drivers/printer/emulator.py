@@ -36,6 +36,7 @@ class TcpPrinterEmulator:
         self._held: list[socket.socket] = []
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
+        self._ticks = 0
 
     # -- lifecycle ----------------------------------------------------------------------------------------
 
@@ -78,6 +79,15 @@ class TcpPrinterEmulator:
         with self._lock:
             self.mode = "refuse"
             self._close_listener()
+        self._settle()
+
+    def _settle(self) -> None:
+        # A select() running in the loop keeps a closed listener alive in the kernel until it returns:
+        # wait for the loop to come round so the port really is closed when this returns.
+        seen = self._ticks
+        deadline = time.monotonic() + 1
+        while self._thread and self._thread.is_alive() and self._ticks < seen + 2 and time.monotonic() < deadline:
+            time.sleep(0.005)
 
     def hang(self) -> None:
         """Jammed: connections are accepted but nothing is ever read from them."""
@@ -119,11 +129,16 @@ class TcpPrinterEmulator:
 
     def _close_listener(self) -> None:
         if self._listener is not None:
+            try:
+                self._listener.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
             self._listener.close()
             self._listener = None
 
     def _run(self) -> None:
         while not self._stop.is_set():
+            self._ticks += 1
             with self._lock:
                 watch = list(self._clients)
                 if self._listener is not None:
