@@ -235,3 +235,16 @@ def slip(job: str) -> list[dict]:
                                "location": t.unit.location_id,
                                "lot": t.unit.lot.code if t.unit.lot_id else None} for t in tasks]})
     return out
+
+
+def released_jobs() -> list[dict]:
+    """Released jobs in rule order with their line counts and short lines, for the Release screen."""
+    from peewee import fn
+
+    rows = (Job.select(Job.job, Job.description, Job.priority, Job.start_date,
+                       fn.COUNT(JobLine.id).alias("n"), fn.COUNT(JobLine.short_reason).alias("short"))
+            .join(JobLine, on=(JobLine.job == Job.job)).where(Job.state == "RELEASED")
+            .group_by(Job.job, Job.description, Job.priority, Job.start_date)
+            .order_by(Job.priority, Job.start_date, Job.job))
+    return [{"job": r.job, "description": r.description, "priority": r.priority, "start": r.start_date,
+             "lines": r.n, "short": r.short} for r in rows]

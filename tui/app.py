@@ -26,6 +26,9 @@ class JobfloorApp(App):
         self.printer_state = ""
         self.idle_logout_s = idle_logout_s
         self._last_activity = time.monotonic()
+        # On the floor an unexpected error is logged and said plainly; the session goes on. Tests keep it off so
+        # that any such error fails them.
+        self.guard_errors = False
 
     def on_mount(self) -> None:
         self.register_theme(FLOOR_THEME)
@@ -85,6 +88,19 @@ class JobfloorApp(App):
         login = self.screen_stack[-1]
         if hasattr(login, "reset"):
             login.reset(reason or "Logged out.")
+
+    def _handle_exception(self, error: Exception) -> None:
+        if not self.guard_errors or isinstance(error, (KeyboardInterrupt, SystemExit)):
+            return super()._handle_exception(error)
+        from core.crashlog import log_exception
+        from core.errors import JobfloorError
+
+        if isinstance(error, JobfloorError):
+            self.signal_error(str(error))
+            return
+        where = log_exception(error)
+        self.signal_error(f"Something went wrong ({type(error).__name__}); nothing half-done was kept. "
+                          f"Try again; if it happens again, call support (details in {where}).")
 
     # --- feedback ------------------------------------------------------------------------------------------
     def signal_ok(self, message: str | None = None) -> None:

@@ -33,5 +33,6 @@ def run_app(args) -> int:
     except Exception as exc:  # the database is unreachable: say so plainly
         print(f"jobfloor: cannot open the database: {str(exc).strip()}", file=sys.stderr)
         return 2
+    app.guard_errors = True
     app.run()
     return 0

@@ -1,0 +1,246 @@
+"""Job Release: a live what-if plan of the whole schedule; release the selected jobs; slips; un-release."""
+from __future__ import annotations
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.widgets import DataTable, Static
+
+from core.errors import JobfloorError
+from tui.screens.base import FloorScreen
+
+PLAN_COLUMNS = ("", "Job", "Description", "Prio", "Start", "Plan")
+RELEASED_COLUMNS = ("Job", "Description", "Prio", "Start", "Lines", "Short")
+
+
+def _plan_text(plan) -> str:
+    if not plan.selected:
+        return "not in this release"
+    if plan.ok:
+        return "OK: fully covered"
+    first = plan.short[0]
+    more = f" +{len(plan.short) - 1} more" if len(plan.short) > 1 else ""
+    return f"SHORT {first.item}{more}"[:22]
+
+
+class ReleaseScreen(FloorScreen):
+    HELP = ("Job release\n\nThe jobs imported from the ERP, planned in priority order over the stock there is "
+            "now. Nothing is reserved until you release.\n\n"
+            "Space  select / leave out a job (the plan follows at once)\n"
+            "+ / -  move a job up / down the schedule (a what-if priority)\n"
+            "F5     release the selected jobs\n"
+            "F2     switch between the plan and the released jobs\n"
+            "F3     picking slip of the highlighted released job\n"
+            "F4     un-release the highlighted job (only if nothing is picked)\n"
+            "Esc    back to the menu")
+    BINDINGS = [
+        Binding("space", "toggle", "Select"),
+        Binding("plus,equals_sign", "move(-1)", "Up", show=False),
+        Binding("minus", "move(1)", "Down", show=False),
+        Binding("f2", "switch", "Plan/Released"),
+        Binding("f3", "slip", "Slip"),
+        Binding("f4", "unrelease", "Un-release"),
+        Binding("f5", "release", "Release"),
+    ]
+
+    def __init__(self):
+        super().__init__()
+        self.schedule = None
+        self.priorities: dict[str, int] = {}
+        self.selected: set[str] = set()
+        self.plans = {}
+        self.view = "plan"
+        self._released = []
+
+    def body(self) -> ComposeResult:
+        yield Static("Job release: what-if plan", classes="title", id="heading")
+        yield Static("Preparing the allocator (the first time on a machine it compiles for a few seconds)...",
+                     id="summary", classes="hint")
+        yield DataTable(id="jobs", cursor_type="row", zebra_stripes=True)
+        yield Static("", id="detail", classes="hint")
+
+    def on_mount(self) -> None:
+        self.query_one("#jobs", DataTable).focus()
+        self._load()
+
+    # --- loading -------------------------------------------------------------------------------------------
+    @work(thread=True, exclusive=True, group="release-load")
+    def _load(self) -> None:
+        from core.config import numba_cache_dir
+
+        numba_cache_dir()
+        from core.allocator import warm_up
+        from core.planning import Schedule
+        from core.release import released_jobs
+
+        warm_up()
+        schedule = Schedule()
+        released = released_jobs()
+        self.app.call_from_thread(self._loaded, schedule, released)
+
+    def _loaded(self, schedule, released) -> None:
+        self.schedule = schedule
+        self._released = released
+        if not self.selected:
+            self.selected = set(schedule.jobs)
+        else:
+            self.selected &= set(schedule.jobs)
+        self.priorities = {k: v for k, v in self.priorities.items() if k in schedule.jobs}
+        self.replan()
+
+    # --- planning ------------------------------------------------------------------------------------------
+    def replan(self) -> None:
+        if self.schedule is None:
+            return
+        self.plans = self.schedule.plan(self.priorities, self.selected)
+        self._draw()
+
+    def _draw(self) -> None:
+        table = self.query_one("#jobs", DataTable)
+        keep = table.cursor_row
+        current = self._current_job()
+        table.clear(columns=True)
+        summary = self.query_one("#summary", Static)
+        if self.view == "plan":
+            self.query_one("#heading", Static).update("Job release: what-if plan (nothing reserved yet)")
+            table.add_columns(*PLAN_COLUMNS)
+            for code in self.schedule.order(self.priorities):
+                info, plan = self.schedule.jobs[code], self.plans[code]
+                table.add_row("✓" if plan.selected else " ", code, info.description[:20], str(plan.priority),
+                              info.start.strftime("%d %b"), _plan_text(plan), key=code)
+            chosen = [p for p in self.plans.values() if p.selected]
+            short = sum(1 for p in chosen if not p.ok)
+            summary.update(f"{len(self.plans)} job(s) to release, {len(chosen)} selected: "
+                           f"{len(chosen) - short} fully covered, {short} short.  F5 releases the selected.")
+        else:
+            self.query_one("#heading", Static).update("Released jobs")
+            table.add_columns(*RELEASED_COLUMNS)
+            for j in self._released:
+                table.add_row(j["job"], j["description"][:20], str(j["priority"]), j["start"].strftime("%d %b"),
+                              str(j["lines"]), str(j["short"]) if j["short"] else "", key=j["job"])
+            summary.update(f"{len(self._released)} released job(s).  F3 slip, F4 un-release, F2 back to the plan.")
+        if current is not None:
+            try:
+                table.move_cursor(row=table.get_row_index(current))
+            except Exception:  # the job left this view (released or un-released)
+                table.move_cursor(row=min(keep, max(0, table.row_count - 1)))
+        self._detail()
+
+    def _current_job(self) -> str | None:
+        table = self.query_one("#jobs", DataTable)
+        if not table.row_count:
+            return None
+        try:
+            return table.coordinate_to_cell_key((table.cursor_row, 0)).row_key.value
+        except Exception:
+            return None
+
+    @on(DataTable.RowHighlighted, "#jobs")
+    def _highlighted(self) -> None:
+        self._detail()
+
+    def _detail(self) -> None:
+        detail = self.query_one("#detail", Static)
+        code = self._current_job()
+        if code is None or self.view != "plan" or code not in self.plans:
+            detail.update("")
+            return
+        plan = self.plans[code]
+        if plan.ok:
+            detail.update(f"{code}: every line covered" if plan.selected else f"{code}: left out of this release")
+        else:
+            detail.update("\n".join(f"line {s.line} {s.item}: {s.reason}" for s in plan.short[:3]))
+
+    # --- actions -------------------------------------------------------------------------------------------
+    def action_toggle(self) -> None:
+        code = self._current_job()
+        if self.view != "plan" or code is None:
+            return
+        self.selected.symmetric_difference_update({code})
+        self.replan()
+
+    def action_move(self, step: int) -> None:
+        code = self._current_job()
+        if self.view != "plan" or code is None or self.schedule is None:
+            return
+        order = self.schedule.order(self.priorities)
+        k = order.index(code)
+        other = k + step
+        if not 0 <= other < len(order):
+            return
+        prio = dict(self.schedule.base_priority, **self.priorities)
+        # Jump just past the neighbour, so the job moves exactly one place.
+        self.priorities[code] = prio[order[other]] + (-1 if step < 0 else 1)
+        self.replan()
+
+    def action_switch(self) -> None:
+        self.view = "released" if self.view == "plan" else "plan"
+        self._draw()
+
+    def action_release(self) -> None:
+        if self.schedule is None:
+            return
+        chosen = [c for c in self.schedule.order(self.priorities) if c in self.selected]
+        if not chosen:
+            self.app.signal_error("Select at least one job (Space) before releasing.")
+            return
+        short = sum(1 for c in chosen if not self.plans[c].ok)
+        question = f"Release {len(chosen)} job(s)?" + (f" {short} of them will be short." if short else "")
+        from tui.screens.confirm import ConfirmScreen
+
+        self.app.push_screen(ConfirmScreen(question), lambda yes: yes and self._do_release(chosen))
+
+    @work(thread=True, exclusive=True, group="release-write")
+    def _do_release(self, jobs: list[str]) -> None:
+        from core.release import release
+
+        try:
+            # Released one by one in the planner's order, so the what-if order is the order stock is taken.
+            results = [release(self.app.actor, [job]) for job in jobs]
+        except JobfloorError as exc:
+            self.app.call_from_thread(self.app.signal_error, str(exc))
+            return
+        short = sum(len(r.shortages) for r in results)
+        reserved = sum(len(r.allocations) for r in results)
+        self.app.call_from_thread(self.app.signal_ok, f"Released {len(jobs)} job(s): {reserved} reservation(s), "
+                                                      f"{short} short line(s).")
+        self.app.call_from_thread(self._load)
+
+    def action_slip(self) -> None:
+        code = self._current_job()
+        if code is None:
+            return
+        if self.view == "plan":
+            self.app.signal_error("Slips are for released jobs: F2 shows them.")
+            return
+        self._show_slip(code)
+
+    @work(thread=True, group="release-slip")
+    def _show_slip(self, code: str) -> None:
+        from core.release import slip
+        from tui.screens.slip import SlipScreen
+
+        lines = slip(code)
+        self.app.call_from_thread(self.app.push_screen, SlipScreen(code, lines))
+
+    def action_unrelease(self) -> None:
+        code = self._current_job()
+        if code is None or self.view != "released":
+            self.app.signal_error("Un-release works on released jobs: F2 shows them.")
+            return
+        from tui.screens.confirm import ConfirmScreen
+
+        self.app.push_screen(ConfirmScreen(f"Un-release job {code}? Its reservations go back to stock."),
+                             lambda yes: yes and self._do_unrelease(code))
+
+    @work(thread=True, group="release-write")
+    def _do_unrelease(self, code: str) -> None:
+        from core.release import unrelease
+
+        try:
+            unrelease(self.app.actor, code)
+        except JobfloorError as exc:
+            self.app.call_from_thread(self.app.signal_error, str(exc))
+            return
+        self.app.call_from_thread(self.app.signal_ok, f"Job {code} un-released: its stock is free again.")
+        self.app.call_from_thread(self._load)
