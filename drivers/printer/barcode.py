@@ -110,6 +110,10 @@ def _encode(symbology: Symbology, data: str | GS1Pairs, what: str) -> Symbol:
     return Symbol(symbology, modules, hrt)
 
 
+def clear_cache() -> None:
+    _encode.cache_clear()
+
+
 def _zint_reason(exc: RuntimeError) -> str:
     text = str(exc)
     return text.split(":", 1)[1].strip() if text.startswith(("Error", "Warning")) else text

@@ -118,9 +118,11 @@ def layout(label: Label, canvas: Canvas) -> Layout:
                 "bottom. Use a longer label or the endless roll."
             )
     for item in items:
-        right = _right(item)
-        if right > canvas.width or min(item.x, item.y) < 0:
-            raise LabelDoesNotFit(f"The {label.name} does not fit on {label.size}: something is placed outside it.")
+        if _right(item) > canvas.width or min(item.x, item.y) < 0:
+            raise LabelDoesNotFit(
+                f"The {label.name} does not fit on {label.size}: {_describe(item)} is placed outside the printable "
+                f"{canvas.mm(canvas.width):.0f} mm width."
+            )
     return Layout(canvas, canvas.width, height, tuple(items))
 
 
@@ -134,6 +136,14 @@ def _bottom(item: Placed) -> int:
     if isinstance(item, PlacedText):
         return item.y + int(round(item.px * 1.2))
     return item.y + item.height
+
+
+def _describe(item: Placed) -> str:
+    if isinstance(item, PlacedText):
+        return f"the text {item.text!r}"
+    if isinstance(item, PlacedBarcode):
+        return f"the barcode {item.symbol.hrt}"
+    return "a line or box"
 
 
 def _right(item: Placed) -> int:

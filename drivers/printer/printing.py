@@ -112,7 +112,10 @@ def print_labels(labels: Sequence[Label], config: PrinterConfig) -> PrintResult:
                 names = ", ".join(sorted(s.name for s in sizes))
                 raise WrongMedia(f"This print mixes label sizes ({names}); one printer holds one roll. Print them separately.", url=config.url)
             state = _ql_status(link, config)
-            ql.raise_for_status(state, labels[0].size, url=config.url)
+            if state is None:
+                talks_back = False
+            else:
+                ql.raise_for_status(state, labels[0].size, url=config.url)
         link.send(data)
         if talks_back and config.wait_printed:
             _wait_printed(link, config, len(labels))
@@ -130,6 +133,8 @@ def printer_status(config: PrinterConfig) -> PrinterState:
             if not _ql_answers(link):
                 raise StatusNotAvailable(_no_status_reason(link), url=config.url)
             state = _ql_status(link, config)
+            if state is None:
+                raise StatusNotAvailable(_no_status_reason(link), url=config.url)
             try:
                 ql.raise_for_status(state, url=config.url)
             except PrinterError as exc:
@@ -160,15 +165,20 @@ def _no_status_reason(link: Transport) -> str:
     if isinstance(link, TcpTransport):
         return ("A Brother QL on the network does not report its state: the app only knows the labels were "
                 "sent. Look at the printer's light or display.")
-    return f"{link.url} is a file, not a printer that can answer: there is no printer state to show."
+    if isinstance(link, FileTransport):
+        return f"{link.url} is a file or a device that never answers: there is no printer state to show."
+    return f"The printer on {link.url} does not answer status requests."
 
 
-def _ql_status(link: Transport, config: PrinterConfig) -> ql.QLStatus:
+def _ql_status(link: Transport, config: PrinterConfig) -> ql.QLStatus | None:
+    """The printer's answer; None if the device turned out to be one that never answers (end of file)."""
     # Replies left over from an earlier job would be taken for the answer to this request.
     while link.read(4096, 0.0):
         pass
     link.send(ql.status_request())
     reply = link.read_exactly(ql.STATUS_REPLY_SIZE, config.status_timeout)
+    if not reply and not link.can_read:
+        return None
     if len(reply) < ql.STATUS_REPLY_SIZE:
         raise PrinterTimeout(
             f"The printer at {config.url} did not answer within {config.status_timeout:g} s: check it is switched "

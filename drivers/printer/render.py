@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import numpy as np
 from PIL import Image, ImageDraw
 
+from drivers.printer import barcode
 from drivers.printer.layout import Layout, PlacedBarcode, PlacedBox, PlacedText, font, layout, stroke
 from drivers.printer.model import Canvas, Label
 
@@ -19,19 +22,38 @@ def render(label: Label, canvas: Canvas) -> Image.Image:
 def render_layout(lay: Layout) -> Image.Image:
     image = Image.new("1", (lay.width, lay.height), PAPER)
     draw = ImageDraw.Draw(image)
-    # No anti-aliasing: a grey edge pixel would turn into a random dot on a thermal head.
-    draw.fontmode = "1"
     for item in lay.items:
         if isinstance(item, PlacedBarcode):
             _barcode(image, item)
         elif isinstance(item, PlacedText):
-            draw.text(
-                (item.x, item.y), item.text, fill=INK, font=font(item.px), anchor="la",
-                stroke_width=stroke(item.px, item.bold), stroke_fill=INK,
-            )
+            mask, dx, dy = _text_mask(item.text, item.px, item.bold)
+            if mask is not None:
+                image.paste(INK, (item.x + dx, item.y + dy), mask)
         elif isinstance(item, PlacedBox):
             _box(draw, item)
     return image
+
+
+@lru_cache(maxsize=4096)
+def _text_mask(text: str, px: int, bold: bool) -> tuple[Image.Image | None, int, int]:
+    """The text's ink as a paste mask, cached: a job's labels repeat the same item, lot and job lines, and
+    drawing glyphs is most of the time a label takes to render."""
+    width = stroke(px, bold)
+    left, top, right, bottom = font(px).getbbox(text, anchor="la", stroke_width=width)
+    if right <= left or bottom <= top:
+        return None, 0, 0
+    mask = Image.new("1", (right - left, bottom - top), 0)
+    draw = ImageDraw.Draw(mask)
+    # No anti-aliasing: a grey edge pixel would turn into a random dot on a thermal head.
+    draw.fontmode = "1"
+    draw.text((-left, -top), text, fill=1, font=font(px), anchor="la", stroke_width=width, stroke_fill=1)
+    return mask, left, top
+
+
+def clear_caches() -> None:
+    """Forget cached glyphs and encoded barcodes (a benchmark's cold start; memory is bounded anyway)."""
+    _text_mask.cache_clear()
+    barcode.clear_cache()
 
 
 def _barcode(image: Image.Image, item: PlacedBarcode) -> None:

@@ -14,6 +14,7 @@ while a long job to a printer that keeps taking data is never cut short.
 from __future__ import annotations
 
 import errno
+import fcntl
 import os
 import select
 import socket
@@ -44,7 +45,7 @@ class Transport:
     def read_exactly(self, size: int, timeout: float) -> bytes:
         deadline = time.monotonic() + timeout
         out = b""
-        while len(out) < size:
+        while len(out) < size and self.can_read:
             left = deadline - time.monotonic()
             if left <= 0:
                 break
@@ -149,8 +150,13 @@ class FileTransport(Transport):
         flags = os.O_NONBLOCK | os.O_CLOEXEC | getattr(os, "O_NOCTTY", 0)
         try:
             # A printer device can be read back for status; a plain file is appended to, never truncated.
-            self.fd = os.open(self.path, flags | os.O_RDWR) if device else os.open(
-                self.path, flags | os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+            if device:
+                try:
+                    self.fd = os.open(self.path, flags | os.O_RDWR)
+                except PermissionError:
+                    self.fd = os.open(self.path, flags | os.O_WRONLY)
+            else:
+                self.fd = os.open(self.path, flags | os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
         except PermissionError:
             raise PrinterOffline(f"No permission to write to {self.path}: ask IT to add this user to the printer's group.", url=url) from None
         except OSError as exc:
@@ -160,7 +166,8 @@ class FileTransport(Transport):
                 raise PrinterOffline(f"The printer at {self.path} is busy with another program.", url=url) from None
             raise PrinterOffline(f"Cannot open {self.path}: {exc.strerror}.", url=url) from None
         mode = os.fstat(self.fd).st_mode
-        self.can_read = stat.S_ISCHR(mode) or stat.S_ISFIFO(mode) or stat.S_ISSOCK(mode)
+        access = os.O_ACCMODE & fcntl.fcntl(self.fd, fcntl.F_GETFL)
+        self.can_read = access == os.O_RDWR and (stat.S_ISCHR(mode) or stat.S_ISFIFO(mode) or stat.S_ISSOCK(mode))
 
     def send(self, data: bytes) -> None:
         view = memoryview(data)
@@ -185,11 +192,15 @@ class FileTransport(Transport):
         if not ready:
             return b""
         try:
-            return os.read(self.fd, size)
+            data = os.read(self.fd, size)
         except BlockingIOError:
             return b""
         except OSError as exc:
             raise PrinterOffline(f"Reading from {self.path} failed: {exc.strerror}.", url=self.url) from None
+        if not data:
+            # End of file at once (/dev/null, say): nothing will ever answer, so stop offering to read.
+            self.can_read = False
+        return data
 
     def close(self) -> None:
         try:

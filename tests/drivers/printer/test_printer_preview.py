@@ -1,6 +1,5 @@
 from PIL import Image
 
-from drivers.printer.model import SIZE_62
 from drivers.printer.preview import half_blocks, preview_size
 from drivers.printer.printing import PrinterConfig, preview_lines
 

@@ -1,4 +1,3 @@
-import io
 
 import pytest
 from brother_ql.reader import BrotherQLReader
@@ -10,7 +9,7 @@ from drivers.printer.errors import OutOfPaper, PrinterError, PrinterTimeout, Sta
 from drivers.printer.model import SIZE_62, SIZE_62X29, SIZE_102X152, Barcode, Label, Symbology, Text, TextSize
 from drivers.printer.printing import PrinterConfig, print_labels, printer_status
 
-from .conftest import GS1_PRODUCT, decode
+from .conftest import decode
 
 
 def read_back(path, tmp_path, monkeypatch) -> list[Image.Image]:
@@ -109,7 +108,7 @@ def test_status_is_not_available_from_a_network_ql_or_a_file(tmp_path):
     with TcpPrinterEmulator() as printer:
         with pytest.raises(StatusNotAvailable, match="does not report its state"):
             printer_status(PrinterConfig(printer.url))
-    with pytest.raises(StatusNotAvailable, match="is a file"):
+    with pytest.raises(StatusNotAvailable, match="is a file or a device"):
         printer_status(PrinterConfig(f"file://{tmp_path}/out.prn"))
 
 
@@ -136,3 +135,11 @@ def test_a_device_that_never_answers_times_out(sample_label):
     with QLDeviceEmulator(silent=True) as printer:
         with pytest.raises(PrinterTimeout, match="did not answer"):
             print_labels([sample_label], PrinterConfig(f"file://{printer.path}", status_timeout=0.3))
+
+
+def test_a_device_that_never_answers_at_all_just_takes_the_job(sample_label):
+    config = PrinterConfig("file:///dev/null", status_timeout=5)
+    result = print_labels([sample_label], config)
+    assert result.confirmed is None and result.bytes_sent > 0
+    with pytest.raises(StatusNotAvailable, match="never answers"):
+        printer_status(config)

@@ -8,7 +8,7 @@ from drivers.printer.model import (
 )
 from drivers.printer.render import render
 
-from .conftest import GS1_PRODUCT, decode, ink_rows, ink_runs
+from .conftest import decode, ink_rows, ink_runs
 
 QL62 = Canvas(696, None, 300)
 
@@ -124,3 +124,23 @@ def test_label_size_names():
     with pytest.raises(UnsupportedLabel, match="62x29"):
         label_size("50x30")
     assert str(LabelSize("62", 62)) == "62 mm endless"
+
+
+def test_refuses_what_is_placed_past_the_right_edge():
+    label = Label(SIZE_62, (Text(50, 2, "LOT", width_mm=20),), "carton label 1 of 2")
+    with pytest.raises(LabelDoesNotFit, match="carton label 1 of 2 does not fit on 62 mm endless: the text 'LOT'"):
+        layout(label, QL62)
+
+
+FNC1 = "11110101110"  # Code 128 symbol value 102
+
+
+def test_gs1_128_separators_are_fnc1_symbols_not_gs_bytes():
+    from drivers.printer.barcode import encode
+
+    data = (("02", "09501101020917"), ("37", "480"), ("10", "L2611-01"))
+    row = "".join("1" if m else "0" for m in encode(Symbology.GS1_128, data).modules[0])
+    symbols = [row[i:i + 11] for i in range(0, len(row) - 13, 11)]  # the stop pattern is 13 modules
+    # one FNC1 right after the start character (GS1-128), one closing the variable-length (37)
+    assert [i for i, sym in enumerate(symbols) if sym == FNC1] == [1, symbols.index(FNC1, 2)]
+    assert symbols.count(FNC1) == 2
