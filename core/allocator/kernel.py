@@ -2,19 +2,22 @@
 
 The only module of the allocator that imports numba (see `core/allocator/__init__.py`).
 
-How it stays fast (about O((units + lines) * small) instead of lines * units):
+Where the time goes and why it is shaped this way (a global multi-key sort of the units alone costs several
+times the whole allocation, and at a million units every random memory access counts):
 - Only units that can ever be taken are ranked: eligible flag set, available above zero, and an item some line
-  wants. They are bucketed by item with a counting sort, then each item's bucket is sorted by the rank keys
-  packed into one (rarely up to four) int64 lanes. A global multi-key sort would cost more than the whole
-  allocation.
-- Expiry is the first rank key, so the units too early for a line's cut-off are a prefix of its item's bucket:
+  wants. Each one's rule-4 keys are packed, in unit order, into one int64 (rarely up to four "lanes"); then
+  the units are bucketed by item with a counting sort and each bucket, one item's units, is merge-sorted.
+- Expiry is the first rank key, so the units too early for a line's cut-off are a prefix of the item's bucket:
   a binary search skips them.
 - Exhausted units are skipped through a "next unit with stock" pointer array with path halving; units only ever
   lose stock, so a pointer that skipped a unit never has to come back.
+- Lines of different items never compete, so they are walked item by item (each item's lines still in rule-2
+  order) to keep each bucket in cache, and the reservations are put back in line order at the end.
 - Rule 6 walks the item's units in rank order, meeting each lot at its best eligible unit (so lots come in rank
-  order), and asks each lot for its eligible sum. Per lot, units sit in runs of equal expiry; the eligible sum is
-  the lot's running total less the runs that expire before the cut-off. A Fenwick tree over the lot units'
-  stock gives the eligible total of the lots not met yet, which stops the walk as soon as no lot can cover.
+  order), and asks each lot for its eligible sum: per lot the units sit in runs of equal expiry, and the eligible
+  sum is the lot's running total less the runs that expire before the cut-off. A Fenwick tree over the lot
+  units' stock gives what the lots not met yet could still offer, which ends the walk as soon as no lot can
+  cover the line. These structures exist only for items a single-lot line needs, indexed compactly.
 """
 from __future__ import annotations
 
@@ -36,8 +39,13 @@ from core.allocator.arrays import (
 # Signed lanes keep numba away from uint64/int64 mixing (which it promotes to float).
 _LANE_BITS = 63
 _N_FIELDS = 5
-# Below this a bucket is insertion-sorted: most buckets (one item's units) are this small.
+# Sorted runs start at this length by insertion sort; most buckets are not much longer.
 _RUN = 16
+# Slots of the expiry_map array _rank_units hands on.
+_E_LO = 0  # earliest real expiry (field value 0)
+_E_LATEST = 1  # latest real expiry; NO_EXPIRY ranks one day after it
+_E_TOP = 2  # largest field value present
+_E_SHIFT = 3  # where the field sits in lane 0
 
 
 @njit(cache=True, nogil=True)
@@ -50,25 +58,25 @@ def _bit_length(x):
 
 
 @njit(cache=True, nogil=True)
-def _sort_bucket_one_lane(key, perm, key_buf, perm_buf, s, e):
-    """Stable merge sort of key[s:e], carrying perm along: the common case, every field in one lane.
+def _sort_pairs(key, val, key_buf, val_buf, s, e):
+    """Stable merge sort of key[s:e], carrying val along: the usual case, all keys in one lane.
 
-    Stable because the bucket starts in unit-index order: equal keys (only possible if a caller repeats a
-    track_rank) then keep unit order, as the reference's stable sort does.
+    Stable because each bucket starts in unit-index order: equal keys (only if a caller repeats a track_rank)
+    then keep unit order, as the reference's stable sort does.
     """
     for r0 in range(s, e, _RUN):
         r1 = min(r0 + _RUN, e)
         for i in range(r0 + 1, r1):
             k = key[i]
-            x = perm[i]
+            v = val[i]
             j = i - 1
             while j >= r0 and k < key[j]:
                 key[j + 1] = key[j]
-                perm[j + 1] = perm[j]
+                val[j + 1] = val[j]
                 j -= 1
             key[j + 1] = k
-            perm[j + 1] = x
-    src_k, src_p, dst_k, dst_p = key, perm, key_buf, perm_buf
+            val[j + 1] = v
+    src_k, src_v, dst_k, dst_v = key, val, key_buf, val_buf
     in_place = True
     width = _RUN
     while width < e - s:
@@ -81,29 +89,29 @@ def _sort_bucket_one_lane(key, perm, key_buf, perm_buf, s, e):
             while i < mid and j < hi:
                 if src_k[j] < src_k[i]:
                     dst_k[k] = src_k[j]
-                    dst_p[k] = src_p[j]
+                    dst_v[k] = src_v[j]
                     j += 1
                 else:
                     dst_k[k] = src_k[i]
-                    dst_p[k] = src_p[i]
+                    dst_v[k] = src_v[i]
                     i += 1
                 k += 1
             while i < mid:
                 dst_k[k] = src_k[i]
-                dst_p[k] = src_p[i]
+                dst_v[k] = src_v[i]
                 i += 1
                 k += 1
             while j < hi:
                 dst_k[k] = src_k[j]
-                dst_p[k] = src_p[j]
+                dst_v[k] = src_v[j]
                 j += 1
                 k += 1
-        src_k, src_p, dst_k, dst_p = dst_k, dst_p, src_k, src_p
+        src_k, src_v, dst_k, dst_v = dst_k, dst_v, src_k, src_v
         in_place = not in_place
         width *= 2
     if not in_place:
         key[s:e] = src_k[s:e]
-        perm[s:e] = src_p[s:e]
+        val[s:e] = src_v[s:e]
 
 
 @njit(cache=True, nogil=True)
@@ -117,8 +125,8 @@ def _less(keys, n_lanes, a, b):
 
 
 @njit(cache=True, nogil=True)
-def _sort_bucket_lanes(keys, n_lanes, perm, perm_buf, s, e):
-    """Stable merge sort of perm[s:e] by keys over several lanes (fields too wide for one)."""
+def _sort_lanes(keys, n_lanes, perm, perm_buf, s, e):
+    """Stable merge sort of perm[s:e] by keys spread over several lanes (fields too wide for one)."""
     for r0 in range(s, e, _RUN):
         r1 = min(r0 + _RUN, e)
         for i in range(r0 + 1, r1):
@@ -164,23 +172,22 @@ def _sort_bucket_lanes(keys, n_lanes, perm, perm_buf, s, e):
 
 @njit(cache=True, nogil=True)
 def _rank_units(
-    u_item, u_lot, u_avail, u_expiry, u_opened, u_received, u_pick_seq, u_track_rank, u_eligible, wanted, no_expiry
+    u_item, u_avail, u_expiry, u_opened, u_received, u_pick_seq, u_track_rank, u_eligible, wanted, no_expiry
 ):
     """Units that can be taken, bucketed by item and ranked by rule 4 inside each bucket.
 
-    Returns (bucket, unit, expiry, avail, lot): item i's units hold rank positions bucket[i]:bucket[i + 1], and
-    the other arrays give, per rank position, the unit index and its expiry, availability and lot.
+    Returns (bucket, unit, key, expiry_map, avail): item i's units hold rank positions bucket[i]:bucket[i + 1];
+    unit[p] is the unit at rank position p, key[p] its lane-0 key (expiry on top) and avail[p] its stock.
     """
     n_items = wanted.size
     n = u_item.size
     bucket = np.zeros(n_items + 1, np.int64)
     big = np.int64(2**40)
-    e_lo = big
-    latest = -big
-    any_none = False
+    e_lo, latest = big, -big
     r_lo, r_hi = big, -big
     s_lo, s_hi = big, -big
     t_lo, t_hi = big, -big
+    any_none = False
     any_opened = False
     any_unopened = False
     m = 0
@@ -194,8 +201,8 @@ def _rank_units(
         if ex == no_expiry:
             any_none = True
         else:
-            latest = max(latest, ex)
             e_lo = min(e_lo, ex)
+            latest = max(latest, ex)
         if u_opened[u] != 0:
             any_opened = True
         else:
@@ -209,15 +216,19 @@ def _rank_units(
     for i in range(n_items):
         bucket[i + 1] += bucket[i]
 
-    # Expiry is ranked with NO_EXPIRY moved to just after the latest real date, so one far-off sentinel does
-    # not widen the field to 31 bits.
+    # NO_EXPIRY is ranked just after the latest real date, so one far-off sentinel does not widen the field
+    # to 31 bits.
     if latest == -big:
         latest = np.int64(0)
     none_rank = latest + 1
     if e_lo == big:
         e_lo = none_rank
     e_hi = none_rank if any_none else latest
-    # Pack the fields most significant first into as few 63-bit lanes as their ranges allow.
+    # Opened ranks first: field value 0 for opened, 1 for unopened.
+    o_lo = np.int64(0) if any_opened else np.int64(1)
+
+    # Pack the fields, most significant first, into as few 63-bit lanes as their ranges allow; a field of
+    # width 0 holds one value for all units and decides nothing.
     width = np.zeros(_N_FIELDS, np.int64)
     if m > 0:
         width[0] = _bit_length(e_hi - e_lo)
@@ -242,72 +253,103 @@ def _rank_units(
     shift = np.zeros(_N_FIELDS, np.int64)
     for f in range(_N_FIELDS):
         shift[f] = lane_bits[lane_of[f]] - end_bit[f]
-    # A field of width 0 is constant: its value is 0 after subtracting its low end, so it adds nothing.
-    o_lo = np.int64(0) if any_opened else np.int64(1)
 
-    keys = np.zeros((n_lanes, m), np.int64)
+    # Counting sort into item buckets, carrying the unit and its lane-0 key (writes scattered over buckets cost
+    # far less than gathering the keys back by unit afterwards). Further lanes, rare, stay in unit order.
+    key = np.empty(m, np.int64)
+    unit_keys = np.zeros((n_lanes - 1, n if n_lanes > 1 else 0), np.int64)
     unit = np.empty(m, np.int32)
-    expiry = np.empty(m, np.int32)
-    avail = np.empty(m, np.int64)
-    lot = np.empty(m, np.int32)
     fill = bucket[:-1].copy()
+    lanes = np.zeros(_N_FIELDS, np.int64)
     for u in range(n):
         it = u_item[u]
         if u_eligible[u] == 0 or u_avail[u] <= 0 or not wanted[it]:
             continue
+        ex = np.int64(u_expiry[u])
+        v0 = (none_rank if ex == no_expiry else ex) - e_lo
+        v1 = (np.int64(0) if u_opened[u] != 0 else np.int64(1)) - o_lo
+        v2 = np.int64(u_received[u]) - r_lo
+        v3 = np.int64(u_pick_seq[u]) - s_lo
+        v4 = np.int64(u_track_rank[u]) - t_lo
         p = fill[it]
         fill[it] += 1
         unit[p] = u
-        expiry[p] = u_expiry[u]
-        avail[p] = u_avail[u]
-        lot[p] = u_lot[u]
-        ex = np.int64(u_expiry[u])
-        keys[lane_of[0], p] |= ((none_rank if ex == no_expiry else ex) - e_lo) << shift[0]
-        keys[lane_of[1], p] |= ((np.int64(0) if u_opened[u] != 0 else np.int64(1)) - o_lo) << shift[1]
-        keys[lane_of[2], p] |= (np.int64(u_received[u]) - r_lo) << shift[2]
-        keys[lane_of[3], p] |= (np.int64(u_pick_seq[u]) - s_lo) << shift[3]
-        keys[lane_of[4], p] |= (np.int64(u_track_rank[u]) - t_lo) << shift[4]
+        if n_lanes == 1:
+            key[p] = (v0 << shift[0]) | (v1 << shift[1]) | (v2 << shift[2]) | (v3 << shift[3]) | (v4 << shift[4])
+        else:
+            lanes[:] = 0
+            lanes[lane_of[0]] |= v0 << shift[0]
+            lanes[lane_of[1]] |= v1 << shift[1]
+            lanes[lane_of[2]] |= v2 << shift[2]
+            lanes[lane_of[3]] |= v3 << shift[3]
+            lanes[lane_of[4]] |= v4 << shift[4]
+            key[p] = lanes[0]
+            for lane in range(1, n_lanes):
+                unit_keys[lane - 1, u] = lanes[lane]
 
-    perm = np.arange(m)
-    perm_buf = np.empty(m, np.int64)
     if n_lanes == 1:
-        key = keys[0]
         key_buf = np.empty(m, np.int64)
+        unit_buf = np.empty(m, np.int32)
         for i in range(n_items):
             if bucket[i + 1] - bucket[i] > 1:
-                _sort_bucket_one_lane(key, perm, key_buf, perm_buf, bucket[i], bucket[i + 1])
+                _sort_pairs(key, unit, key_buf, unit_buf, bucket[i], bucket[i + 1])
     else:
+        keys = np.empty((n_lanes, m), np.int64)
+        for p in range(m):
+            keys[0, p] = key[p]
+            for lane in range(1, n_lanes):
+                keys[lane, p] = unit_keys[lane - 1, unit[p]]
+        perm = np.arange(m)
+        perm_buf = np.empty(m, np.int64)
         for i in range(n_items):
             if bucket[i + 1] - bucket[i] > 1:
-                _sort_bucket_lanes(keys, n_lanes, perm, perm_buf, bucket[i], bucket[i + 1])
-    # perm stays inside each bucket, so these gathers stay local.
-    s_unit = np.empty(m, np.int32)
-    s_expiry = np.empty(m, np.int32)
-    s_avail = np.empty(m, np.int64)
-    s_lot = np.empty(m, np.int32)
+                _sort_lanes(keys, n_lanes, perm, perm_buf, bucket[i], bucket[i + 1])
+        # perm stays inside each bucket, so these gathers stay local.
+        by_rank = np.empty(m, np.int32)
+        for p in range(m):
+            key[p] = keys[0, perm[p]]
+            by_rank[p] = unit[perm[p]]
+        unit = by_rank
+
+    # Expiry is the top field of lane 0, so within a bucket key[p] >> shift[0] is the expiry's rank and a
+    # binary search on key finds a cut-off without an expiry array (see _first_eligible).
+    expiry_map = np.empty(4, np.int64)
+    expiry_map[_E_LO] = e_lo
+    expiry_map[_E_LATEST] = latest
+    expiry_map[_E_TOP] = e_hi - e_lo
+    expiry_map[_E_SHIFT] = shift[0]
+    # Stock in rank order: one gather here, with many loads in flight, is much cheaper than a dependent random
+    # load per take in the line walk.
+    avail = np.empty(m, np.int64)
     for p in range(m):
-        q = perm[p]
-        s_unit[p] = unit[q]
-        s_expiry[p] = expiry[q]
-        s_avail[p] = avail[q]
-        s_lot[p] = lot[q]
-    return bucket, s_unit, s_expiry, s_avail, s_lot
+        avail[p] = u_avail[unit[p]]
+    return bucket, unit, key, expiry_map, avail
 
 
 @njit(cache=True, nogil=True)
-def _find(parent, x):
-    """First position at or after x that still has stock (the sentinel at the end has parent itself)."""
-    while parent[x] != x:
-        parent[x] = parent[parent[x]]
-        x = parent[x]
-    return x
+def _cut_rank(expiry_map, cut_off):
+    """A cut-off day in the expiry field's terms: units whose field is >= this are eligible.
+
+    Days after the latest real expiry leave only NO_EXPIRY units, ranked at latest + 1.
+    """
+    c = np.int64(cut_off)
+    if c > expiry_map[_E_LATEST]:
+        c = expiry_map[_E_LATEST] + 1
+    return c - expiry_map[_E_LO]
 
 
 @njit(cache=True, nogil=True)
-def _lower_bound(values, s, e, x):
+def _first_eligible(key, s, e, expiry_map, cut_rank):
+    """First rank position in [s, e) whose expiry is on or after the cut-off."""
+    if cut_rank <= 0:
+        return s
+    if cut_rank > expiry_map[_E_TOP]:
+        # Also keeps cut_rank << shift from overflowing the lane.
+        return e
+    x = cut_rank << expiry_map[_E_SHIFT]
     while s < e:
         mid = (s + e) >> 1
-        if values[mid] < x:
+        if key[mid] < x:
             s = mid + 1
         else:
             e = mid
@@ -315,18 +357,27 @@ def _lower_bound(values, s, e, x):
 
 
 @njit(cache=True, nogil=True)
-def _fenwick_add(tree, p, delta):
-    i = p + 1
+def _find(parent, x):
+    """First position at or after x that still has stock (the sentinel at the end is its own parent)."""
+    while parent[x] != x:
+        parent[x] = parent[parent[x]]
+        x = parent[x]
+    return x
+
+
+@njit(cache=True, nogil=True)
+def _fenwick_add(tree, c, delta):
+    i = c + 1
     while i < tree.size:
         tree[i] += delta
         i += i & (-i)
 
 
 @njit(cache=True, nogil=True)
-def _fenwick_prefix(tree, p):
-    """Sum of positions [0, p)."""
+def _fenwick_prefix(tree, c):
+    """Sum over compact positions [0, c)."""
     total = np.int64(0)
-    i = p
+    i = c
     while i > 0:
         total += tree[i]
         i -= i & (-i)
@@ -352,194 +403,265 @@ def _wanted_items(u_item, l_item, l_need, l_mode, mode_single_lot):
 
 
 @njit(cache=True, nogil=True)
-def _index_lots(bucket, lot, expiry, avail, single_lot_item):
-    """Lot structures for rule 6, built only over the items a single-lot line needs.
+def _index_lots(bucket, unit, key, expiry_shift, u_lot, avail, single_lot_item):
+    """Lot structures for rule 6, over the items a single-lot line needs only.
 
-    Lot-major order ("lm") lists each lot's units in rank order; a lot index that two items share becomes one
-    slot per item. Each slot's units fall into runs of equal expiry (rank order is expiry first), so a slot's
-    eligible sum for a cut-off is its total less the runs before the cut-off.
-    Returns (lm_of, lm_pos, slot_of, slot_runs, slot_total, run_of, run_start, run_expiry, run_total, tree):
-    lm_of[p] is rank position p's lot-major index or -1; tree is a Fenwick tree over rank positions holding the
-    stock of lot units (0 elsewhere).
+    Those items' rank positions get compact indices: item it's position p is c = base[it] + p - bucket[it]
+    (base[it] is -1 for other items). Lot-major order ("lm") lists each lot's units in rank order; a lot index
+    that two items share becomes one slot per item. A slot's units fall into runs of equal expiry (rank order is
+    expiry first), so its eligible sum for a cut-off is its total less the runs before the cut-off.
+    Returns (base, lm_of, lm_pos, slot_of, slot_runs, slot_total, run_of, run_start, run_rank, run_total,
+    tree): lm_of[c] is the lot-major index or -1 (no lot), lm_pos[j] the rank position, run_rank a run's
+    expiry field, tree a Fenwick tree over compact indices holding the stock of lot units.
     """
-    # Without single-lot items every array comes out empty rather than sized to the units.
-    m = avail.size if single_lot_item.size > 0 else 0
     n_items = single_lot_item.size
+    base = np.full(n_items, -1, np.int64)
+    n_compact = 0
+    for it in range(n_items):
+        if single_lot_item[it]:
+            base[it] = n_compact
+            n_compact += bucket[it + 1] - bucket[it]
+    # Units in compact order with their lots, read once from the unit arrays.
+    c_pos = np.empty(n_compact, np.int64)
+    c_lot = np.empty(n_compact, np.int64)
+    c_item = np.empty(n_compact, np.int64)
     n_lm = 0
     max_lot = -1
     for it in range(n_items):
         if single_lot_item[it]:
             for p in range(bucket[it], bucket[it + 1]):
-                if lot[p] >= 0:
+                c = base[it] + p - bucket[it]
+                lot = np.int64(u_lot[unit[p]])
+                c_pos[c] = p
+                c_lot[c] = lot
+                c_item[c] = it
+                if lot >= 0:
                     n_lm += 1
-                    max_lot = max(max_lot, lot[p])
+                    max_lot = max(max_lot, lot)
     lot_start = np.zeros(max_lot + 2, np.int64)
-    lm_pos = np.empty(n_lm, np.int64)
-    lm_item = np.empty(n_lm, np.int64)
-    for it in range(n_items):
-        if single_lot_item[it]:
-            for p in range(bucket[it], bucket[it + 1]):
-                if lot[p] >= 0:
-                    lot_start[lot[p] + 1] += 1
+    for c in range(n_compact):
+        if c_lot[c] >= 0:
+            lot_start[c_lot[c] + 1] += 1
     for k in range(max_lot + 1):
         lot_start[k + 1] += lot_start[k]
-    for it in range(n_items):
-        if single_lot_item[it]:
-            for p in range(bucket[it], bucket[it + 1]):
-                if lot[p] >= 0:
-                    j = lot_start[lot[p]]
-                    lm_pos[j] = p
-                    lm_item[j] = it
-                    lot_start[lot[p]] += 1
+    lm_c = np.empty(n_lm, np.int64)
+    for c in range(n_compact):
+        if c_lot[c] >= 0:
+            lm_c[lot_start[c_lot[c]]] = c
+            lot_start[c_lot[c]] += 1
 
-    lm_of = np.full(m, -1, np.int64)
-    slot_of = np.empty(m, np.int64)
-    run_of = np.empty(m, np.int64)
+    lm_of = np.full(n_compact, -1, np.int64)
+    lm_pos = np.empty(n_lm, np.int64)
+    slot_of = np.empty(n_compact, np.int64)
+    run_of = np.empty(n_compact, np.int64)
     slot_runs = np.zeros(n_lm + 1, np.int64)
     slot_total = np.zeros(n_lm, np.int64)
     run_start = np.empty(n_lm + 1, np.int64)
-    run_expiry = np.empty(n_lm, np.int32)
+    run_rank = np.empty(n_lm, np.int64)
     run_total = np.zeros(n_lm, np.int64)
     n_slots = 0
     n_runs = 0
+    prev_c = -1
+    prev_rank = -1
     for j in range(n_lm):
-        p = lm_pos[j]
-        new_slot = j == 0 or lot[p] != lot[lm_pos[j - 1]] or lm_item[j] != lm_item[j - 1]
+        c = lm_c[j]
+        p = c_pos[c]
+        rank = key[p] >> expiry_shift
+        new_slot = j == 0 or c_lot[c] != c_lot[prev_c] or c_item[c] != c_item[prev_c]
         if new_slot:
             slot_runs[n_slots] = n_runs
             n_slots += 1
-        if new_slot or expiry[p] != expiry[lm_pos[j - 1]]:
+        if new_slot or rank != prev_rank:
             run_start[n_runs] = j
-            run_expiry[n_runs] = expiry[p]
+            run_rank[n_runs] = rank
             n_runs += 1
-        lm_of[p] = j
-        slot_of[p] = n_slots - 1
-        run_of[p] = n_runs - 1
-        slot_total[n_slots - 1] += avail[p]
-        run_total[n_runs - 1] += avail[p]
+        qty = avail[p]
+        lm_of[c] = j
+        lm_pos[j] = p
+        slot_of[c] = n_slots - 1
+        run_of[c] = n_runs - 1
+        slot_total[n_slots - 1] += qty
+        run_total[n_runs - 1] += qty
+        prev_c = c
+        prev_rank = rank
     slot_runs[n_slots] = n_runs
     run_start[n_runs] = n_lm
 
-    tree = np.zeros(m + 1, np.int64)
-    for p in range(m):
-        i = p + 1
-        if lm_of[p] >= 0:
-            tree[i] += avail[p]
+    tree = np.zeros(n_compact + 1, np.int64)
+    for c in range(n_compact):
+        if c_lot[c] >= 0:
+            tree[c + 1] += avail[c_pos[c]]
+    # Linear Fenwick build: each node passes its finished sum up to its parent.
+    for i in range(1, n_compact + 1):
         up = i + (i & -i)
-        if up <= m:
+        if up <= n_compact:
             tree[up] += tree[i]
     return (
-        lm_of, lm_pos, slot_of, slot_runs[: n_slots + 1], slot_total[:n_slots],
-        run_of, run_start[: n_runs + 1], run_expiry[:n_runs], run_total[:n_runs], tree,
+        base, lm_of, lm_pos, slot_of, slot_runs[: n_slots + 1], slot_total[:n_slots],
+        run_of, run_start[: n_runs + 1], run_rank[:n_runs], run_total[:n_runs], tree,
     )
+
 
 
 @njit(cache=True, nogil=True)
 def _run_lines(
-    l_item, l_need, l_min_expiry, l_mode, bucket, unit, expiry, avail, any_single_lot,
-    lm_of, lm_pos, slot_of, slot_runs, slot_total, run_of, run_start, run_expiry, run_total, tree,
+    l_item, l_need, l_min_expiry, l_mode, bucket, unit, key, expiry_map, avail,
+    base, lm_of, lm_pos, slot_of, slot_runs, slot_total, run_of, run_start, run_rank, run_total, tree,
     mode_single_lot, reason_covered, reason_short, reason_no_single_lot,
 ):
-    """Rules 5 and 6, line after line; avail and the lot structures are consumed as lines take stock."""
+    """Rules 5 and 6, line after line of each item; avail and the lot structures are used up as lines take."""
     n_lines = l_item.size
-    m = avail.size
-    parent = np.arange(m + 1)
-    lm_parent = np.arange(lm_pos.size + 1)
+    n_items = bucket.size - 1
+    m = unit.size
+    allocated = np.zeros(n_lines, np.int64)
+    reason = np.full(n_lines, reason_covered, np.uint8)
+
+    by_item = np.zeros(n_items + 1, np.int64)
+    for li in range(n_lines):
+        if l_need[li] > 0:
+            by_item[l_item[li] + 1] += 1
+    for i in range(n_items):
+        by_item[i + 1] += by_item[i]
+    line_order = np.empty(by_item[n_items], np.int64)
+    fill = by_item[:-1].copy()
+    for li in range(n_lines):
+        if l_need[li] > 0:
+            line_order[fill[l_item[li]]] = li
+            fill[l_item[li]] += 1
+
+    # The walk reads the lines in item order, so their fields are gathered into that order first.
+    n_active = line_order.size
+    g_need = np.empty(n_active, np.int64)
+    g_cut_rank = np.empty(n_active, np.int64)
+    g_single_lot = np.empty(n_active, np.bool_)
+    for k in range(n_active):
+        li = line_order[k]
+        g_need[k] = l_need[li]
+        g_cut_rank[k] = _cut_rank(expiry_map, l_min_expiry[li])
+        g_single_lot[k] = l_mode[li] == mode_single_lot
+    g_allocated = np.zeros(n_active, np.int64)
+    g_reason = np.full(n_active, reason_covered, np.uint8)
+    g_first = np.empty(n_active, np.int64)
+
+    parent = np.arange(m + 1, dtype=np.int32)
+    lm_parent = np.arange(lm_pos.size + 1, dtype=np.int32)
     seen_by = np.full(slot_total.size, -1, np.int64)
     # One take either empties a unit or completes its line, so this bounds the number of takes.
-    cap = n_lines + m
-    res_line = np.empty(cap, np.int32)
-    res_unit = np.empty(cap, np.int32)
-    res_qty = np.empty(cap, np.int64)
-    n_res = 0
-    allocated = np.zeros(n_lines, np.int64)
-    reason = np.empty(n_lines, np.uint8)
+    cap = n_active + m
+    take_unit = np.empty(cap, np.int32)
+    take_qty = np.empty(cap, np.int64)
+    n_takes = 0
 
-    for li in range(n_lines):
-        need = l_need[li]
-        if need <= 0:
-            reason[li] = reason_covered
-            continue
-        it = l_item[li]
+    for it in range(n_items):
         s = bucket[it]
         e = bucket[it + 1]
-        cut_off = l_min_expiry[li]
-        # NO_EXPIRY is the largest int32, so "no expiry or expiry >= cut-off" is just expiry >= cut-off.
-        first = _lower_bound(expiry, s, e, cut_off)
+        # Rank position p has compact index p + to_compact, for items with lot structures.
+        has_lots = base[it] >= 0
+        to_compact = base[it] - s if has_lots else 0
+        for k in range(by_item[it], by_item[it + 1]):
+            need = g_need[k]
+            cut_rank = g_cut_rank[k]
+            first = _first_eligible(key, s, e, expiry_map, cut_rank)
+            g_first[k] = n_takes
 
-        if l_mode[li] == mode_single_lot:
-            chosen = -1
-            chosen_run = -1
-            unmet = _fenwick_prefix(tree, e) - _fenwick_prefix(tree, first)
-            if unmet >= need:
-                p = _find(parent, first)
-                while p < e:
-                    if lm_of[p] >= 0:
-                        slot = slot_of[p]
-                        if seen_by[slot] != li:
-                            seen_by[slot] = li
-                            eligible_sum = slot_total[slot]
-                            r = slot_runs[slot]
-                            while r < slot_runs[slot + 1] and run_expiry[r] < cut_off:
-                                eligible_sum -= run_total[r]
-                                r += 1
-                            if eligible_sum >= need:
-                                chosen = slot
-                                chosen_run = r
-                                break
-                            unmet -= eligible_sum
-                            if unmet < need:
-                                break
-                    p = _find(parent, p + 1)
-            if chosen < 0:
-                reason[li] = reason_no_single_lot
-                continue
-            # The chosen lot covers the line, so this never runs past the lot's last unit.
-            j = _find(lm_parent, run_start[chosen_run])
-            left = need
-            while left > 0:
-                p = lm_pos[j]
-                take = min(avail[p], left)
-                left -= take
-                res_line[n_res] = li
-                res_unit[n_res] = unit[p]
-                res_qty[n_res] = take
-                n_res += 1
-                avail[p] -= take
-                slot_total[chosen] -= take
-                run_total[run_of[p]] -= take
-                _fenwick_add(tree, p, -take)
-                if avail[p] == 0:
-                    parent[p] = p + 1
-                    lm_parent[j] = j + 1
-                    j = _find(lm_parent, j + 1)
-            allocated[li] = need
-            reason[li] = reason_covered
-        else:
-            left = need
-            p = _find(parent, first)
-            while left > 0 and p < e:
-                take = min(avail[p], left)
-                left -= take
-                res_line[n_res] = li
-                res_unit[n_res] = unit[p]
-                res_qty[n_res] = take
-                n_res += 1
-                avail[p] -= take
-                # Rule 5 may take from a lot a single-lot line also wants: keep its sums true.
-                if any_single_lot and lm_of[p] >= 0:
-                    slot_total[slot_of[p]] -= take
-                    run_total[run_of[p]] -= take
-                    _fenwick_add(tree, p, -take)
+            if g_single_lot[k]:
+                chosen = -1
+                chosen_run = -1
+                # What the lots not looked at yet could still offer; once below the need, none of them can cover.
+                unmet = _fenwick_prefix(tree, e + to_compact) - _fenwick_prefix(tree, first + to_compact)
+                if unmet >= need:
+                    p = _find(parent, first)
+                    while p < e:
+                        c = p + to_compact
+                        if lm_of[c] >= 0:
+                            slot = slot_of[c]
+                            if seen_by[slot] != k:
+                                seen_by[slot] = k
+                                eligible_sum = slot_total[slot]
+                                r = slot_runs[slot]
+                                while r < slot_runs[slot + 1] and run_rank[r] < cut_rank:
+                                    eligible_sum -= run_total[r]
+                                    r += 1
+                                if eligible_sum >= need:
+                                    chosen = slot
+                                    chosen_run = r
+                                    break
+                                unmet -= eligible_sum
+                                if unmet < need:
+                                    break
+                        p = _find(parent, p + 1)
+                if chosen < 0:
+                    g_reason[k] = reason_no_single_lot
+                    continue
+                # The chosen lot covers the line, so this never runs past the lot's last unit.
+                j = _find(lm_parent, run_start[chosen_run])
+                left = need
+                while left > 0:
+                    p = lm_pos[j]
+                    c = p + to_compact
+                    take = min(avail[p], left)
+                    left -= take
+                    take_unit[n_takes] = unit[p]
+                    take_qty[n_takes] = take
+                    n_takes += 1
+                    avail[p] -= take
+                    slot_total[chosen] -= take
+                    run_total[run_of[c]] -= take
+                    _fenwick_add(tree, c, -take)
                     if avail[p] == 0:
-                        lm_parent[lm_of[p]] = lm_of[p] + 1
-                if avail[p] == 0:
-                    parent[p] = p + 1
-                    p = _find(parent, p + 1)
-            allocated[li] = need - left
-            reason[li] = reason_covered if left == 0 else reason_short
+                        parent[p] = p + 1
+                        lm_parent[j] = j + 1
+                        j = _find(lm_parent, j + 1)
+                g_allocated[k] = need
+            else:
+                left = need
+                p = _find(parent, first)
+                while left > 0 and p < e:
+                    take = min(avail[p], left)
+                    left -= take
+                    take_unit[n_takes] = unit[p]
+                    take_qty[n_takes] = take
+                    n_takes += 1
+                    avail[p] -= take
+                    # Rule 5 may take from a lot a single-lot line of this item also wants: keep its sums true.
+                    if has_lots:
+                        c = p + to_compact
+                        if lm_of[c] >= 0:
+                            slot_total[slot_of[c]] -= take
+                            run_total[run_of[c]] -= take
+                            _fenwick_add(tree, c, -take)
+                            if avail[p] == 0:
+                                lm_parent[lm_of[c]] = lm_of[c] + 1
+                    if avail[p] == 0:
+                        parent[p] = p + 1
+                        p = _find(parent, p + 1)
+                g_allocated[k] = need - left
+                if left > 0:
+                    g_reason[k] = reason_short
 
-    return res_line[:n_res].copy(), res_unit[:n_res].copy(), res_qty[:n_res].copy(), allocated, reason
+    first_take = np.zeros(n_lines, np.int64)
+    n_line_takes = np.zeros(n_lines, np.int64)
+    for k in range(n_active):
+        li = line_order[k]
+        allocated[li] = g_allocated[k]
+        reason[li] = g_reason[k]
+        first_take[li] = g_first[k]
+        n_line_takes[li] = (g_first[k + 1] if k + 1 < n_active else n_takes) - g_first[k]
+
+    # Each line's takes are contiguous; lay them out again in line order, the order the rules make them.
+    res_line = np.empty(n_takes, np.int32)
+    res_unit = np.empty(n_takes, np.int32)
+    res_qty = np.empty(n_takes, np.int64)
+    out = 0
+    for li in range(n_lines):
+        t = first_take[li]
+        for _ in range(n_line_takes[li]):
+            res_line[out] = li
+            res_unit[out] = take_unit[t]
+            res_qty[out] = take_qty[t]
+            out += 1
+            t += 1
+    return res_line, res_unit, res_qty, allocated, reason
 
 
 @njit(cache=True, nogil=True)
@@ -549,17 +671,12 @@ def _allocate(
     no_expiry, mode_single_lot, reason_covered, reason_short, reason_no_single_lot,
 ):
     wanted, single_lot_item = _wanted_items(u_item, l_item, l_need, l_mode, mode_single_lot)
-    bucket, unit, expiry, avail, lot = _rank_units(
-        u_item, u_lot, u_avail, u_expiry, u_opened, u_received, u_pick_seq, u_track_rank, u_eligible,
-        wanted, no_expiry,
+    bucket, unit, key, expiry_map, avail = _rank_units(
+        u_item, u_avail, u_expiry, u_opened, u_received, u_pick_seq, u_track_rank, u_eligible, wanted, no_expiry
     )
-    any_single_lot = single_lot_item.any()
-    if not any_single_lot:
-        # Nothing needs lots: skip their index and hand the line walk empty stand-ins.
-        single_lot_item = np.zeros(0, np.bool_)
-    lots = _index_lots(bucket, lot, expiry, avail, single_lot_item)
+    lots = _index_lots(bucket, unit, key, expiry_map[_E_SHIFT], u_lot, avail, single_lot_item)
     return _run_lines(
-        l_item, l_need, l_min_expiry, l_mode, bucket, unit, expiry, avail, any_single_lot, *lots,
+        l_item, l_need, l_min_expiry, l_mode, bucket, unit, key, expiry_map, avail, *lots,
         mode_single_lot, reason_covered, reason_short, reason_no_single_lot,
     )
 
