@@ -1,4 +1,3 @@
-
 import pytest
 from brother_ql.reader import BrotherQLReader
 from PIL import Image
