@@ -102,15 +102,16 @@ def print_labels(labels: Sequence[Label], config: PrinterConfig) -> PrintResult:
     labels = list(labels)
     if not labels:
         return PrintResult(0, 0, 0, "Nothing to print.")
-    data = prepare(labels, config)
     sizes = {label.size for label in labels}
+    if len(sizes) > 1:
+        names = ", ".join(sorted(s.name for s in sizes))
+        raise WrongMedia(f"This print mixes label sizes ({names}); a printer holds one roll. Print them separately.",
+                         url=config.url)
+    data = prepare(labels, config)
     with open_transport(config.url, connect_timeout=config.connect_timeout, send_timeout=config.send_timeout,
                         baudrate=config.baudrate) as link:
         talks_back = config.language == "ql" and _ql_answers(link)
         if talks_back:
-            if len(sizes) > 1:
-                names = ", ".join(sorted(s.name for s in sizes))
-                raise WrongMedia(f"This print mixes label sizes ({names}); one printer holds one roll. Print them separately.", url=config.url)
             state = _ql_status(link, config)
             if state is None:
                 talks_back = False

@@ -64,7 +64,9 @@ def test_refused_before_anything_is_sent(sample_label, tmp_path):
     wide = Label(SIZE_102X152, (Text(2, 2, "X"),))
     out = tmp_path / "never.prn"
     with pytest.raises(UnsupportedLabel):
-        print_labels([sample_label, wide], PrinterConfig(f"file://{out}", model="QL-820NWB"))
+        print_labels([wide], PrinterConfig(f"file://{out}", model="QL-820NWB"))
+    with pytest.raises(WrongMedia, match="mixes label sizes"):
+        print_labels([sample_label, wide], PrinterConfig(f"file://{out}", model="QL-1100"))
     assert not out.exists()
 
 
