@@ -60,6 +60,8 @@ class Scale:
         """
         if timeout is None:
             timeout = STABLE_TIMEOUT if stable else self.timeout
+        if timeout <= 0:
+            raise ValueError(f"timeout must be positive, not {timeout}")
         with self._turn():
             return self._session.read(stable, timeout)
 
@@ -154,5 +156,5 @@ def read_once(url: str, protocol: str, stable: bool = False, timeout: float = ST
     ScaleBusy, ScaleProtocolError), whose str() is the message to show, and ValueError for an unknown protocol
     name or serial setting.
     """
-    with Scale(url, protocol, timeout=min(timeout, 2.0) if timeout > 0 else 2.0) as scale:
+    with Scale(url, protocol, timeout=min(timeout, 2.0)) as scale:
         return scale.read(stable=stable, timeout=timeout)

@@ -64,7 +64,7 @@ class Emulator:
         self._thread: threading.Thread | None = None
         self.connected = False
         self.frames_sent = 0
-        # Called on the emulator thread with each frame and the monotonic time it went out; keep it quick.
+        # Called on the emulator thread with each frame sent and the monotonic time its write began; keep it quick.
         self.on_sent: Callable[[bytes, float], None] | None = None
 
     @property
@@ -199,10 +199,12 @@ class Emulator:
         frames = self._responder.feed(received, now) if received else []
         frames += self._responder.tick(now)
         for frame in frames:
+            # Stamped before the write: once written, the driver may hold the reading before this thread runs on.
+            started = time.monotonic()
             if self._link.send(frame):
                 self.frames_sent += 1
                 if self.on_sent is not None:
-                    self.on_sent(frame, time.monotonic())
+                    self.on_sent(frame, started)
         while self._garbage:
             self._link.send(self._garbage.popleft())
 

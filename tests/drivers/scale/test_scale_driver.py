@@ -33,6 +33,14 @@ def test_bad_url_scheme_is_a_setting_error_not_offline():
         Scale("nope://x", "sma")
 
 
+def test_a_timeout_must_be_positive(emulators, scales):
+    emu = emulators("mt-sics")
+    scale = scales(emu.url, "mt-sics")
+    with pytest.raises(ValueError):
+        scale.read(timeout=0)
+    assert scale.read().stable
+
+
 @pytest.mark.parametrize(("protocol", "transport"), ALL)
 def test_read_now_and_stable(emulators, scales, protocol, transport):
     emu = emulators(protocol, transport=transport)
