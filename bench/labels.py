@@ -82,7 +82,7 @@ def main() -> None:
             best = min((timer(labels) for _ in range(args.repeat)), key=lambda r: r[0])
             total = build + best[0]
             print(f"{name:8} {language:10} {len(labels)} labels ({mix}): build {build:.2f} s + render/encode "
-                  f"{best[0]:.2f} s = {total:.2f} s, {len(labels) / total:.0f} labels/s, {best[1] / 1e6:.1f} MB")
+                  f"{best[0]:.2f} s = {total:.2f} s, {len(labels) / total:.0f} labels/s, {best[1] / 1e3:,.0f} kB")
 
 
 if __name__ == "__main__":
