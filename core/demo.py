@@ -16,8 +16,11 @@ from core.config import data_dir, fixtures_dir
 from core.db import write_txn
 from core.imports import run_import
 from core.models import Station
+from core.schema import set_setting
 
 DEMO_BASE = dt.date(2026, 11, 25)
+DEMO_SETTINGS = {"site_name": "Demo bakery and brake line", "wip_location.FP": "WIP-BAKERY",
+                 "wip_location.BK": "WIP-BRAKE", "wip_location.RM": "WIP-BAKERY"}
 _DATE = re.compile(r"\b(20\d\d-\d\d-\d\d)\b")
 
 
@@ -60,6 +63,9 @@ def load_demo(today: dt.date | None = None, source: Path | None = None) -> list[
             shifted.write_text(_shift_text((source / name).read_text(encoding="utf-8"), days), encoding="utf-8")
             result = run_import(kind, str(shifted))
             report.append(result.summary().replace(str(shifted), name))
+    with write_txn():
+        for key, value in DEMO_SETTINGS.items():
+            set_setting(key, value)
     report.append(f"users: {load_users(source / 'users.csv')} demo user(s)")
     report.append(f"stations: {load_stations(source / 'stations.csv', data_dir())} station(s)")
     if days:

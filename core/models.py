@@ -294,7 +294,7 @@ class AuditEvent(Base):
     user = CharField(max_length=30)
     station = CharField(max_length=30, null=True)
     action = CharField(max_length=40)
-    subject = CharField(max_length=60, default="")
+    subject = CharField(max_length=60, default="", index=True)
     detail = TextField(default="{}")
 
 

@@ -47,6 +47,15 @@ def init_schema() -> tuple[int | None, int]:
     return before, SCHEMA_VERSION
 
 
-def setting(key: str) -> str:
+def setting(key: str, default: str | None = None) -> str | None:
     row = Setting.get_or_none(Setting.key == key)
-    return row.value if row else DEFAULT_SETTINGS[key]
+    if row:
+        return row.value
+    return DEFAULT_SETTINGS.get(key, default)
+
+
+def set_setting(key: str, value: str) -> None:
+    if Setting.get_or_none(Setting.key == key):
+        Setting.update(value=value).where(Setting.key == key).execute()
+    else:
+        Setting.create(key=key, value=value)

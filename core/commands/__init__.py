@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import importlib
 
-MODULES = ("release",)
+MODULES = ("release", "pick", "returns")
 NO_DATABASE = {"scale", "bench"}
 
 

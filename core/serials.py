@@ -1,0 +1,26 @@
+"""Numbers that are never reused: new TrackIDs, SSCC serial references.
+
+The counter row is updated and read in the caller's write transaction: on SQLite the transaction already holds
+the write lock; on PostgreSQL the UPDATE takes the row lock until commit, so two terminals never get one number.
+"""
+from __future__ import annotations
+
+from core.models import Counter, StockUnit
+from core.schema import setting
+
+STARTS = {"track_id": 1_000_000, "sscc": 0}
+
+
+def next_value(name: str) -> int:
+    updated = Counter.update(value=Counter.value + 1).where(Counter.name == name).execute()
+    if not updated:
+        Counter.create(name=name, value=STARTS.get(name, 0) + 1)
+    return Counter.get(Counter.name == name).value
+
+
+def new_track_id() -> str:
+    prefix = setting("track_id_prefix")
+    while True:  # an imported TrackID may already use the number: skip it
+        candidate = f"{prefix}{next_value('track_id'):07d}"
+        if not StockUnit.select().where(StockUnit.track_id == candidate).exists():
+            return candidate

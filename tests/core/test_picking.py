@@ -1,0 +1,120 @@
+"""Picking on both databases: the transaction, tolerance, substitutes, short picks, idempotency, roles."""
+import pytest
+
+from core.errors import BusinessRefusal, PermissionDenied, UserInputError
+from core.ledger import ledger_mismatches
+from core.models import AuditEvent, JobLine, LabelJob, Movement, PickTask, Posting, Reservation, StockUnit
+from core.picking import confirm_pick, short_pick, tolerance_band
+from core.release import release
+
+JOB = "000000000012345"
+
+
+def _books_true():
+    assert ledger_mismatches() == []
+    for u in StockUnit.select():
+        assert 0 <= u.reserved <= u.on_hand
+        assert u.reserved == sum(r.qty for r in Reservation.select().where(Reservation.unit == u.track_id))
+
+
+@pytest.fixture
+def released(demo, actors):
+    release(actors["planner"], [JOB])
+    return demo
+
+
+def test_partial_pick_dispenses_a_new_portion(released, actors):
+    r = confirm_pick(actors["picker"], JOB, 3, "T000131", 4500)  # salt, 4.5 kg from a 25 kg bag
+    assert r.portion != "T000131" and r.portion.startswith("T")
+    source = StockUnit.get(StockUnit.track_id == "T000131")
+    portion = StockUnit.get(StockUnit.track_id == r.portion)
+    assert source.on_hand == 20500 and source.reserved == 0 and source.opened and source.location_id == "B-01-01"
+    assert portion.on_hand == 4500 and portion.location_id == "WIP-BAKERY" and portion.job == JOB
+    assert portion.lot_id == source.lot_id and portion.state == "ISSUED" and portion.parent == "T000131"
+    line = JobLine.get((JobLine.job == JOB) & (JobLine.line == 3))
+    assert line.issued == 4500 and line.allocated == 0
+    assert PickTask.get(PickTask.job_line == line.id).state == "DONE"
+    post = Posting.get(Posting.key == r.posting)
+    assert post.qty == 4500 and post.lot == "SA2604-01" and post.reference == "T000131" and post.line == 3
+    assert AuditEvent.select().where(AuditEvent.action == "pick").count() == 1
+    assert LabelJob.select().where(LabelJob.track_id == r.portion).count() == 1  # the portion's label is queued
+    _books_true()
+
+
+def test_whole_container_keeps_its_trackid(demo, actors, tmp_path):
+    from core.imports import run_import
+
+    (tmp_path / "s.csv").write_text("track_id,item,lot,location,qty,expiry,received,status,tare_kg,opened\n"
+                                    "T900001,RM-YEAST,YE2611-20,C-COLD-01,5.000,2026-12-08,2026-11-20,AVAILABLE,"
+                                    "0.050,Y\n")
+    run_import("stock", str(tmp_path / "s.csv"))
+    release(actors["planner"], [JOB])  # the opened 5 kg box ranks first and covers the 5 kg yeast line
+    r = confirm_pick(actors["picker"], JOB, 2, "T900001", 5000)
+    assert r.portion == "T900001"
+    unit = StockUnit.get(StockUnit.track_id == "T900001")
+    assert unit.location_id == "WIP-BAKERY" and unit.state == "ISSUED" and unit.job == JOB and unit.on_hand == 5000
+    moves = [(m.location, m.qty) for m in Movement.select().where(Movement.unit == "T900001").order_by(Movement.id)]
+    assert moves == [("C-COLD-01", 5000), ("C-COLD-01", -5000), ("WIP-BAKERY", 5000)]
+    _books_true()
+
+
+def test_tolerance_band_is_enforced(released, actors):
+    assert tolerance_band(5000, 2000) == (4900, 5100)
+    with pytest.raises(BusinessRefusal, match="outside the tolerance"):
+        confirm_pick(actors["picker"], JOB, 2, "T000141", 5101)
+    r = confirm_pick(actors["picker"], JOB, 2, "T000141", 5100)  # inclusive
+    assert r.qty == 5100
+    # the extra 0.1 kg came from the container's free stock; the reservation is gone entirely
+    assert StockUnit.get(StockUnit.track_id == "T000141").on_hand == 4900
+    _books_true()
+
+
+def test_double_confirmation_records_once(released, actors):
+    first = confirm_pick(actors["picker"], JOB, 3, "T000131", 4500, request_id="req-1")
+    again = confirm_pick(actors["picker"], JOB, 3, "T000131", 4500, request_id="req-1")
+    assert again.repeated and again.portion == first.portion
+    assert Posting.select().count() == 1
+    with pytest.raises(BusinessRefusal, match="nothing left to pick"):
+        confirm_pick(actors["picker"], JOB, 3, "T000131", 4500)
+
+
+def test_substitute_needs_reason_and_eligibility(released, actors):
+    # salt is single-lot: the line holds SA2604-01 (T000131); T000132 is lot SA2609-03
+    with pytest.raises(UserInputError, match="reason"):
+        confirm_pick(actors["picker"], JOB, 3, "T000132", 4500)
+    with pytest.raises(BusinessRefusal, match="one lot"):
+        confirm_pick(actors["picker"], JOB, 3, "T000132", 4500, reason="CLOSER")
+    assert Posting.select().count() == 0
+    # sugar is not single-lot: T000122 (same lot, a sibling bag) may replace the suggested T000123 (opened)
+    task = PickTask.select().join(JobLine).where((JobLine.job == JOB) & (JobLine.line == 4)).first()
+    r = confirm_pick(actors["picker"], JOB, 4, "T000122", 10000, reason="DAMAGED")
+    assert r.source == "T000122"
+    assert StockUnit.get(StockUnit.track_id == task.unit_id).reserved == 0
+    assert AuditEvent.select().where(AuditEvent.action == "pick.substitute").count() == 1
+    _books_true()
+
+
+def test_held_or_quarantined_unit_refused(released, actors):
+    with pytest.raises(BusinessRefusal, match="hold"):
+        confirm_pick(actors["picker"], JOB, 2, "T000145", 5000, reason="CLOSER")
+    with pytest.raises(BusinessRefusal, match="holds RM-SUGAR"):
+        confirm_pick(actors["picker"], JOB, 2, "T000121", 5000)
+
+
+def test_short_pick_keeps_line_open(released, actors):
+    task = PickTask.select().join(JobLine).where((JobLine.job == JOB) & (JobLine.line == 5)).first()
+    short_pick(actors["picker"], JOB, 5, task.unit_id, "NO_STOCK")
+    line = JobLine.get((JobLine.job == JOB) & (JobLine.line == 5))
+    assert "short pick" in line.short_reason and line.allocated == 0 and line.issued == 0
+    assert StockUnit.get(StockUnit.track_id == task.unit_id).reserved == 0
+    # releasing again tops the line up from other stock
+    again = release(actors["planner"], [JOB])
+    assert any(a.line == 5 for a in again.allocations)
+    _books_true()
+
+
+@pytest.mark.parametrize("role", ["operator", "planner"])
+def test_roles_that_may_not_pick(released, actors, role):
+    with pytest.raises(PermissionDenied):
+        confirm_pick(actors[role], JOB, 3, "T000131", 4500)
+    assert Movement.select().where(Movement.kind == "PICK").count() == 0
