@@ -20,7 +20,9 @@ from core.schema import set_setting
 
 DEMO_BASE = dt.date(2026, 11, 25)
 DEMO_SETTINGS = {"site_name": "Demo bakery and brake line", "wip_location.FP": "WIP-BAKERY",
-                 "wip_location.BK": "WIP-BRAKE", "wip_location.RM": "WIP-BAKERY"}
+                 "wip_location.BK": "WIP-BRAKE", "wip_location.SF": "WIP-BAKERY",
+                 "receipt_location.SF": "C-COLD-01", "receipt_location.FP": "DISPATCH-1",
+                 "receipt_location.BK": "DISPATCH-1"}
 _DATE = re.compile(r"\b(20\d\d-\d\d-\d\d)\b")
 
 

@@ -250,12 +250,20 @@ def run_command(emu: Emulator, line: str) -> str | None:
         elif word in ("d", "r"):
             (emu.disconnect if word == "d" else emu.reconnect)()
         elif word == "s":
-            return f"{emu.snapshot()} {emu.unit} connected={emu.connected} frames_sent={emu.frames_sent}"
+            return describe(emu)
         else:
             return HELP
     except (InvalidOperation, ValueError) as exc:
         return f"? {exc}"
     return "ok"
+
+
+def describe(emu: Emulator) -> str:
+    snap = emu.snapshot()
+    shown = f"{format(snap.display, f'.{emu.decimals}f')} {emu.unit} {'net' if snap.net else 'gross'}"
+    state = {"over": "OVERLOAD", "under": "UNDERLOAD"}.get(snap.condition) or ("moving" if snap.moving else "stable")
+    cable = "connected" if emu.connected else "DISCONNECTED"
+    return f"{shown} {state}, tare {format(snap.tare, f'.{emu.decimals}f')}, {cable}, {emu.frames_sent} frames sent"
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -30,7 +30,7 @@ class ScaleError(Exception):
 
 
 class ScaleOffline(ScaleError):
-    default_message = "The scale is not connected. Check its cable and power; the terminal reconnects by itself."
+    default_message = "The scale is not connected. Check its cable and power."
 
 
 class ScaleOverload(ScaleError):

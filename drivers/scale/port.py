@@ -131,6 +131,6 @@ class Port:
 
     def _offline(self) -> ScaleOffline:
         return ScaleOffline(
-            f"The scale on {self.url} is not connected. Check its cable and power; the terminal reconnects by itself.",
+            f"The scale on {self.url} is not connected. Check its cable and power.",
             detail=self._reason,
         )

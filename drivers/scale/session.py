@@ -107,8 +107,7 @@ class Session:
         """The port is open but the scale says nothing: treat it as gone, so the port is reopened."""
         self.port.lose(f"no data from the scale for {self.silent_for():.1f} s ({what})")
         return ScaleOffline(
-            f"The scale on {self.port.url} is not answering. Check it is switched on and set to "
-            f"{self.name}; the terminal keeps trying.",
+            f"The scale on {self.port.url} is not answering. Check it is switched on and set to {self.name}.",
             detail=what,
         )
 

@@ -25,6 +25,7 @@ def test_stdin_commands_script_the_scale(emulators):
     run_command(emu, "m off")
     assert run_command(emu, "t") == "ok"
     assert emu.snapshot().net
+    assert run_command(emu, "s").startswith("0.000 kg net stable, tare 12.000, connected")
     run_command(emu, "c")
     run_command(emu, "o")
     assert emu.snapshot().condition == "over"
