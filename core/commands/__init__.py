@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import importlib
 
-MODULES = ("release", "pick", "returns")
+MODULES = ("release", "pick", "returns", "scale")
 NO_DATABASE = {"scale", "bench"}
 
 
