@@ -411,8 +411,9 @@ def _index_lots(bucket, unit, key, expiry_shift, u_lot, avail, single_lot_item):
     that two items share becomes one slot per item. A slot's units fall into runs of equal expiry (rank order is
     expiry first), so its eligible sum for a cut-off is its total less the runs before the cut-off.
     Returns (base, lm_of, lm_pos, slot_of, slot_runs, slot_total, run_of, run_start, run_rank, run_total,
-    tree): lm_of[c] is the lot-major index or -1 (no lot), lm_pos[j] the rank position, run_rank a run's
-    expiry field, tree a Fenwick tree over compact indices holding the stock of lot units.
+    tree, lot_cap): lm_of[c] is the lot-major index or -1 (no lot), lm_pos[j] the rank position, run_rank a
+    run's expiry field, tree a Fenwick tree over compact indices holding the stock of lot units, and lot_cap[it]
+    the most any one lot of the item holds at the start (lots only shrink, so it stays an upper bound).
     """
     n_items = single_lot_item.size
     base = np.full(n_items, -1, np.int64)
@@ -486,6 +487,10 @@ def _index_lots(bucket, unit, key, expiry_shift, u_lot, avail, single_lot_item):
         prev_rank = rank
     slot_runs[n_slots] = n_runs
     run_start[n_runs] = n_lm
+    lot_cap = np.zeros(n_items, np.int64)
+    for j in range(n_lm):
+        c = lm_c[j]
+        lot_cap[c_item[c]] = max(lot_cap[c_item[c]], slot_total[slot_of[c]])
 
     tree = np.zeros(n_compact + 1, np.int64)
     for c in range(n_compact):
@@ -498,7 +503,7 @@ def _index_lots(bucket, unit, key, expiry_shift, u_lot, avail, single_lot_item):
             tree[up] += tree[i]
     return (
         base, lm_of, lm_pos, slot_of, slot_runs[: n_slots + 1], slot_total[:n_slots],
-        run_of, run_start[: n_runs + 1], run_rank[:n_runs], run_total[:n_runs], tree,
+        run_of, run_start[: n_runs + 1], run_rank[:n_runs], run_total[:n_runs], tree, lot_cap,
     )
 
 
@@ -506,7 +511,7 @@ def _index_lots(bucket, unit, key, expiry_shift, u_lot, avail, single_lot_item):
 @njit(cache=True, nogil=True)
 def _run_lines(
     l_item, l_need, l_min_expiry, l_mode, bucket, unit, key, expiry_map, avail,
-    base, lm_of, lm_pos, slot_of, slot_runs, slot_total, run_of, run_start, run_rank, run_total, tree,
+    base, lm_of, lm_pos, slot_of, slot_runs, slot_total, run_of, run_start, run_rank, run_total, tree, lot_cap,
     mode_single_lot, reason_covered, reason_short, reason_no_single_lot,
 ):
     """Rules 5 and 6, line after line of each item; avail and the lot structures are used up as lines take."""
@@ -569,7 +574,8 @@ def _run_lines(
                 chosen_run = -1
                 # What the lots not looked at yet could still offer; once below the need, none of them can cover.
                 unmet = _fenwick_prefix(tree, e + to_compact) - _fenwick_prefix(tree, first + to_compact)
-                if unmet >= need:
+                # A line bigger than any lot ever was fails at once, however many lots there are to look at.
+                if unmet >= need and lot_cap[it] >= need:
                     p = _find(parent, first)
                     while p < e:
                         c = p + to_compact

@@ -248,6 +248,19 @@ def test_rule_6_lot_sum_counts_only_units_past_the_cut_off(allocate):
     assert takes(r, 0) == [(2, 1000)]
 
 
+def test_rule_6_big_lot_mostly_too_early_does_not_cover(allocate):
+    # Lot 1 is big enough on paper, but most of it expires before the cut-off; lot 2 is too small.
+    u = units(
+        unit(lot=1, expiry=DAY + 5, avail=1000),
+        unit(lot=1, expiry=DAY + 40, avail=500),
+        unit(lot=2, expiry=DAY + 50, avail=600),
+    )
+    r = allocate(u, lines(single(need=1000, min_expiry=DAY + 30), single(need=500, min_expiry=DAY + 30)))
+    assert takes(r, 0) == []
+    assert takes(r, 1) == [(1, 500)]
+    assert r.reason.tolist() == [REASON_NO_SINGLE_LOT, REASON_COVERED]
+
+
 def test_rule_6_fill_starts_at_the_cut_off_inside_the_lot(allocate):
     u = units(
         unit(lot=1, expiry=DAY + 5, avail=1000),
