@@ -35,7 +35,7 @@ def _coerce(obj, dtypes: dict[str, type]) -> int:
     return n or 0
 
 
-_UNIT_DTYPES = {
+UNIT_DTYPES = {
     "item": np.int32,
     "lot": np.int32,
     "avail": np.int64,
@@ -63,7 +63,7 @@ class UnitArrays:
     eligible: np.ndarray  # 1 = status AVAILABLE and zone STORE; 0 is never allocated
 
     def __post_init__(self) -> None:
-        n = _coerce(self, _UNIT_DTYPES)
+        n = _coerce(self, UNIT_DTYPES)
         if n and int(self.item.min()) < 0:
             raise ValueError("UnitArrays.item holds a negative item index")
         if n and int(self.lot.min()) < -1:
@@ -73,7 +73,7 @@ class UnitArrays:
         return len(self.item)
 
 
-_LINE_DTYPES = {
+LINE_DTYPES = {
     "item": np.int32,
     "need": np.int64,
     "min_expiry": np.int32,
@@ -91,7 +91,7 @@ class LineArrays:
     mode: np.ndarray  # MODE_TAKE or MODE_SINGLE_LOT
 
     def __post_init__(self) -> None:
-        n = _coerce(self, _LINE_DTYPES)
+        n = _coerce(self, LINE_DTYPES)
         if n and int(self.item.min()) < 0:
             raise ValueError("LineArrays.item holds a negative item index")
         if n and int(self.mode.max()) > MODE_SINGLE_LOT:
@@ -101,7 +101,7 @@ class LineArrays:
         return len(self.item)
 
 
-_RESULT_DTYPES = {
+RESULT_DTYPES = {
     "res_line": np.int32,
     "res_unit": np.int32,
     "res_qty": np.int64,
@@ -121,7 +121,7 @@ class AllocationResult:
     reason: np.ndarray  # uint8 per line: REASON_*
 
     def __post_init__(self) -> None:
-        for name, dtype in _RESULT_DTYPES.items():
+        for name, dtype in RESULT_DTYPES.items():
             setattr(self, name, np.ascontiguousarray(getattr(self, name), dtype=dtype))
 
     def equals(self, other: AllocationResult) -> bool:

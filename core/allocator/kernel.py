@@ -5,8 +5,8 @@ The only module of the allocator that imports numba (see `core/allocator/__init_
 Where the time goes and why it is shaped this way (a global multi-key sort of the units alone costs several
 times the whole allocation, and at a million units every random memory access counts):
 - Only units that can ever be taken are ranked: eligible flag set, available above zero, and an item some line
-  wants. Each one's rule-4 keys are packed, in unit order, into one int64 (rarely up to four "lanes"); then
-  the units are bucketed by item with a counting sort and each bucket, one item's units, is merge-sorted.
+  wants. Their rule-4 keys are packed into one int64 (up to four "lanes" when the values span too wide a range)
+  as a counting sort drops them into per-item buckets; each bucket, one item's units, is then merge-sorted.
 - Expiry is the first rank key, so the units too early for a line's cut-off are a prefix of the item's bucket:
   a binary search skips them.
 - Exhausted units are skipped through a "next unit with stock" pointer array with path halving; units only ever
@@ -25,12 +25,14 @@ import numpy as np
 from numba import njit
 
 from core.allocator.arrays import (
+    LINE_DTYPES,
     MODE_SINGLE_LOT,
     MODE_TAKE,
     NO_EXPIRY,
     REASON_COVERED,
     REASON_NO_SINGLE_LOT,
     REASON_SHORT,
+    UNIT_DTYPES,
     AllocationResult,
     LineArrays,
     UnitArrays,
@@ -688,21 +690,28 @@ def _allocate(
 
 
 def allocate(units: UnitArrays, lines: LineArrays) -> AllocationResult:
-    """Allocate `lines` (in rule-2 order) against `units`; neither argument is modified."""
+    """Allocate `lines` (in rule-2 order) against `units`; neither argument is modified.
+
+    Releases the GIL while it runs, so a worker thread allocating leaves the UI responsive.
+    """
+    # The dataclasses already hold these dtypes; re-asserting them (free when they match) keeps a field replaced
+    # after construction from compiling a second signature of the kernel.
+    u = {name: np.ascontiguousarray(getattr(units, name), dtype) for name, dtype in UNIT_DTYPES.items()}
+    ln = {name: np.ascontiguousarray(getattr(lines, name), dtype) for name, dtype in LINE_DTYPES.items()}
     res_line, res_unit, res_qty, allocated, reason = _allocate(
-        units.item,
-        units.lot,
-        units.avail,
-        units.expiry,
-        units.opened,
-        units.received,
-        units.pick_seq,
-        units.track_rank,
-        units.eligible,
-        lines.item,
-        lines.need,
-        lines.min_expiry,
-        lines.mode,
+        u["item"],
+        u["lot"],
+        u["avail"],
+        u["expiry"],
+        u["opened"],
+        u["received"],
+        u["pick_seq"],
+        u["track_rank"],
+        u["eligible"],
+        ln["item"],
+        ln["need"],
+        ln["min_expiry"],
+        ln["mode"],
         np.int64(NO_EXPIRY),
         np.uint8(MODE_SINGLE_LOT),
         np.uint8(REASON_COVERED),

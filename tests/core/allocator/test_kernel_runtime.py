@@ -127,6 +127,17 @@ def test_kernel_jitted_equals_reference_on_the_same_schedules():
         assert allocate(u, ln).equals(allocate_reference(u, ln))
 
 
+def test_kernel_takes_a_field_replaced_after_construction():
+    from core.allocator.kernel import allocate
+
+    u = units(unit(avail=1000), unit(avail=1000))
+    ln = lines(take(need=1500))
+    want = allocate(u, ln)
+    u.avail = [1000.0, 1000.0]
+    ln.need = np.array([1500], dtype=np.int32)
+    assert allocate(u, ln).equals(want)
+
+
 def test_kernel_releases_the_gil_for_the_apps_worker_thread():
     from core.allocator import kernel
 
