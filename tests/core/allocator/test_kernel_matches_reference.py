@@ -11,7 +11,6 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from core.allocator import NO_EXPIRY, LineArrays, UnitArrays, allocate_reference
-from core.allocator.kernel import allocate
 
 DAY = 20_000
 _SETTINGS = settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -74,6 +73,9 @@ def schedules(draw, wide=False, repeat_track_ranks=False, mixed_modes=False):
 
 
 def _same(units, lines):
+    # Imported here, not at collection, so numba starts under the NUMBA_CACHE_DIR the test fixtures set.
+    from core.allocator.kernel import allocate
+
     avail_before = units.avail.copy()
     got = allocate(units, lines)
     want = allocate_reference(units, lines)
