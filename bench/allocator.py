@@ -3,9 +3,10 @@
     python -m bench.allocator                      # 1k/10k, 10k/100k, 100k/1M (lines/units)
     python bench/allocator.py --sizes 1000:10000,10000:100000
 
-The lexsort is only the ranking of all unit keys, no allocation at all: the kernel getting near it or under it
-means ranking, not the allocation walk, is what a call costs. The reference is slow by design, so it runs
-fewer times and is skipped above --reference-max-units (say so in the table).
+The lexsort ranks all unit keys and allocates nothing: what a straightforward vectorised allocator would pay
+before its first line. The kernel can come in under it because it ranks only the units some line can take,
+one item's bucket at a time. The reference is slow by design, so it runs --reference-runs times up to 100k
+units, once above, and not at all above --reference-max-units; the footer of the table says which.
 """
 from __future__ import annotations
 

@@ -509,7 +509,6 @@ def _index_lots(bucket, unit, key, expiry_shift, u_lot, avail, single_lot_item):
     )
 
 
-
 @njit(cache=True, nogil=True)
 def _run_lines(
     l_item, l_need, l_min_expiry, l_mode, bucket, unit, key, expiry_map, avail,
