@@ -89,6 +89,33 @@ class JobfloorApp(App):
         if hasattr(login, "reset"):
             login.reset(reason or "Logged out.")
 
+    # --- devices -------------------------------------------------------------------------------------------
+    def scale_link(self):
+        """The station's scale, opened on first use; None where the station has none."""
+        if getattr(self, "_scale_link", None) is None:
+            from tui.scale_link import ScaleLink
+
+            link = ScaleLink(self.station)
+            self._scale_link = link if link.configured else False
+        return self._scale_link or None
+
+    def set_device_state(self, scale: str | None = None, printer: str | None = None) -> None:
+        changed = False
+        if scale is not None and scale != self.scale_state:
+            self.scale_state, changed = scale, True
+        if printer is not None and printer != self.printer_state:
+            self.printer_state, changed = printer, True
+        if changed:
+            from tui.widgets.status_line import StatusLine
+
+            for line in self.screen.query(StatusLine):
+                line.refresh_from_app()
+
+    def on_unmount(self) -> None:
+        link = getattr(self, "_scale_link", None)
+        if link:
+            link.stop()
+
     def _handle_exception(self, error: Exception) -> None:
         if not self.guard_errors or isinstance(error, (KeyboardInterrupt, SystemExit)):
             return super()._handle_exception(error)

@@ -1,6 +1,7 @@
 """What every floor screen shares: the status line on top, the function keys below, Esc to go back."""
 from __future__ import annotations
 
+from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
@@ -44,6 +45,20 @@ class FloorScreen(Screen):
         from tui.screens.help import HelpScreen
 
         self.app.push_screen(HelpScreen(self.HELP))
+
+    def remember(self) -> None:
+        """Save what resume_state() says now, so a dropped session (SSH gone, power cut) resumes here too."""
+        if self.RESUME_KEY and self.app.actor is not None:
+            self._save_resume(self.app.actor.user, self.RESUME_KEY, self.resume_state())
+
+    @work(thread=True, group="resume", exclusive=True)
+    def _save_resume(self, user: str, key: str, state: dict | None) -> None:
+        from core import resume
+
+        if state:
+            resume.save(user, key, state)
+        else:
+            resume.clear(user)
 
     def resume_state(self) -> dict | None:
         return None

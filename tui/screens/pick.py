@@ -1,0 +1,367 @@
+"""Job Picking: the directed flow. Go to the location, scan the container, tare, pour to the gauge, Enter.
+
+Counted items take a count; a container that holds exactly what is wanted is taken whole. Every confirmation is
+one core transaction; a dropped session resumes at the task, with nothing half-recorded.
+"""
+from __future__ import annotations
+
+import uuid
+from decimal import Decimal
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.widgets import DataTable, Input, Static
+
+from core.errors import JobfloorError
+from core.qty import QtyError, fmt_short, parse_qty
+from tui.scale_link import ScaleUpdate
+from tui.screens.base import FloorScreen
+from tui.widgets.gauge import WeightGauge
+from tui.widgets.scan_input import ScanInput
+
+
+class PickScreen(FloorScreen):
+    RESUME_KEY = "pick"
+    HELP = ("Job picking\n\n"
+            "Choose a job (arrows, Enter). For each line: go to the location, scan the container's TrackID.\n"
+            "Weighed items: put the job container on the scale, Enter tares, pour until the gauge says IN "
+            "TOLERANCE and the scale is stable, Enter confirms.\n"
+            "Counted items: type the count, Enter.  A container that holds exactly what is wanted: Enter.\n\n"
+            "F4  short pick (nothing more here), with a reason\n"
+            "F5  tare again\n"
+            "F6/F7/F8  (demo scale only) pour 10% / pour 1% / take off 1%\n"
+            "Esc  back to the job list, then to the menu")
+    BINDINGS = [
+        Binding("f4", "short", "Short"),
+        Binding("f5", "tare", "Tare"),
+        Binding("f6", "pour(10)", "Pour", show=False),
+        Binding("f7", "pour(1)", "Pour 1%", show=False),
+        Binding("f8", "pour(-1)", "Less", show=False),
+    ]
+
+    def __init__(self):
+        super().__init__()
+        self.step = "jobs"
+        self.job: str | None = None
+        self.tasks = []
+        self.current = None
+        self.track_id: str | None = None
+        self.reason: str | None = None
+        self.busy = False
+        self.tare_reading = None
+
+    def body(self) -> ComposeResult:
+        yield Static("Job picking", classes="title", id="title")
+        yield Static("", id="info")
+        yield DataTable(id="jobs", cursor_type="row")
+        yield ScanInput(placeholder="scan the container's TrackID", id="scan")
+        yield Input(placeholder="count", id="count", restrict=r"[0-9.]*")
+        yield WeightGauge(id="gauge")
+        yield Static("", id="message")
+
+    @property
+    def link(self):
+        return self.app.scale_link()
+
+    def on_mount(self) -> None:
+        table = self.query_one("#jobs", DataTable)
+        table.add_columns("Job", "Open", "Start", "Description")
+        self._show_step("jobs")
+        self._load_jobs()
+        if self.link is not None:
+            self.link.start(self)
+
+    def on_unmount(self) -> None:
+        if self.link is not None and self.link.target is self:
+            self.link.target = None
+
+    # --- steps ---------------------------------------------------------------------------------------------
+    def _show_step(self, step: str) -> None:
+        self.step = step
+        self.query_one("#jobs").display = step == "jobs"
+        self.query_one("#scan").display = step == "scan"
+        self.query_one("#count").display = step == "count"
+        self.query_one("#gauge").display = step in ("tare", "weigh")
+        focus = {"jobs": "#jobs", "scan": "#scan", "count": "#count"}.get(step)
+        if focus:
+            self.query_one(focus).focus()
+        else:
+            self.set_focus(None)
+        self._say("")
+        self._info()
+        if step in ("jobs", "scan"):
+            self.remember()
+
+    def _say(self, text: str, error: bool = False) -> None:
+        msg = self.query_one("#message", Static)
+        msg.update(text)
+        msg.set_classes("error" if error else "hint")
+
+    def _info(self) -> None:
+        info = self.query_one("#info", Static)
+        t = self.current
+        if self.step == "jobs" or t is None:
+            info.update("Choose a job: arrows and Enter.")
+            return
+        lot = f" lot {t.lot}" if t.lot else ""
+        head = f"Job {t.job} line {t.line}: {t.item} {t.description}"
+        if self.step == "scan":
+            info.update(f"{head}\nGo to {t.location}. Scan {t.track_id}{lot}.\n"
+                        f"Take {fmt_short(t.target)} {t.uom}.")
+        elif self.step == "tare":
+            info.update(f"{head}\nPut the job container on the scale and press Enter to tare.")
+        elif self.step == "weigh":
+            info.update(f"{head}\nPour {fmt_short(t.target)} kg from {self.track_id}.")
+        elif self.step == "count":
+            info.update(f"{head}\nCount {fmt_short(t.target)} {t.uom} from {self.track_id}: type the count, Enter.")
+        elif self.step == "whole":
+            info.update(f"{head}\nTake the whole container {t.track_id} ({fmt_short(t.target)} {t.uom}) to the "
+                        "job. Enter confirms.")
+
+    # --- job list ------------------------------------------------------------------------------------------
+    @work(thread=True, exclusive=True, group="pick-load")
+    def _load_jobs(self) -> None:
+        from core.pick_list import jobs_to_pick
+
+        area = self.app.station.area if self.app.station is not None else None
+        jobs = jobs_to_pick(self.app.actor.user if self.app.actor else None, area or None)
+        self.app.call_from_thread(self._jobs_loaded, jobs)
+
+    def _jobs_loaded(self, jobs) -> None:
+        table = self.query_one("#jobs", DataTable)
+        table.clear()
+        for j in jobs:
+            mine = " (yours)" if self.app.actor and j.assignee == self.app.actor.user else ""
+            table.add_row(j.job, str(j.open_tasks), j.start.strftime("%d %b"), (j.description + mine)[:26], key=j.job)
+        if not jobs:
+            self._say("Nothing to pick: no released job has open picks.")
+
+    @on(DataTable.RowSelected, "#jobs")
+    def _job_chosen(self, event: DataTable.RowSelected) -> None:
+        self.open_job(event.row_key.value)
+
+    def open_job(self, job: str, task_id: int | None = None) -> None:
+        self.job = job
+        self._load_tasks(job, task_id)
+
+    @work(thread=True, exclusive=True, group="pick-load")
+    def _load_tasks(self, job: str, task_id: int | None = None) -> None:
+        from core.pick_list import open_tasks
+
+        tasks = open_tasks(job)
+        self.app.call_from_thread(self._tasks_loaded, tasks, task_id)
+
+    def _tasks_loaded(self, tasks, task_id) -> None:
+        self.tasks = tasks
+        if not tasks:
+            self.current = None
+            self._show_step("jobs")
+            self._say(f"Job {self.job}: every line is picked.")
+            self.job = None
+            self._load_jobs()
+            return
+        self.current = next((t for t in tasks if t.id == task_id), tasks[0])
+        self.track_id, self.reason = None, None
+        self._show_step("scan")
+
+    # --- scanning the container ---------------------------------------------------------------------------
+    @on(ScanInput.Scanned, "#scan")
+    def _scanned(self, event: ScanInput.Scanned) -> None:
+        scan = event.scan
+        self._resolve_scan(scan.track_id or (scan.text if scan.kind == "text" else None), scan.gtin, scan.lot)
+
+    @on(ScanInput.ScanFailed, "#scan")
+    def _scan_failed(self, event: ScanInput.ScanFailed) -> None:
+        self._say(event.message, error=True)
+        self.app.bell()
+
+    @work(thread=True, exclusive=True, group="pick-scan")
+    def _resolve_scan(self, track_id, gtin, lot) -> None:
+        from core.pick_list import unit_for_scan
+
+        resolved = unit_for_scan(track_id, gtin, lot, self.current)
+        self.app.call_from_thread(self._scan_resolved, resolved)
+
+    def _scan_resolved(self, track_id: str | None) -> None:
+        t = self.current
+        if not track_id:
+            self._say(f"That is not a container of {t.item}: scan {t.track_id}.", error=True)
+            self.app.bell()
+            return
+        if track_id != t.track_id:
+            from core.picking import REASONS
+            from tui.screens.choose import ChooseScreen
+
+            self.app.push_screen(ChooseScreen(f"{track_id} is not the suggested {t.track_id}. Why?", REASONS),
+                                 lambda reason: self._substitute(track_id, reason))
+            return
+        self._container_ok(track_id, None)
+
+    def _substitute(self, track_id: str, reason: str | None) -> None:
+        if reason is None:
+            self._say(f"Scan {self.current.track_id}, or scan another container and give a reason.")
+            return
+        self._container_ok(track_id, reason)
+
+    def _container_ok(self, track_id: str, reason: str | None) -> None:
+        t = self.current
+        self.track_id, self.reason = track_id, reason
+        if t.whole_container and track_id == t.track_id:
+            self._show_step("whole")
+        elif t.weighed:
+            if self.link is None:
+                self._show_step("scan")
+                self._say("This station has no scale: pick weighed items at a pick station with a scale.",
+                          error=True)
+                return
+            gauge = self.query_one("#gauge", WeightGauge)
+            gauge.set_band(t.target, t.low, t.high)
+            if self.link.simulated:
+                self.link.place_container()
+            self._show_step("tare")
+        else:
+            self._show_step("count")
+            self.query_one("#count", Input).value = fmt_short(t.target)
+
+    # --- weighing ------------------------------------------------------------------------------------------
+    def on_scale_update(self, message: ScaleUpdate) -> None:
+        from drivers.scale import Reading, ScaleError
+
+        gauge = self.query_one("#gauge", WeightGauge)
+        item = message.item
+        if isinstance(item, Reading):
+            try:
+                gauge.value = item.to_milli_kg()
+            except ScaleError as exc:
+                gauge.message = str(exc)
+                return
+            gauge.stable = item.stable
+            gauge.message = ""
+            self.app.set_device_state(scale="stable" if item.stable else "moving")
+        elif isinstance(item, ScaleError):
+            gauge.value = None
+            gauge.message = f"{item}: picking waits until the scale is back"
+            self.app.set_device_state(scale="offline" if type(item).__name__ == "ScaleOffline" else "error")
+
+    def action_tare(self) -> None:
+        if self.step in ("tare", "weigh") and self.link is not None:
+            self._do_tare()
+
+    @work(thread=True, exclusive=True, group="pick-tare")
+    def _do_tare(self) -> None:
+        from drivers.scale import ScaleError, ScaleUnsupported
+
+        try:
+            self.tare_reading = self.link.tare()
+        except ScaleUnsupported as exc:
+            self.app.call_from_thread(self._say, f"{exc}. Then pour.")
+        except ScaleError as exc:
+            self.app.call_from_thread(self._say, str(exc), True)
+            self.app.call_from_thread(self.app.bell)
+            return
+        self.app.call_from_thread(self._show_step, "weigh")
+
+    def action_pour(self, percent: int) -> None:
+        if self.link is not None and self.link.simulated and self.current is not None and self.step == "weigh":
+            self.link.pour(Decimal(self.current.target * percent) / Decimal(100_000))
+
+    def check_action(self, action: str, parameters) -> bool | None:
+        if action == "pour":
+            return bool(self.link is not None and self.link.simulated and self.step == "weigh") or None
+        return True
+
+    # --- confirming ----------------------------------------------------------------------------------------
+    def key_enter(self) -> None:
+        if self.step == "tare":
+            self.action_tare()
+        elif self.step == "weigh":
+            gauge = self.query_one("#gauge", WeightGauge)
+            if gauge.value is None or not gauge.stable or not gauge.inside:
+                self._say(gauge.verdict() if gauge.value is not None else gauge.message or "waiting for the scale",
+                          error=True)
+                self.app.bell()
+                return
+            self._confirm(gauge.value, {"net": gauge.value, "stable": True})
+        elif self.step == "whole":
+            self._confirm(self.current.target, None)
+
+    @on(Input.Submitted, "#count")
+    def _counted(self, event: Input.Submitted) -> None:
+        try:
+            qty = parse_qty(event.value)
+        except QtyError as exc:
+            self._say(str(exc), error=True)
+            return
+        self._confirm(qty, None)
+
+    def _confirm(self, qty: int, weighed: dict | None) -> None:
+        if self.busy:
+            return
+        self.busy = True
+        self._do_confirm(self.current, self.track_id, qty, self.reason, weighed, uuid.uuid4().hex)
+
+    @work(thread=True, exclusive=True, group="pick-confirm")
+    def _do_confirm(self, task, track_id, qty, reason, weighed, request_id) -> None:
+        from core.picking import confirm_pick
+
+        try:
+            result = confirm_pick(self.app.actor, task.job, task.line, track_id, qty, reason=reason,
+                                  request_id=request_id, weighed=weighed)
+        except JobfloorError as exc:
+            self.app.call_from_thread(self._confirm_failed, str(exc))
+            return
+        self.app.call_from_thread(self._confirmed, result)
+
+    def _confirm_failed(self, message: str) -> None:
+        self.busy = False
+        self._say(message, error=True)
+        self.app.signal_error(message)
+
+    def _confirmed(self, result) -> None:
+        self.busy = False
+        if self.link is not None and self.link.simulated:
+            self.link.clear_pan()
+        self.app.signal_ok(result.text())
+        self._load_tasks(result.job)
+
+    # --- exceptions ----------------------------------------------------------------------------------------
+    def action_short(self) -> None:
+        if self.current is None or self.step == "jobs":
+            return
+        from core.picking import SHORT_REASONS
+        from tui.screens.choose import ChooseScreen
+
+        t = self.current
+        self.app.push_screen(ChooseScreen(f"Short pick of {t.track_id} for line {t.line}: why?", SHORT_REASONS),
+                             lambda reason: reason and self._do_short(t, reason))
+
+    @work(thread=True, group="pick-confirm")
+    def _do_short(self, task, reason: str) -> None:
+        from core.picking import short_pick
+
+        try:
+            short_pick(self.app.actor, task.job, task.line, task.track_id, reason)
+        except JobfloorError as exc:
+            self.app.call_from_thread(self._confirm_failed, str(exc))
+            return
+        self.app.call_from_thread(self.app.signal_ok, f"Line {task.line} recorded short; it stays open.")
+        self.app.call_from_thread(self._load_tasks, task.job)
+
+    def action_back(self) -> None:
+        if self.step != "jobs":
+            self.current = None
+            self._show_step("jobs")
+            self._load_jobs()
+        else:
+            super().action_back()
+
+    # --- resume --------------------------------------------------------------------------------------------
+    def resume_state(self) -> dict | None:
+        if self.current is not None and self.step != "jobs":
+            return {"job": self.current.job, "task": self.current.id}
+        return None
+
+    def restore(self, state: dict) -> None:
+        if state.get("job"):
+            self.open_job(state["job"], state.get("task"))
