@@ -130,11 +130,20 @@ class JobfloorApp(App):
                           f"Try again; if it happens again, call support (details in {where}).")
 
     # --- feedback ------------------------------------------------------------------------------------------
-    def signal_ok(self, message: str | None = None) -> None:
-        if message:
+    def signal_ok(self, message: str | None = None, toast: bool = True) -> None:
+        """Success: a short flash of the screen (seen from a step away), and the message unless shown inline."""
+        self._flash("flash-ok")
+        if message and toast:
             self.notify(message, timeout=3)
 
-    def signal_error(self, message: str) -> None:
-        """A distinct signal for errors: the terminal bell plus a message that stays until read."""
+    def signal_error(self, message: str, toast: bool = True) -> None:
+        """A distinct signal for errors: the terminal bell, a red flash, and a message that stays until read."""
         self.bell()
-        self.notify(message, severity="error", timeout=8)
+        self._flash("flash-error")
+        if toast:
+            self.notify(message, severity="error", timeout=8)
+
+    def _flash(self, css_class: str) -> None:
+        screen = self.screen
+        screen.add_class(css_class)
+        self.set_timer(0.35, lambda: screen.remove_class(css_class))

@@ -24,6 +24,8 @@ MODULES: list[Module] = [
     Module("stock", "Stock inquiry", "stock.view", "tui.screens.stock:StockScreen",
            "Find a TrackID, item, lot or location"),
     Module("pick", "Job picking", "pick", "tui.screens.pick:PickScreen", "Weigh or count out released jobs"),
+    Module("returns", "Job returns", "return", "tui.screens.returns:ReturnScreen",
+           "Weigh back what the floor did not use"),
     Module("release", "Job release", "release", "tui.screens.release:ReleaseScreen",
            "Plan and release jobs, picking slips"),
 ]

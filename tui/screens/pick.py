@@ -50,6 +50,7 @@ class PickScreen(FloorScreen):
         self.reason: str | None = None
         self.busy = False
         self.tare_reading = None
+        self.last_result: str | None = None
 
     def body(self) -> ComposeResult:
         yield Static("Job picking", classes="title", id="title")
@@ -157,13 +158,17 @@ class PickScreen(FloorScreen):
         if not tasks:
             self.current = None
             self._show_step("jobs")
-            self._say(f"Job {self.job}: every line is picked.")
+            self._say(f"Job {self.job}: every line is picked." + (f" {self.last_result}" if self.last_result else ""))
+            self.last_result = None
             self.job = None
             self._load_jobs()
             return
         self.current = next((t for t in tasks if t.id == task_id), tasks[0])
         self.track_id, self.reason = None, None
         self._show_step("scan")
+        if self.last_result:
+            self._say(f"Done: {self.last_result}")
+            self.last_result = None
 
     # --- scanning the container ---------------------------------------------------------------------------
     @on(ScanInput.Scanned, "#scan")
@@ -174,7 +179,7 @@ class PickScreen(FloorScreen):
     @on(ScanInput.ScanFailed, "#scan")
     def _scan_failed(self, event: ScanInput.ScanFailed) -> None:
         self._say(event.message, error=True)
-        self.app.bell()
+        self.app.signal_error("", toast=False)
 
     @work(thread=True, exclusive=True, group="pick-scan")
     def _resolve_scan(self, track_id, gtin, lot) -> None:
@@ -187,7 +192,7 @@ class PickScreen(FloorScreen):
         t = self.current
         if not track_id:
             self._say(f"That is not a container of {t.item}: scan {t.track_id}.", error=True)
-            self.app.bell()
+            self.app.signal_error("", toast=False)
             return
         if track_id != t.track_id:
             from core.picking import REASONS
@@ -280,7 +285,7 @@ class PickScreen(FloorScreen):
             if gauge.value is None or not gauge.stable or not gauge.inside:
                 self._say(gauge.verdict() if gauge.value is not None else gauge.message or "waiting for the scale",
                           error=True)
-                self.app.bell()
+                self.app.signal_error("", toast=False)
                 return
             self._confirm(gauge.value, {"net": gauge.value, "stable": True})
         elif self.step == "whole":
@@ -316,13 +321,14 @@ class PickScreen(FloorScreen):
     def _confirm_failed(self, message: str) -> None:
         self.busy = False
         self._say(message, error=True)
-        self.app.signal_error(message)
+        self.app.signal_error(message, toast=False)
 
     def _confirmed(self, result) -> None:
         self.busy = False
         if self.link is not None and self.link.simulated:
             self.link.clear_pan()
-        self.app.signal_ok(result.text())
+        self.app.signal_ok(toast=False)
+        self.last_result = result.text()
         self._load_tasks(result.job)
 
     # --- exceptions ----------------------------------------------------------------------------------------
