@@ -22,17 +22,22 @@ class BusyError(RuntimeError):
     """Another terminal held the lock for longer than we are willing to wait."""
 
 
+def sqlite_path(url: str) -> str:
+    """sqlite:///tmp/x.db is the file /tmp/x.db (the URL's path as written); sqlite:x.db is relative."""
+    path = unquote(url[len("sqlite:"):])
+    if path.startswith("//"):
+        path = path[2:]
+    if path.startswith("//"):
+        path = path[1:]
+    if not path or path == "/":
+        raise DatabaseUrlError("sqlite URL needs a file: sqlite:///path/to/file.db")
+    return path
+
+
 def make_database(url: str) -> peewee.Database:
     parsed = urlparse(url)
     if parsed.scheme == "sqlite":
-        # sqlite:///tmp/x.db is the file /tmp/x.db (the URL's path as written); sqlite:x.db is relative.
-        path = unquote(url[len("sqlite:"):])
-        if path.startswith("//"):
-            path = path[2:]
-        if path.startswith("//"):
-            path = path[1:]
-        if not path or path == "/":
-            raise DatabaseUrlError("sqlite URL needs a file: sqlite:///path/to/file.db")
+        path = sqlite_path(url)
         if path != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)
         return peewee.SqliteDatabase(
@@ -74,6 +79,9 @@ def write_txn():
     if is_postgres():
         with db.atomic() as txn:
             yield txn
+            if db.transaction_depth() == 1:
+                # Delivered at commit, and only if it commits: other terminals' screens refresh (core.changes).
+                db.execute_sql("NOTIFY jobfloor")
     else:
         with db.atomic("IMMEDIATE") as txn:
             yield txn

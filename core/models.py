@@ -25,7 +25,7 @@ from peewee import (
 
 from core.db import db
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 ROLES = ("operator", "picker", "supervisor", "planner", "admin")
 ZONES = ("STORE", "WIP", "KITBIN", "QUARANTINE", "DISPATCH")
@@ -104,6 +104,7 @@ class User(Base):
     failed_attempts = IntegerField(default=0)
     locked_until = DateTimeField(null=True)
     active = BooleanField(default=True)
+    team = CharField(max_length=30, null=True)
 
 
 class Station(Base):
@@ -165,6 +166,7 @@ class Job(Base):
     completed_at = DateTimeField(null=True)
     assignee = CharField(max_length=30, null=True)  # a user code, a team name or a station code
     assignee_kind = CharField(max_length=8, null=True)  # user, team, station
+    assigned_at = DateTimeField(null=True)
     area = CharField(max_length=30, default="")
     imported_at = DateTimeField(default=utcnow)
 

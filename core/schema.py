@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from core.db import db
+from core.errors import UserInputError
 from core.models import ALL_MODELS, SCHEMA_VERSION, SchemaVersion, Setting
 
 DEFAULT_SETTINGS = {
@@ -14,10 +15,32 @@ DEFAULT_SETTINGS = {
     "track_id_prefix": "T",
     "kit_task_due_hours": "4",
     "shift_start": "06:00",
+    "shift_hours": "8",
+    "at_risk_hours": "2",
 }
 
+def add_missing_columns() -> list[str]:
+    """Additive upgrades: every model field that its table lacks is added, with its default for old rows."""
+    from playhouse.migrate import SchemaMigrator, migrate
+
+    migrator = SchemaMigrator.from_database(db.obj)
+    added = []
+    for model in ALL_MODELS:
+        table = model._meta.table_name
+        if not db.table_exists(table):
+            continue
+        have = {c.name for c in db.get_columns(table)}
+        for field in model._meta.sorted_fields:
+            if field.column_name not in have:
+                migrate(migrator.add_column(table, field.column_name, field))
+                added.append(f"{table}.{field.column_name}")
+    return added
+
+
 # version -> function that takes the database from version-1 to version. Each is idempotent.
-UPGRADES: dict[int, callable] = {}
+UPGRADES: dict[int, callable] = {
+    2: add_missing_columns,  # user.team, job.assigned_at: assignment and the job board
+}
 
 
 def current_version() -> int | None:
@@ -32,12 +55,13 @@ def init_schema() -> tuple[int | None, int]:
     before = current_version()
     with db.atomic():
         if before is not None and before > SCHEMA_VERSION:
-            raise RuntimeError(
+            raise UserInputError(
                 f"this database is at schema version {before}, newer than this jobfloor ({SCHEMA_VERSION}): "
                 "upgrade jobfloor before using it"
             )
-        for version in range(before + 1 if before else 2, SCHEMA_VERSION + 1):
-            UPGRADES[version]()
+        if before is not None:
+            for version in range(before + 1, SCHEMA_VERSION + 1):
+                UPGRADES[version]()
         db.create_tables(ALL_MODELS, safe=True)
         for key, value in DEFAULT_SETTINGS.items():
             if not Setting.get_or_none(Setting.key == key):
