@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import importlib
 
-MODULES = ("release", "pick", "returns", "scale")
+MODULES = ("release", "pick", "returns", "scale", "labels", "assign")
 NO_DATABASE = {"scale", "bench"}
 
 

@@ -1,0 +1,315 @@
+"""Sending the print queue: every QUEUED label reaches its printer once, or stays queued and says why.
+
+Rows are claimed in a short transaction (PostgreSQL: FOR UPDATE SKIP LOCKED, so two senders share the queue
+without waiting on each other; SQLite: the write lock) and marked SENDING, so no other sender can take them.
+They are marked PRINTED only after the driver returns. A printer that is off, refuses, hangs or is out of labels
+puts them back to QUEUED with the attempt counted, the next try pushed back exponentially and the driver's floor
+message kept for the screen. A sender that dies mid-send leaves its rows SENDING; when their lease runs out they
+become FAILED, for a supervisor to reprint or void, because nobody can tell any more whether they printed.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from urllib.parse import urlsplit
+
+from peewee import fn
+
+from core.db import is_postgres, retrying, write_txn
+from core.labeling import DEFAULT_QL_MODEL, label_for_row
+from core.labels import LabelContentError
+from core.models import LabelJob, utcnow
+from drivers.printer import LabelError, PrinterConfig, PrinterError, WrongMedia, check_label, print_labels
+from drivers.printer.transport import SERIAL_SCHEMES
+
+#: How long a claimed row may stay SENDING before it counts as interrupted. Renewed after every batch, so it
+#: only has to cover one batch: a long job to a slow printer is never taken for a dead sender.
+LEASE = dt.timedelta(minutes=15)
+FIRST_RETRY_S = 15
+MAX_RETRY_S = 600
+#: Labels per connection where the printer cannot confirm each page: a link that breaks mid-job can leave at
+#: most this many labels unsure, and they are sent again (the printer may have printed some of them).
+BATCH = 25
+INTERRUPTED = ("The sending stopped half-way (the program or computer stopped): this label may or may not have "
+               "printed. Check the printer's output, then reprint or void it.")
+
+
+def retry_delay(attempts: int) -> dt.timedelta:
+    """15 s after the first failure, doubling, at most 10 min: a printer back on is found within minutes."""
+    return dt.timedelta(seconds=min(MAX_RETRY_S, FIRST_RETRY_S * 2 ** max(0, attempts - 1)))
+
+
+@dataclass
+class PrinterOutcome:
+    url: str
+    printed: int = 0
+    queued: int = 0  # back in the queue for a later try
+    failed: int = 0  # cannot print as stored
+    confirmed: bool = True  # the printer itself said every printed label came out
+    error: str | None = None  # the printer's fault, in floor language
+    next_try_at: dt.datetime | None = None
+    label_errors: list[str] = field(default_factory=list)
+
+    def text(self) -> str:
+        parts = []
+        if self.printed:
+            how = "printed" if self.confirmed else "sent (the printer does not confirm printing from there)"
+            parts.append(f"{self.printed} label(s) {how}")
+        if self.error:
+            parts.append(self.error)
+        if self.queued:
+            when = f" (next try {self.next_try_at:%H:%M:%S} UTC)" if self.next_try_at else ""
+            parts.append(f"{self.queued} label(s) stay in the print queue and go out when the printer is "
+                         f"back{when}; nothing is lost")
+        if self.failed:
+            parts.append(f"{self.failed} label(s) cannot print as stored: {self.label_errors[0]}")
+        return f"{self.url}: " + ". ".join(p.rstrip(".") for p in parts) + "."
+
+
+@dataclass
+class SendReport:
+    outcomes: dict[str, PrinterOutcome] = field(default_factory=dict)
+    interrupted: int = 0  # SENDING rows of a sender that stopped, now FAILED
+    elsewhere: int = 0  # asked-for rows another sender had already taken
+    waiting: int = 0  # QUEUED rows left for a later round (their next try has not come, or over `limit`)
+    next_try_at: dt.datetime | None = None  # the earliest of those
+
+    @property
+    def printed(self) -> int:
+        return sum(o.printed for o in self.outcomes.values())
+
+    @property
+    def queued(self) -> int:
+        return sum(o.queued for o in self.outcomes.values())
+
+    @property
+    def failed(self) -> int:
+        return sum(o.failed for o in self.outcomes.values())
+
+    @property
+    def ok(self) -> bool:
+        """Everything asked for went out: nothing put back, failed or still waiting."""
+        return not self.queued and not self.failed and not self.waiting
+
+    @property
+    def errors(self) -> list[str]:
+        return [o.error for o in self.outcomes.values() if o.error]
+
+    def text(self) -> str:
+        lines = [o.text() for o in self.outcomes.values()]
+        if self.waiting:
+            when = f", the first at {self.next_try_at:%H:%M:%S} UTC" if self.next_try_at else ""
+            lines.append(f"{self.waiting} label(s) wait in the print queue for their next try{when}.")
+        if not lines and not self.interrupted and not self.elsewhere:
+            return "Nothing to send."
+        if self.elsewhere:
+            lines.append(f"{self.elsewhere} label(s) were being sent by another terminal.")
+        if self.interrupted:
+            lines.append(f"{self.interrupted} label(s) were left half-sent by a sender that stopped: check and "
+                         "reprint or void them.")
+        return "\n".join(lines)
+
+
+def send_pending(now: dt.datetime | None = None, limit: int = 1000, *, ids: Iterable[int] | None = None,
+                 printer_url: str | None = None, force: bool = False,
+                 options: dict | None = None) -> SendReport:
+    """Send what is due (`force`: everything queued, backoff or not), oldest first, printer by printer.
+
+    `ids` and `printer_url` narrow it; `options` go to drivers.printer.PrinterConfig (timeouts)."""
+    now = now or utcnow()
+    wanted = None if ids is None else sorted({int(i) for i in ids})
+    report = SendReport()
+    report.interrupted = retrying(_recover)
+    if wanted is not None and not wanted:
+        return report
+    rows = retrying(_claim, now, limit, wanted, printer_url, force)
+    if wanted is not None:
+        ours = [r.id for r in rows]
+        report.elsewhere = LabelJob.select().where(
+            LabelJob.id.in_(wanted) & LabelJob.id.not_in(ours) & LabelJob.state.in_(("SENDING", "PRINTED"))).count()
+    groups: dict[tuple, list[LabelJob]] = defaultdict(list)
+    for row in rows:
+        groups[(row.printer_url, row.language, row.model, row.label_size)].append(row)
+    down: dict[str, PrinterError] = {}
+    try:
+        _send_groups(groups, now, report, down, options or {})
+    finally:
+        _count_waiting(report, wanted, printer_url)
+    return report
+
+
+def _count_waiting(report: SendReport, wanted: list[int] | None, printer_url: str | None) -> None:
+    q = LabelJob.select().where((LabelJob.state == "QUEUED") & LabelJob.printer_url.is_null(False))
+    if wanted is not None:
+        q = q.where(LabelJob.id.in_(wanted))
+    if printer_url:
+        q = q.where(LabelJob.printer_url == printer_url)
+    # Rows put back in this round are already told about per printer.
+    told = {o.url for o in report.outcomes.values() if o.queued}
+    if told:
+        q = q.where(LabelJob.printer_url.not_in(list(told)))
+    report.waiting = q.count()
+    if report.waiting:
+        report.next_try_at = q.select(fn.MIN(LabelJob.next_try_at)).scalar()
+
+
+def _send_groups(groups: dict, now: dt.datetime, report: SendReport, down: dict, options: dict) -> None:
+    for key, group in groups.items():
+        url = key[0]
+        outcome = report.outcomes.setdefault(url, PrinterOutcome(url))
+        if url in down:  # one try per printer per round: the rest of its rows wait with the same message
+            _requeue(group, down[url].message, now, outcome)
+            continue
+        try:
+            fault = _send_group(key, group, now, outcome, options)
+        except BaseException:
+            # Whatever went wrong, no row of ours may stay SENDING until its lease runs out.
+            _requeue([r for r in group if _still_sending(r.id)], "The print run stopped on an unexpected error; "
+                     "it is tried again.", now, outcome)
+            raise
+        if fault is not None and not isinstance(fault, WrongMedia):
+            down[url] = fault
+
+
+def _still_sending(row_id: int) -> bool:
+    return LabelJob.select().where((LabelJob.id == row_id) & (LabelJob.state == "SENDING")).exists()
+
+
+def _recover() -> int:
+    # Real time, never a caller's `now`: a test or a catch-up run looking ahead must not take another
+    # sender's rows for abandoned.
+    with write_txn():
+        return (LabelJob.update(state="FAILED", last_error=INTERRUPTED, next_try_at=None)
+                .where((LabelJob.state == "SENDING") & (LabelJob.next_try_at < utcnow())).execute())
+
+
+def _claim(now: dt.datetime, limit: int, ids: list[int] | None, printer_url: str | None,
+           force: bool) -> list[LabelJob]:
+    with write_txn():
+        q = LabelJob.select().where((LabelJob.state == "QUEUED") & LabelJob.printer_url.is_null(False))
+        if not force:
+            q = q.where(LabelJob.next_try_at.is_null() | (LabelJob.next_try_at <= now))
+        if ids is not None:
+            q = q.where(LabelJob.id.in_(ids))
+        if printer_url:
+            q = q.where(LabelJob.printer_url == printer_url)
+        q = q.order_by(LabelJob.id).limit(max(0, int(limit)))
+        if is_postgres():
+            q = q.for_update(skip_locked=True)
+        rows = list(q)
+        if rows:
+            LabelJob.update(state="SENDING", next_try_at=_lease_end()).where(
+                LabelJob.id.in_([r.id for r in rows])).execute()
+    return rows
+
+
+def _lease_end() -> dt.datetime:
+    return utcnow() + LEASE
+
+
+def _confirms_each_page(config: PrinterConfig) -> bool:
+    """A Brother QL on USB or a serial line answers for every page it prints."""
+    if config.language != "ql":
+        return False
+    parts = urlsplit(config.url)
+    scheme = parts.scheme.lower()
+    return (scheme == "file" and parts.path.startswith("/dev/")) or scheme in SERIAL_SCHEMES or (
+        not scheme and config.url.startswith("/dev/"))
+
+
+def _send_group(key: tuple, rows: list[LabelJob], now: dt.datetime, outcome: PrinterOutcome,
+                options: dict) -> PrinterError | None:
+    url, language, model, _size = key
+    try:
+        config = PrinterConfig(url, language=language, model=model or DEFAULT_QL_MODEL, **options)
+    except PrinterError as exc:
+        _fail(rows, exc.message, outcome)
+        return None
+    ready, checked = [], set()
+    for row in rows:
+        try:
+            label = label_for_row(row)
+            if label not in checked:
+                check_label(label, config)
+                checked.add(label)
+        except LabelContentError as exc:
+            _fail([row], str(exc), outcome)
+            continue
+        except LabelError as exc:
+            _fail([row], exc.message, outcome)
+            continue
+        ready.append((row, label))
+    # One label per connection where the printer confirms each page: a fault then leaves exactly the labels
+    # that did not print in the queue.
+    size = 1 if _confirms_each_page(config) else BATCH
+    for start in range(0, len(ready), size):
+        batch = ready[start:start + size]
+        try:
+            result = print_labels([label for _, label in batch], config)
+        except PrinterError as exc:
+            _requeue([row for row, _ in ready[start:]], exc.message, now, outcome)
+            outcome.error = exc.message
+            return exc
+        except LabelError as exc:  # checked above, so only a driver disagreeing with itself lands here
+            _fail([row for row, _ in batch], exc.message, outcome)
+            continue
+        later = [row.id for row, _ in ready[start + size:]]
+        retrying(_mark_printed, [row.id for row, _ in batch], later)
+        outcome.printed += len(batch)
+        outcome.confirmed = outcome.confirmed and result.confirmed is not None
+    return None
+
+
+def _mark_printed(ids: list[int], later: list[int]) -> None:
+    with write_txn():
+        (LabelJob.update(state="PRINTED", printed_at=utcnow(), attempts=LabelJob.attempts + 1, last_error=None,
+                         next_try_at=None)
+         .where(LabelJob.id.in_(ids) & (LabelJob.state == "SENDING")).execute())
+        if later:
+            LabelJob.update(next_try_at=_lease_end()).where(
+                LabelJob.id.in_(later) & (LabelJob.state == "SENDING")).execute()
+
+
+def _requeue(rows: list[LabelJob], message: str, now: dt.datetime, outcome: PrinterOutcome) -> None:
+    if not rows:
+        return
+    base = max(now, utcnow())
+    by_attempts: dict[int, list[int]] = defaultdict(list)
+    for row in rows:
+        by_attempts[row.attempts + 1].append(row.id)
+
+    def write():
+        with write_txn():
+            for attempts, ids in by_attempts.items():
+                (LabelJob.update(state="QUEUED", attempts=attempts, next_try_at=base + retry_delay(attempts),
+                                 last_error=message)
+                 .where(LabelJob.id.in_(ids) & (LabelJob.state == "SENDING")).execute())
+
+    retrying(write)
+    outcome.queued += len(rows)
+    soonest = base + retry_delay(min(by_attempts))
+    outcome.next_try_at = soonest if outcome.next_try_at is None else min(outcome.next_try_at, soonest)
+    outcome.error = outcome.error or message
+
+
+def _fail(rows: list[LabelJob], message: str, outcome: PrinterOutcome) -> None:
+    def write():
+        with write_txn():
+            (LabelJob.update(state="FAILED", attempts=LabelJob.attempts + 1, last_error=message, next_try_at=None)
+             .where(LabelJob.id.in_([r.id for r in rows]) & (LabelJob.state == "SENDING")).execute())
+
+    retrying(write)
+    outcome.failed += len(rows)
+    outcome.label_errors.append(message)
+
+
+def run(stop: threading.Event, interval: float = 5.0, on_report=None, **kwargs) -> None:
+    """Send what is due every `interval` seconds until `stop` is set (a service, or a screen's thread)."""
+    while not stop.is_set():
+        report = send_pending(**kwargs)
+        if on_report is not None and (report.outcomes or report.interrupted):
+            on_report(report)
+        stop.wait(interval)
