@@ -47,19 +47,29 @@ class Task:
         return {"job": self.job, "task": self.id}
 
 
-def jobs_to_pick(user: str | None = None, area: str | None = None) -> list[JobToPick]:
-    """Released jobs with open picks: those assigned to this user first, then the free ones, in rule order."""
-    rows = (Job.select(Job.job, Job.description, Job.start_date, Job.priority, Job.assignee,
+def jobs_to_pick(user: str | None = None, area: str | None = None, station: str | None = None) -> list[JobToPick]:
+    """Released jobs with open picks: assigned to this picker (or their team or station) first, then free ones.
+
+    Jobs assigned to someone else are left out: they are that person's work.
+    """
+    from core.models import User
+
+    rows = (Job.select(Job.job, Job.description, Job.start_date, Job.priority, Job.assignee, Job.assignee_kind,
                        fn.COUNT(PickTask.id).alias("n"))
             .join(JobLine, on=(JobLine.job == Job.job))
             .join(PickTask, on=(PickTask.job_line == JobLine.id))
             .where((Job.state == "RELEASED") & (PickTask.state == "OPEN"))
-            .group_by(Job.job, Job.description, Job.start_date, Job.priority, Job.assignee))
+            .group_by(Job.job, Job.description, Job.start_date, Job.priority, Job.assignee, Job.assignee_kind))
     if area:
         rows = rows.where((Job.area == area) | (Job.area == ""))
-    out = [JobToPick(r.job, r.description, r.start_date, r.priority, r.n, r.assignee) for r in rows]
-    out.sort(key=lambda j: (0 if user and j.assignee == user else (1 if not j.assignee else 2),
-                            j.priority, j.start, j.job))
+    team = User.select(User.team).where(User.code == user).scalar() if user else None
+    mine = {("user", user), ("team", team), ("station", station)}
+    out = []
+    for r in rows:
+        if r.assignee and (r.assignee_kind or "user", r.assignee) not in mine:
+            continue
+        out.append(JobToPick(r.job, r.description, r.start_date, r.priority, r.n, r.assignee))
+    out.sort(key=lambda j: (0 if j.assignee else 1, j.priority, j.start, j.job))
     return out
 
 

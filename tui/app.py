@@ -89,6 +89,23 @@ class JobfloorApp(App):
         if hasattr(login, "reset"):
             login.reset(reason or "Logged out.")
 
+    # --- other terminals' changes -----------------------------------------------------------------------
+    db_url: str | None = None
+    _watcher = None
+
+    def watch_changes(self) -> None:
+        """Start hearing other terminals' commits (once per session; only screens that show live data ask)."""
+        if self._watcher is None and self.db_url:
+            from core.changes import ChangeWatcher
+
+            self._watcher = ChangeWatcher(self.db_url, self._changed).start()
+
+    def _changed(self) -> None:
+        # The watcher's thread: post_message is thread-safe; only the screen on top needs to hear it.
+        from tui.live import DataChanged
+
+        self.screen.post_message(DataChanged())
+
     # --- devices -------------------------------------------------------------------------------------------
     def scale_link(self):
         """The station's scale, opened on first use; None where the station has none."""
@@ -115,6 +132,8 @@ class JobfloorApp(App):
         link = getattr(self, "_scale_link", None)
         if link:
             link.stop()
+        if self._watcher is not None:
+            self._watcher.stop()
 
     def _handle_exception(self, error: Exception) -> None:
         if not self.guard_errors or isinstance(error, (KeyboardInterrupt, SystemExit)):

@@ -26,6 +26,8 @@ MODULES: list[Module] = [
     Module("pick", "Job picking", "pick", "tui.screens.pick:PickScreen", "Weigh or count out released jobs"),
     Module("returns", "Job returns", "return", "tui.screens.returns:ReturnScreen",
            "Weigh back what the floor did not use"),
+    Module("board", "Job board", "jobs.board", "tui.screens.board:BoardScreen",
+           "Released jobs live: due, who, progress, late"),
     Module("release", "Job release", "release", "tui.screens.release:ReleaseScreen",
            "Plan and release jobs, picking slips"),
 ]

@@ -14,12 +14,15 @@ def build_app(db_url: str | None = None, station_code: str | None = None, enviro
     from core.stations import resolve_station
     from tui.app import JobfloorApp
 
-    connect(resolve_url(db_url))
+    url = resolve_url(db_url)
+    connect(url)
     if current_version() is None:
         raise UserInputError("this database has no jobfloor schema yet: run `jobfloor init --demo` (or `make run`)")
     station = resolve_station(station_code, environ if environ is not None else os.environ)
     idle = float(setting("idle_logout_minutes")) * 60
-    return JobfloorApp(station=station, idle_logout_s=idle or None, site_name=setting("site_name"))
+    app = JobfloorApp(station=station, idle_logout_s=idle or None, site_name=setting("site_name"))
+    app.db_url = url
+    return app
 
 
 def run_app(args) -> int:

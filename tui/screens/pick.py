@@ -70,8 +70,14 @@ class PickScreen(FloorScreen):
         table.add_columns("Job", "Open", "Start", "Description")
         self._show_step("jobs")
         self._load_jobs()
+        self.app.watch_changes()
         if self.link is not None:
             self.link.start(self)
+
+    def on_data_changed(self, _) -> None:
+        """Another terminal released, took or finished a job: the list follows, the cursor stays put."""
+        if self.step == "jobs":
+            self._load_jobs()
 
     def on_unmount(self) -> None:
         if self.link is not None and self.link.target is self:
@@ -126,16 +132,19 @@ class PickScreen(FloorScreen):
         from core.pick_list import jobs_to_pick
 
         area = self.app.station.area if self.app.station is not None else None
-        jobs = jobs_to_pick(self.app.actor.user if self.app.actor else None, area or None)
+        jobs = jobs_to_pick(self.app.actor.user if self.app.actor else None, area or None, self.app.station_code)
         self.app.call_from_thread(self._jobs_loaded, jobs)
 
     def _jobs_loaded(self, jobs) -> None:
         table = self.query_one("#jobs", DataTable)
+        keep = table.cursor_row
         table.clear()
         for j in jobs:
-            mine = " (yours)" if self.app.actor and j.assignee == self.app.actor.user else ""
+            mine = " (yours)" if j.assignee else ""
             table.add_row(j.job, str(j.open_tasks), j.start.strftime("%d %b"), (j.description + mine)[:26], key=j.job)
-        if not jobs:
+        if jobs:
+            table.move_cursor(row=min(keep, len(jobs) - 1), animate=False)
+        else:
             self._say("Nothing to pick: no released job has open picks.")
 
     @on(DataTable.RowSelected, "#jobs")
@@ -144,7 +153,20 @@ class PickScreen(FloorScreen):
 
     def open_job(self, job: str, task_id: int | None = None) -> None:
         self.job = job
-        self._load_tasks(job, task_id)
+        self._take(job, task_id)
+
+    @work(thread=True, exclusive=True, group="pick-load")
+    def _take(self, job: str, task_id: int | None) -> None:
+        """Opening a job takes it, so no other picker works the same slip."""
+        from core.assignment import take
+
+        try:
+            take(self.app.actor, job)
+        except JobfloorError as exc:
+            self.app.call_from_thread(self._confirm_failed, str(exc))
+            self.app.call_from_thread(self._load_jobs)
+            return
+        self.app.call_from_thread(self._load_tasks, job, task_id)
 
     @work(thread=True, exclusive=True, group="pick-load")
     def _load_tasks(self, job: str, task_id: int | None = None) -> None:

@@ -1,0 +1,188 @@
+"""The supervisor's job board: every released job, live across terminals. Late and at-risk jobs stand out."""
+from __future__ import annotations
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.widgets import DataTable, Input, Static
+
+from core.errors import JobfloorError
+from core.qty import fmt_short
+from tui.live import DataChanged
+from tui.screens.base import FloorScreen
+
+STYLE = {"LATE": "bold white on red", "AT RISK": "bold black on yellow", "SHORT": "bold yellow",
+         "PICKED": "green", "PICKING": "", "NOT STARTED": "dim"}
+SORTS = ("state", "due", "assignee", "job")
+
+
+class BoardScreen(FloorScreen):
+    HELP = ("Job board\n\nEvery released job: when it is due (start date at the shift start), who has it, "
+            "how far picking is (lines and kg), short lines and its state. It updates by itself when any "
+            "terminal picks, releases or assigns.\n\n"
+            "Enter  the job's lines: who picked what, when\n"
+            "F2     assign the highlighted job (user code, team:NAME or station:CODE; empty frees it)\n"
+            "F3     sort by state / due / assignee / job\n"
+            "F5     filter (area, assignee or state text)\n"
+            "Esc    back")
+    BINDINGS = [
+        Binding("f2", "assign", "Assign"),
+        Binding("f3", "sort", "Sort"),
+        Binding("f5", "filter", "Filter"),
+    ]
+
+    def __init__(self):
+        super().__init__()
+        self.rows = []
+        self.sort = "state"
+        self.filter = ""
+        self.refreshed_at = None
+
+    def body(self) -> ComposeResult:
+        yield Static("Job board", classes="title", id="heading")
+        yield Static("", id="summary", classes="hint")
+        yield DataTable(id="board", cursor_type="row", zebra_stripes=True)
+        yield Input(placeholder="assign to: user, team:NAME or station:CODE (empty frees)", id="assign")
+        yield Input(placeholder="filter: area, assignee or state", id="filter")
+        yield Static("", id="detail")
+
+    def on_mount(self) -> None:
+        table = self.query_one("#board", DataTable)
+        table.add_columns("State", "Job", "Due", "Who", "Lines", "kg", "Short")
+        self.query_one("#assign").display = False
+        self.query_one("#filter").display = False
+        self.query_one("#detail").display = False
+        table.focus()
+        self.app.watch_changes()
+        self.reload()
+
+    @work(thread=True, exclusive=True, group="board")
+    def reload(self) -> None:
+        from core.board import board
+
+        rows = board()
+        self.app.call_from_thread(self._show, rows)
+
+    def on_data_changed(self, _: DataChanged) -> None:
+        self.reload()
+
+    def _visible(self):
+        f = self.filter.lower()
+        rows = [r for r in self.rows if not f or f in f"{r.area} {r.assignee or ''} {r.state}".lower()]
+        key = {"state": None, "due": lambda r: (r.due, r.job), "assignee": lambda r: (r.assignee or "~", r.due),
+               "job": lambda r: r.job}[self.sort]
+        return sorted(rows, key=key) if key else rows
+
+    def _show(self, rows) -> None:
+        import time
+
+        self.rows = rows
+        self.refreshed_at = time.monotonic()
+        table = self.query_one("#board", DataTable)
+        keep = self._current()
+        table.clear()
+        for r in self._visible():
+            who = f"{r.assignee}" if r.assignee_kind in (None, "user") else f"{r.assignee_kind}:{r.assignee}"
+            table.add_row(Text(r.state, style=STYLE[r.state]), r.job, r.due.strftime("%a %d %H:%M"),
+                          (who if r.assignee else "-")[:10], f"{r.lines_done}/{r.lines_total}",
+                          f"{fmt_short(r.kg_done)}/{fmt_short(r.kg_total)}" if r.kg_total else "",
+                          str(r.short_lines or ""), key=r.job)
+        if keep is not None:
+            try:
+                table.move_cursor(row=table.get_row_index(keep), animate=False)
+            except Exception:  # the job left the board (completed or un-released)
+                pass
+        late = sum(1 for r in rows if r.state == "LATE")
+        risk = sum(1 for r in rows if r.state == "AT RISK")
+        shown = f", showing '{self.filter}'" if self.filter else ""
+        self.query_one("#summary", Static).update(
+            f"{len(rows)} released job(s): {late} late, {risk} at risk. Sorted by {self.sort}{shown}.")
+
+    def _current(self) -> str | None:
+        table = self.query_one("#board", DataTable)
+        if not table.row_count:
+            return None
+        try:
+            return table.coordinate_to_cell_key((table.cursor_row, 0)).row_key.value
+        except Exception:
+            return None
+
+    def action_sort(self) -> None:
+        self.sort = SORTS[(SORTS.index(self.sort) + 1) % len(SORTS)]
+        self._show(self.rows)
+
+    def action_filter(self) -> None:
+        box = self.query_one("#filter", Input)
+        box.display = True
+        box.value = self.filter
+        box.focus()
+
+    @on(Input.Submitted, "#filter")
+    def _filtered(self, event: Input.Submitted) -> None:
+        self.filter = event.value.strip()
+        event.input.display = False
+        self.query_one("#board").focus()
+        self._show(self.rows)
+
+    def action_assign(self) -> None:
+        if self._current() is None:
+            return
+        box = self.query_one("#assign", Input)
+        box.display = True
+        box.value = ""
+        box.focus()
+
+    @on(Input.Submitted, "#assign")
+    def _assigned(self, event: Input.Submitted) -> None:
+        event.input.display = False
+        self.query_one("#board").focus()
+        self._do_assign(self._current(), event.value.strip() or None)
+
+    @work(thread=True, group="board-write")
+    def _do_assign(self, job: str, target: str | None) -> None:
+        from core.assignment import assign
+
+        try:
+            assign(self.app.actor, job, target)
+        except JobfloorError as exc:
+            self.app.call_from_thread(self.app.signal_error, str(exc))
+            return
+        self.app.call_from_thread(self.app.signal_ok, f"Job {job} " + (f"assigned to {target}" if target
+                                                                       else "is free for anyone"))
+        self.app.call_from_thread(self.reload)
+
+    @on(DataTable.RowSelected, "#board")
+    def _drill(self, event: DataTable.RowSelected) -> None:
+        self._load_detail(event.row_key.value)
+
+    @work(thread=True, group="board-detail")
+    def _load_detail(self, job: str) -> None:
+        from core.board import job_detail
+
+        lines = job_detail(job)
+        self.app.call_from_thread(self._show_detail, job, lines)
+
+    def _show_detail(self, job: str, lines) -> None:
+        desc = next((r.description for r in self.rows if r.job == job), "")
+        out = [f"Job {job} {desc}"]
+        for ln in lines:
+            if ln["kit_issue"]:
+                out.append(f"{ln['line']:>2} {ln['item']:<12} kit-issued")
+                continue
+            out.append(f"{ln['line']:>2} {ln['item']:<12} {fmt_short(ln['issued'])}/{fmt_short(ln['required'])} "
+                       f"{ln['uom']}" + (f"  {ln['short']}" if ln["short"] else ""))
+            for p in ln["picks"]:
+                when = p["at"].strftime("%d %b %H:%M") if p["at"] else ""
+                out.append(f"     {p['track_id']} {p['lot'] or ''} {fmt_short(p['qty'])} {p['state'].lower()} "
+                           f"{p['by'] or ''} {when}")
+        detail = self.query_one("#detail", Static)
+        detail.update("\n".join(out[:12]) + ("\n..." if len(out) > 12 else ""))
+        detail.display = True
+
+    def action_back(self) -> None:
+        detail = self.query_one("#detail")
+        if detail.display:
+            detail.display = False
+            return
+        super().action_back()
