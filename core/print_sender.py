@@ -49,6 +49,7 @@ class PrinterOutcome:
     queued: int = 0  # back in the queue for a later try
     failed: int = 0  # cannot print as stored
     confirmed: bool = True  # the printer itself said every printed label came out
+    bytes_sent: int = 0
     error: str | None = None  # the printer's fault, in floor language
     next_try_at: dt.datetime | None = None
     label_errors: list[str] = field(default_factory=list)
@@ -259,6 +260,7 @@ def _send_group(key: tuple, rows: list[LabelJob], now: dt.datetime, outcome: Pri
         later = [row.id for row, _ in ready[start + size:]]
         retrying(_mark_printed, [row.id for row, _ in batch], later)
         outcome.printed += len(batch)
+        outcome.bytes_sent += result.bytes_sent
         outcome.confirmed = outcome.confirmed and result.confirmed is not None
     return None
 
