@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import importlib
 
-MODULES = ("release", "pick", "returns", "scale", "labels", "assign")
+MODULES = ("release", "pick", "returns", "scale", "labels", "assign", "complete", "kitbins", "trace")
 NO_DATABASE = {"scale", "bench"}
 
 
