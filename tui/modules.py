@@ -30,6 +30,8 @@ MODULES: list[Module] = [
            "Released jobs live: due, who, progress, late"),
     Module("release", "Job release", "release", "tui.screens.release:ReleaseScreen",
            "Plan and release jobs, picking slips"),
+    Module("labels", "Labels", "labels.print", "tui.screens.labels:LabelsScreen",
+           "Print a job's GS1 labels; the print queue"),
 ]
 
 

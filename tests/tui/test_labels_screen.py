@@ -1,0 +1,143 @@
+"""The Labels screen at 80x24: choose a job, the counts and a drawn preview, print to the station's file printer,
+the queue with its errors, and a supervisor's reprint and void."""
+from pathlib import Path
+
+from core.db import write_txn
+from core.models import LabelJob, Station
+from tests.core.test_labeling import LOT, TINY, tiny_job
+from tests.tui.helpers import login, make_app, screen_text, type_text, wait_for
+from tui.modules import modules_for
+
+
+def _station_printer(url: str | None = None) -> Path:
+    """PICK-1's printer (a QL-1100 with 102x152 labels) writing to a file the test can read."""
+    station = Station.get(Station.code == "PICK-1")
+    path = Path(station.printer_url.removeprefix("file://"))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if url:
+        with write_txn():
+            Station.update(printer_url=url).where(Station.code == "PICK-1").execute()
+    return path
+
+
+async def _open_labels(pilot, code: str, pin: str, role: str):
+    await login(pilot, code, pin)
+    keys = [m.key for m in modules_for(role)]
+    await pilot.press(str(keys.index("labels") + 1))
+    await wait_for(pilot, lambda: type(pilot.app.screen).__name__ == "LabelsScreen")
+    await wait_for(pilot, lambda: TINY in screen_text(pilot.app))
+
+
+async def _open_job(pilot):
+    app = pilot.app
+    table = app.screen.query_one("#jobs")
+    table.move_cursor(row=table.get_row_index(TINY))
+    await pilot.press("enter")
+    await wait_for(pilot, lambda: app.screen.step == "job" and app.screen.query_one("#preview").lines, timeout=10)
+
+
+async def test_choose_preview_and_print_to_the_station(sqlite_demo, tmp_path, monkeypatch):
+    tiny_job()
+    out = _station_printer()
+    app = make_app(sqlite_demo.url, station="PICK-1")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _open_labels(pilot, "OP1", "1111", "operator")
+        text = screen_text(app)
+        assert LOT in text
+        await _open_job(pilot)
+        screen = app.screen
+        text = screen_text(app)
+        assert "Pallet       2 label(s)" in text and "Carton       3" in text and "Product      5" in text
+        assert "Prints to file://" in text and "QL-1100" in text
+        preview = screen.query_one("#preview")
+        assert any("█" in line for line in preview.lines)  # the label itself, drawn in half blocks
+        assert max(len(line) for line in preview.lines) <= preview.size.width
+        # highlight another kind: the preview follows
+        first = preview.lines
+        await pilot.press("down")
+        await wait_for(pilot, lambda: preview.lines and preview.lines != first)
+        # print only cartons and products
+        await pilot.press("up")
+        await pilot.press("space")  # untick pallet
+        await pilot.press("f5")
+        await wait_for(pilot, lambda: "Print a new set of 8 label(s)" in screen_text(app))
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: LabelJob.select().where(LabelJob.state == "PRINTED").count() == 8, timeout=20)
+        await wait_for(pilot, lambda: "8 label(s) stored" in screen_text(app))
+        assert LabelJob.select().count() == 8 and {r.station for r in LabelJob.select()} == {"PICK-1"}
+        assert out.stat().st_size > 0
+        await wait_for(pilot, lambda: "    3   0    0    0    0" in screen_text(app))  # the ledger line for cartons
+
+
+async def test_printer_off_shows_in_the_queue_with_its_error(sqlite_demo):
+    from drivers.printer.emulator import TcpPrinterEmulator
+
+    tiny_job()
+    with TcpPrinterEmulator() as printer:
+        printer.refuse()
+        _station_printer(printer.url)
+        app = make_app(sqlite_demo.url, station="PICK-1")
+        async with app.run_test(size=(80, 24)) as pilot:
+            await _open_labels(pilot, "OP1", "1111", "operator")
+            await _open_job(pilot)
+            await pilot.press("f5")
+            await wait_for(pilot, lambda: "Print a new set of 10" in screen_text(app))
+            await pilot.press("enter")
+            await wait_for(pilot, lambda: "stay in the print queue" in screen_text(app), timeout=20)
+            assert LabelJob.select().where(LabelJob.state == "QUEUED").count() == 10
+            await pilot.press("f6")
+            await wait_for(pilot, lambda: "10 label(s) waiting or failed" in screen_text(app))
+            assert "refused the connection" in screen_text(app)
+            printer.come_back()
+            await pilot.press("f5")  # send now
+            await wait_for(pilot, lambda: LabelJob.select().where(LabelJob.state == "PRINTED").count() == 10,
+                           timeout=20)
+            await wait_for(pilot, lambda: "The print queue is empty" in screen_text(app))
+
+
+async def test_supervisor_reprints_and_voids_a_range(sqlite_demo):
+    tiny_job(units=8)  # 4 cartons
+    _station_printer()
+    app = make_app(sqlite_demo.url, station="PICK-1")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _open_labels(pilot, "SV1", "3333", "supervisor")
+        await _open_job(pilot)
+        await pilot.press("f5")
+        await wait_for(pilot, lambda: "Print a new set" in screen_text(app))
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: LabelJob.select().where(LabelJob.state == "PRINTED").count() == 14,
+                       timeout=20)
+        await pilot.press("down")  # cartons
+        await pilot.press("f7")
+        await wait_for(pilot, lambda: "Reprint which carton labels" in screen_text(app))
+        await type_text(pilot, "2-3")
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: LabelJob.select().where(LabelJob.reprint_of.is_null(False)).count() == 2)
+        reprints = list(LabelJob.select().where(LabelJob.reprint_of.is_null(False)).order_by(LabelJob.seq))
+        assert [r.seq for r in reprints] == [2, 3] and {r.kind for r in reprints} == {"carton"}
+        await pilot.press("f8")
+        await wait_for(pilot, lambda: "Void which carton labels" in screen_text(app))
+        await type_text(pilot, "4")
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: LabelJob.select().where(LabelJob.state == "VOID").count() == 1)
+        await pilot.press("f8")
+        await type_text(pilot, "9-9")
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: "outside it" in " ".join(str(n.message) for n in app._notifications))
+
+
+async def test_operator_gets_no_reprint_or_void_and_no_station_says_so(sqlite_demo):
+    tiny_job()
+    app = make_app(sqlite_demo.url)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _open_labels(pilot, "OP1", "1111", "operator")
+        await _open_job(pilot)  # the preview still shows, on each kind's usual stock
+        assert "not at a station" in screen_text(app)
+        assert not app.screen.check_action("reprint", ()) and not app.screen.check_action("void", ())
+        await pilot.press("f5")
+        await pilot.pause(0.2)
+        assert LabelJob.select().count() == 0
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: app.screen.step == "jobs")
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: type(app.screen).__name__ == "MenuScreen")

@@ -1,0 +1,577 @@
+"""Labels: choose a released job, see how many labels of each kind it needs and what they look like, print them
+to this station's printer; the print queue with what is waiting and why; supervisors reprint and void.
+
+Printing goes through the print queue (core.labeling): the set is stored first, so a printer that is off keeps
+the labels queued, and this screen keeps sending what is due to its station's printer while it is open.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import DataTable, Input, SelectionList, Static
+from textual.widgets.selection_list import Selection
+
+from core.auth import may
+from core.errors import JobfloorError
+from core.qty import fmt_short
+from tui.screens.base import FloorScreen
+from tui.widgets.label_preview import LabelPreview
+
+KINDS = ("pallet", "carton", "product")
+JOB_COLUMNS = ("Job", "Item", "Lot", "Qty", "Start", "Pal", "Ctn", "Prod")
+QUEUE_COLUMNS = ("Id", "Job", "Label", "State", "Tries", "Next", "Error")
+SEND_EVERY_S = 5.0
+_RANGE = re.compile(r"^\s*(\d+)\s*(?:-\s*(\d+))?\s*$")
+
+
+def _local(utc: dt.datetime) -> dt.datetime:
+    """The database keeps UTC; the floor reads the clock on the wall."""
+    return utc.replace(tzinfo=dt.timezone.utc).astimezone()
+
+
+def parse_range(text: str) -> tuple[int, int] | None:
+    """'7' or '3-7' -> (first, last); None when it is neither."""
+    m = _RANGE.match(text or "")
+    if not m:
+        return None
+    first = int(m.group(1))
+    return first, int(m.group(2) or first)
+
+
+class RangeScreen(ModalScreen[str | None]):
+    """Which labels: a number or a range, typed; Enter takes it, Esc cancels."""
+
+    DEFAULT_CSS = """
+    RangeScreen { align: center middle; }
+    #range-box { width: 60; max-width: 100%; height: auto; border: thick $primary; background: $surface;
+                 padding: 0 1; }
+    """
+    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+
+    def __init__(self, question: str, placeholder: str = "e.g. 3-7"):
+        super().__init__()
+        self._question = question
+        self._placeholder = placeholder
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="range-box"):
+            yield Static(self._question)
+            yield Input(placeholder=self._placeholder, id="range", restrict=r"[0-9 \-]*")
+            yield Static("Enter = go    Esc = cancel", classes="hint")
+
+    def on_mount(self) -> None:
+        self.query_one("#range", Input).focus()
+
+    @on(Input.Submitted, "#range")
+    def _submitted(self, event: Input.Submitted) -> None:
+        self.dismiss(event.value)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class ZoomScreen(ModalScreen[None]):
+    """One label as large as the terminal allows: small type and barcode gaps become visible."""
+
+    DEFAULT_CSS = """
+    ZoomScreen { align: center middle; }
+    ZoomScreen > LabelPreview { width: 100%; height: 100%; }
+    """
+    BINDINGS = [Binding("escape,f2,enter", "close", "Close")]
+
+    def __init__(self, label, config):
+        super().__init__()
+        self._label, self._config = label, config
+
+    def compose(self) -> ComposeResult:
+        yield LabelPreview(id="zoom")
+
+    def on_mount(self) -> None:
+        self.query_one("#zoom", LabelPreview).show(self._label, self._config)
+
+    def action_close(self) -> None:
+        self.dismiss(None)
+
+
+class LabelsScreen(FloorScreen):
+    RESUME_KEY = "labels"
+    HELP = ("Labels\n\n"
+            "Choose a released job (arrows, Enter). Its kinds of label are listed with how many one set has; the "
+            "highlighted kind is drawn on the right as this station's printer will print it.\n\n"
+            "Space  tick / untick a kind          F5  print a new set of the ticked kinds\n"
+            "F2     the highlighted label full screen\n"
+            "F6     the print queue: labels waiting for a printer or failed, with the reason and next try\n"
+            "       (in the queue: F5 sends now, F8 voids the highlighted label)\n"
+            "F7     reprint labels of the highlighted kind (supervisor): the same SSCC, counted as reprints\n"
+            "F8     void labels of the highlighted kind (supervisor)\n"
+            "Esc    back (queue -> job -> job list -> menu)\n\n"
+            "A printer that is off keeps its labels in the queue: they go out by themselves when it is back.")
+    BINDINGS = [
+        Binding("f2", "zoom", "Zoom"),
+        Binding("f5", "print_or_send", "Print"),
+        Binding("f6", "queue", "Queue"),
+        Binding("f7", "reprint", "Reprint"),
+        Binding("f8", "void", "Void"),
+    ]
+
+    def __init__(self):
+        super().__init__()
+        self.step = "jobs"
+        self.came_from = "jobs"
+        self.jobs = []
+        self.job: str | None = None
+        self.summary = None
+        self.previews: dict = {}
+        self.target = None
+        self.target_problem: str | None = None
+        self.queue_rows = []
+        self.busy = False
+        self._preview_target = None
+        self._open_after_load: str | None = None
+
+    # --- layout --------------------------------------------------------------------------------------------------
+    def body(self) -> ComposeResult:
+        yield Static("Labels: choose a job", classes="title", id="title")
+        yield DataTable(id="jobs", cursor_type="row", zebra_stripes=True)
+        with Horizontal(id="job-view"):
+            with Vertical(id="job-left"):
+                yield Static("", id="job-info")
+                yield SelectionList[str](id="kinds")
+                yield Static("", id="ledger")
+            yield LabelPreview(id="preview")
+        yield DataTable(id="queue", cursor_type="row", zebra_stripes=True)
+        yield Static("", id="message", classes="hint")
+
+    DEFAULT_CSS = """
+    LabelsScreen #job-view { height: 1fr; }
+    LabelsScreen #job-left { width: 36; height: 1fr; }
+    LabelsScreen #job-info { height: auto; padding: 0 1; }
+    LabelsScreen #kinds { height: 5; border: none; }
+    LabelsScreen #ledger { height: auto; padding: 0 1; color: $text-muted; }
+    LabelsScreen #message { height: auto; max-height: 4; }
+    """
+
+    def on_mount(self) -> None:
+        self.query_one("#jobs", DataTable).add_columns(*JOB_COLUMNS)
+        self.query_one("#queue", DataTable).add_columns(*QUEUE_COLUMNS)
+        self._show_step("jobs")
+        self._load_jobs()
+        self.set_interval(SEND_EVERY_S, self._tick)
+
+    def _show_step(self, step: str) -> None:
+        self.step = step
+        self.query_one("#jobs").display = step == "jobs"
+        self.query_one("#job-view").display = step == "job"
+        self.query_one("#queue").display = step == "queue"
+        focus = {"jobs": "#jobs", "job": "#kinds", "queue": "#queue"}[step]
+        self.query_one(focus).focus()
+        self.refresh_bindings()
+
+    def check_action(self, action: str, parameters: tuple) -> bool | None:
+        """Keys show only where they do something, and reprint/void only to those who may (core checks again)."""
+        role = self.app.actor.role if self.app.actor else ""
+        if action == "reprint":
+            return self.step == "job" and may(role, "labels.reprint")
+        if action == "void":
+            return self.step in ("job", "queue") and may(role, "labels.void")
+        if action == "print_or_send":
+            return self.step in ("job", "queue")
+        if action == "zoom":
+            return self.step == "job"
+        return True
+
+    def _say(self, text: str, kind: str = "hint") -> None:
+        message = self.query_one("#message", Static)
+        message.update(text)
+        message.set_classes(kind)
+
+    # --- the job list --------------------------------------------------------------------------------------------
+    @work(thread=True, exclusive=True, group="labels-load")
+    def _load_jobs(self) -> None:
+        from core.labeling import label_jobs
+
+        jobs = label_jobs()
+        self.app.call_from_thread(self._jobs_loaded, jobs)
+
+    def _jobs_loaded(self, jobs) -> None:
+        self.jobs = jobs
+        table = self.query_one("#jobs", DataTable)
+        table.clear()
+        for j in jobs:
+            counts = [("-" if j.counts[k] is None else str(j.counts[k])) for k in KINDS]
+            table.add_row(j.job, j.item[:14], j.lot[:14], f"{fmt_short(j.qty)} {j.uom}", j.start.strftime("%d %b"),
+                          *counts, key=j.job)
+        if self.step == "jobs":
+            self._say(f"{len(jobs)} released job(s). Enter opens a job's labels; F6 shows the print queue."
+                      if jobs else "No released jobs: labels are printed for jobs once they are released.")
+        pending = self._open_after_load
+        if pending:
+            self._open_after_load = None
+            self.open_job(pending)
+
+    @on(DataTable.RowSelected, "#jobs")
+    def _job_chosen(self, event: DataTable.RowSelected) -> None:
+        self.open_job(event.row_key.value)
+
+    # --- one job: kinds, preview, ledger -------------------------------------------------------------------------
+    def open_job(self, code: str) -> None:
+        self.job = code
+        self.summary = next((j for j in self.jobs if j.job == code), None)
+        if self.summary is None:
+            self._say(f"Job {code} is not released (or no longer): choose another.", "error")
+            return
+        s = self.summary
+        self.query_one("#title", Static).update(f"Labels: job {code}")
+        self.query_one("#job-info", Static).update(
+            f"{s.item}  {s.description[:30]}\nlot {s.lot}   {fmt_short(s.qty)} {s.uom}")
+        kinds = self.query_one("#kinds", SelectionList)
+        kinds.clear_options()
+        for kind in KINDS:
+            count = s.counts[kind]
+            prompt = f"{kind.capitalize():<8}{'-' if count is None else count:>6} label(s)"
+            kinds.add_option(Selection(prompt, kind, count is not None, disabled=count is None))
+        kinds.highlighted = 0
+        self.previews = {}
+        self.query_one("#preview", LabelPreview).show_message("Drawing the labels...")
+        self._show_step("job")
+        self._load_job(code)
+
+    @work(thread=True, exclusive=True, group="labels-job")
+    def _load_job(self, code: str) -> None:
+        from core.labeling import (
+            PrintTarget,
+            job_info,
+            ledger,
+            preview_labels,
+            problems_for,
+            target_for_station,
+        )
+        from core.models import Station
+
+        station = Station.get_or_none(Station.code == self.app.station_code) if self.app.station_code else None
+        try:
+            target, problem = target_for_station(station), None
+        except JobfloorError as exc:
+            # Without a printer the labels are still worth seeing, on the stock each kind normally goes on.
+            target, problem = PrintTarget("file:///dev/null", "ql", "QL-1100"), str(exc)
+        try:
+            problems = problems_for(job_info(code))
+            previews = preview_labels(code, target)
+            book = ledger(code)
+        except JobfloorError as exc:
+            self.app.call_from_thread(self._say, str(exc), "error")
+            return
+        self.app.call_from_thread(self._job_loaded, code, target, problem, problems, previews, book)
+
+    def _job_loaded(self, code, target, problem, problems, previews, book) -> None:
+        if code != self.job:
+            return
+        self.target = None if problem else target
+        self.target_problem = problem
+        self.previews = previews
+        self._preview_target = target
+        self._show_ledger(book)
+        where = (f"Prints to {target.describe()}." if not problem
+                 else f"{problem}. The preview shows each kind on the label it usually goes on.")
+        lines = [where] + problems[:1]
+        self._say("\n".join(lines), "error" if problem or problems else "hint")
+        self._show_preview()
+
+    def _show_ledger(self, book) -> None:
+        rows = [f"{'':<8}{'done':>5}{'re':>4}{'void':>5}{'wait':>5}{'fail':>5}"]
+        for kind in KINDS:
+            k = book.kinds[kind]
+            rows.append(f"{kind:<8}{k.printed:>5}{k.reprinted:>4}{k.voided:>5}{k.queued:>5}{k.failed:>5}")
+        self.query_one("#ledger", Static).update("\n".join(rows))
+
+    def _highlighted_kind(self) -> str | None:
+        kinds = self.query_one("#kinds", SelectionList)
+        if kinds.highlighted is None:
+            return None
+        return kinds.get_option_at_index(kinds.highlighted).value
+
+    @on(SelectionList.SelectionHighlighted, "#kinds")
+    def _kind_highlighted(self) -> None:
+        self._show_preview()
+
+    def _show_preview(self) -> None:
+        kind = self._highlighted_kind() or "pallet"
+        preview = self.query_one("#preview", LabelPreview)
+        shown = self.previews.get(kind)
+        if shown is None:
+            return
+        if isinstance(shown, str):
+            preview.show_message(f"{kind.capitalize()} labels cannot print here:\n{shown}")
+        else:
+            preview.show(shown, self._preview_target.config())
+
+    def action_zoom(self) -> None:
+        shown = self.previews.get(self._highlighted_kind() or "")
+        if self.step == "job" and shown is not None and not isinstance(shown, str):
+            self.app.push_screen(ZoomScreen(shown, self._preview_target.config()))
+
+    # --- printing ------------------------------------------------------------------------------------------------
+    def action_print_or_send(self) -> None:
+        if self.step == "queue":
+            self._send_now()
+            return
+        if self.step != "job" or self.summary is None:
+            return
+        if self.busy:
+            self.app.signal_error("Still printing the last set: wait for it to finish.")
+            return
+        if self.target is None:
+            self.app.signal_error(self.target_problem or "There is no printer here.")
+            return
+        kinds = [k for k in KINDS if k in self.query_one("#kinds", SelectionList).selected]
+        if not kinds:
+            self.app.signal_error("Tick at least one kind of label (Space) before printing.")
+            return
+        total = sum(self.summary.counts[k] or 0 for k in kinds)
+        mix = ", ".join(f"{self.summary.counts[k]} {k}" for k in kinds)
+        from tui.screens.confirm import ConfirmScreen
+
+        self.app.push_screen(ConfirmScreen(f"Print a new set of {total} label(s) for job {self.job} ({mix})?"),
+                             lambda yes: yes and self._start_print(self.job, kinds))
+
+    def _start_print(self, code: str, kinds: list[str]) -> None:
+        self.busy = True
+        self._print(code, kinds)
+
+    @work(thread=True, exclusive=True, group="labels-print")
+    def _print(self, code: str, kinds: list[str]) -> None:
+        from core.labeling import print_to
+
+        self.app.call_from_thread(self._say, "Storing and sending the labels...", "hint")
+        try:
+            result = print_to(self.app.actor, code, self.target, kinds)
+        except JobfloorError as exc:
+            self.app.call_from_thread(self.app.signal_error, str(exc))
+            self.app.call_from_thread(self._say, str(exc), "error")
+            return
+        finally:
+            self.busy = False
+        if result.all_printed:
+            self.app.call_from_thread(self.app.signal_ok, f"{result.total} label(s) printed for job {code}.")
+            self.app.call_from_thread(self._say, result.text(), "ok")
+        else:
+            self.app.call_from_thread(self.app.signal_error, "The printer did not take all the labels: they wait in "
+                                                             "the print queue (F6).")
+            # What went wrong first: the message area is short, and the stored set is already in the ledger.
+            self.app.call_from_thread(self._say, f"{result.sent.text()}\n{result.text()}", "error")
+        self._after_send(result.sent)
+
+    def _after_send(self, report) -> None:
+        """Called on a worker thread: the ledger and queue as they are now, and the printer's state."""
+        from core.labeling import ledger, queue
+
+        book = ledger(self.job) if self.job else None
+        rows = queue()
+        self.app.call_from_thread(self._refreshed, book, rows, report)
+
+    def _refreshed(self, book, rows, report) -> None:
+        if book is not None and self.step == "job" and book.job == self.job:
+            self._show_ledger(book)
+        self._fill_queue(rows)
+        setter = getattr(self.app, "set_device_state", None)
+        if setter is None or report is None or self.target is None:
+            return
+        outcome = report.outcomes.get(self.target.url)
+        if outcome is not None:
+            setter(printer="offline" if outcome.error else "ok")
+
+    # --- the queue -----------------------------------------------------------------------------------------------
+    def action_queue(self) -> None:
+        if self.step == "queue":
+            return
+        self.came_from = self.step
+        self.query_one("#title", Static).update("Labels: print queue (waiting or failed)")
+        self._show_step("queue")
+        self._load_queue()
+
+    @work(thread=True, exclusive=True, group="labels-queue")
+    def _load_queue(self) -> None:
+        from core.labeling import queue
+
+        rows = queue()
+        self.app.call_from_thread(self._fill_queue, rows)
+
+    def _fill_queue(self, rows) -> None:
+        self.queue_rows = rows
+        table = self.query_one("#queue", DataTable)
+        keep = table.cursor_row
+        table.clear()
+        for r in rows:
+            when = _local(r.next_try_at).strftime("%H:%M:%S") if r.next_try_at and r.state == "QUEUED" else ""
+            table.add_row(str(r.id), (r.job or "")[-8:], r.name[:14] + (" R" if r.reprint else ""), r.state,
+                          str(r.attempts), when, (r.last_error or "")[:24], key=str(r.id))
+        if rows:
+            table.move_cursor(row=min(keep, len(rows) - 1))
+        if self.step == "queue":
+            failed = sum(1 for r in rows if r.state == "FAILED")
+            self.query_one("#title", Static).update(
+                f"Labels: print queue, {len(rows)} label(s) waiting or failed ({failed} failed)")
+            if rows:
+                self._queue_detail()
+            else:
+                self._say("The print queue is empty: every label is out.")
+
+    @on(DataTable.RowHighlighted, "#queue")
+    def _queue_highlighted(self) -> None:
+        self._queue_detail()
+
+    def _queue_row(self):
+        table = self.query_one("#queue", DataTable)
+        if not self.queue_rows or table.cursor_row >= len(self.queue_rows):
+            return None
+        return self.queue_rows[table.cursor_row]
+
+    def _queue_detail(self) -> None:
+        row = self._queue_row()
+        if row is None or self.step != "queue":
+            return
+        error = row.last_error or "waiting for its turn (F5 sends now)"
+        self._say(f"{row.id} {row.name} {row.sscc or ''} -> {row.printer_url or 'no printer'}\n{error}",
+                  "error" if row.state == "FAILED" else "hint")
+
+    def _send_now(self) -> None:
+        if self.target is None and not self.app.station_code:
+            self.app.signal_error("This terminal has no printer: labels for other printers are sent from their "
+                                  "own station or by `jobfloor labels send`.")
+            return
+        self._send(force=True)
+
+    # --- keeping the station's printer fed ---------------------------------------------------------------------
+    def _tick(self) -> None:
+        self._send(force=False)
+
+    @work(thread=True, exclusive=True, group="labels-send")
+    def _send(self, force: bool) -> None:
+        from core.labeling import target_for_station
+        from core.models import Station
+        from core.print_sender import send_pending
+
+        station = Station.get_or_none(Station.code == self.app.station_code) if self.app.station_code else None
+        try:
+            target = target_for_station(station)
+        except JobfloorError:
+            return
+        report = send_pending(printer_url=target.url, force=force)
+        if report.outcomes or report.interrupted or force:
+            if force:
+                ok = report.ok
+                text = report.text()
+                self.app.call_from_thread(self.app.signal_ok if ok else self.app.signal_error, text)
+            self._after_send(report)
+
+    # --- supervisor: reprint and void ----------------------------------------------------------------------------
+    def action_reprint(self) -> None:
+        kind = self._highlighted_kind()
+        if self.step != "job" or kind is None:
+            return
+        self.app.push_screen(RangeScreen(f"Reprint which {kind} labels of job {self.job}'s latest set? "
+                                         "(same SSCC, counted as reprints)"),
+                             lambda text: text is not None and self._reprint(kind, text))
+
+    def _reprint(self, kind: str, text: str) -> None:
+        span = parse_range(text)
+        if span is None:
+            self.app.signal_error(f"'{text}' is not a label number or range: type e.g. 4 or 3-7.")
+            return
+        self._do_reprint(self.job, kind, span)
+
+    @work(thread=True, exclusive=True, group="labels-print")
+    def _do_reprint(self, code: str, kind: str, span: tuple[int, int]) -> None:
+        from core.labeling import reprint_range
+
+        try:
+            result = reprint_range(self.app.actor, code, kind, span[0], span[1], target=self.target)
+        except JobfloorError as exc:
+            self.app.call_from_thread(self.app.signal_error, str(exc))
+            return
+        signal = self.app.signal_ok if result.sent is None or result.sent.ok else self.app.signal_error
+        self.app.call_from_thread(signal, result.text())
+        self._after_send(result.sent)
+
+    def action_void(self) -> None:
+        if self.step == "queue":
+            row = self._queue_row()
+            if row is None:
+                return
+            from tui.screens.confirm import ConfirmScreen
+
+            self.app.push_screen(ConfirmScreen(f"Void label {row.id} ({row.name})? It will never print."),
+                                 lambda yes: yes and self._do_void_ids([row.id]))
+            return
+        kind = self._highlighted_kind()
+        if self.step != "job" or kind is None:
+            return
+        self.app.push_screen(RangeScreen(f"Void which {kind} labels of job {self.job}'s latest set? "
+                                         "(they never print again)"),
+                             lambda text: text is not None and self._void_range(kind, text))
+
+    def _void_range(self, kind: str, text: str) -> None:
+        span = parse_range(text)
+        if span is None:
+            self.app.signal_error(f"'{text}' is not a label number or range: type e.g. 4 or 3-7.")
+            return
+        self._do_void_range(self.job, kind, span)
+
+    @work(thread=True, exclusive=True, group="labels-void")
+    def _do_void_range(self, code: str, kind: str, span: tuple[int, int]) -> None:
+        from core.labeling import void_range
+
+        try:
+            ids = void_range(self.app.actor, code, kind, span[0], span[1])
+        except JobfloorError as exc:
+            self.app.call_from_thread(self.app.signal_error, str(exc))
+            return
+        self.app.call_from_thread(self.app.signal_ok, f"{len(ids)} label(s) voided.")
+        self._after_send(None)
+
+    @work(thread=True, exclusive=True, group="labels-void")
+    def _do_void_ids(self, ids: list[int]) -> None:
+        from core.labeling import void
+
+        try:
+            done = void(self.app.actor, ids)
+        except JobfloorError as exc:
+            self.app.call_from_thread(self.app.signal_error, str(exc))
+            return
+        self.app.call_from_thread(self.app.signal_ok, f"{len(done)} label(s) voided.")
+        self._after_send(None)
+
+    # --- going back, resuming ------------------------------------------------------------------------------------
+    def action_back(self) -> None:
+        if self.step == "queue":
+            self._show_step(self.came_from)
+            if self.came_from == "job":
+                self.query_one("#title", Static).update(f"Labels: job {self.job}")
+                self._say("", "hint")
+                self._load_job(self.job)
+            else:
+                self.query_one("#title", Static).update("Labels: choose a job")
+            return
+        if self.step == "job":
+            self.job = None
+            self.query_one("#title", Static).update("Labels: choose a job")
+            self._show_step("jobs")
+            self._load_jobs()
+            return
+        super().action_back()
+
+    def resume_state(self) -> dict | None:
+        return {"job": self.job} if self.job else None
+
+    def restore(self, state: dict) -> None:
+        if state.get("job"):
+            if self.jobs:
+                self.open_job(state["job"])
+            else:
+                self._open_after_load = state["job"]

@@ -1,0 +1,80 @@
+"""A label drawn in the terminal: the printer's own rendering, shrunk to half-block characters, black on white.
+
+Rendering a 102x152 label at 300 dpi takes a moment, so it happens on a worker thread; the widget redraws when
+it is resized, since the number of cells decides how much detail survives the shrink.
+"""
+from __future__ import annotations
+
+from rich.text import Text
+from textual import work
+from textual.containers import Container
+from textual.widgets import Static
+
+
+class LabelPreview(Container):
+    DEFAULT_CSS = """
+    LabelPreview { width: 1fr; height: 1fr; background: $panel; align: center middle; }
+    LabelPreview > #paper { width: auto; height: auto; background: white; color: black; }
+    LabelPreview > #paper.message { width: 1fr; background: $panel; color: $text-muted; padding: 0 1;
+                                    text-align: center; }
+    """
+
+    def __init__(self, *, id: str | None = None):
+        super().__init__(id=id)
+        self.label = None
+        self.config = None
+        self.lines: list[str] = []
+        self._drawn_for: tuple | None = None
+
+    def compose(self):
+        yield Static("", id="paper")
+
+    @property
+    def paper(self) -> Static:
+        return self.query_one("#paper", Static)
+
+    def show(self, label, config) -> None:
+        """Draw `label` as `config`'s printer would print it."""
+        self.label, self.config = label, config
+        self._drawn_for = None
+        self._redraw()
+
+    def show_message(self, text: str) -> None:
+        """Instead of a label: why there is none to show."""
+        self.label = self.config = None
+        self.lines = []
+        self.paper.set_class(True, "message")
+        self.paper.update(Text(text))
+
+    def on_resize(self) -> None:
+        self._redraw()
+
+    def _redraw(self) -> None:
+        if self.label is None or not self.is_mounted:
+            return
+        columns, rows = self.size.width, self.size.height
+        if columns < 4 or rows < 2:
+            return
+        key = (self.label, self.config, columns, rows)
+        if key == self._drawn_for:
+            return
+        self._drawn_for = key
+        self._render_lines(self.label, self.config, columns, rows)
+
+    @work(thread=True, exclusive=True, group="label-preview")
+    def _render_lines(self, label, config, columns: int, rows: int) -> None:
+        from drivers.printer import LabelError, PrinterError, preview_lines
+
+        try:
+            lines = preview_lines(label, config, columns, rows)
+        except (LabelError, PrinterError) as exc:
+            self.app.call_from_thread(self.show_message, exc.message)
+            return
+        self.app.call_from_thread(self._paint, label, lines)
+
+    def _paint(self, label, lines: list[str]) -> None:
+        if label is not self.label:  # another label was chosen while this one rendered
+            return
+        self.lines = lines
+        self.paper.set_class(False, "message")
+        self.paper.update(Text("\n".join(lines), no_wrap=True))
