@@ -54,6 +54,14 @@ def build_parser() -> argparse.ArgumentParser:
     e = ps.add_parser("export", help="write each pending posting as DIR/<key>.xml, exactly once")
     e.add_argument("dir")
 
+    # Run by tui.serve (tui.entry routes it there); only the arguments live here, so core stays free of Textual.
+    s = sub.add_parser("serve", help="serve the app to browsers (thin clients) with textual-serve")
+    s.add_argument("--web", action="store_true", help="serve over HTTP to browsers (SSH needs no server: "
+                                                      "see docs/ssh.md)")
+    s.add_argument("--port", type=int, default=8000, help="TCP port (default 8000)")
+    s.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1, this machine only)")
+    s.add_argument("--public-url", help="the address browsers use, when behind a proxy (default http://HOST:PORT)")
+
     from core.commands import register_all
 
     MODULE_COMMANDS.update(register_all(sub))
