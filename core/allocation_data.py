@@ -7,22 +7,19 @@ from dataclasses import dataclass
 import numpy as np
 
 from core.allocator.arrays import MODE_SINGLE_LOT, MODE_TAKE, NO_EXPIRY, LineArrays, UnitArrays
-from core.db import db, is_postgres
+from core.db import db, is_postgres, placeholder
 
 _EPOCH = dt.date(1970, 1, 1).toordinal()
 
 
 def day_numbers(values) -> np.ndarray:
-    """Dates (date objects from PostgreSQL, ISO text from SQLite, None) as int32 days since 1970."""
-    out = np.empty(len(values), np.int32)
-    for i, v in enumerate(values):
-        if v is None:
-            out[i] = NO_EXPIRY
-        elif isinstance(v, str):
-            out[i] = dt.date.fromisoformat(v[:10]).toordinal() - _EPOCH
-        else:
-            out[i] = v.toordinal() - _EPOCH
-    return out
+    """Dates (date objects from PostgreSQL, ISO text from SQLite, None) as int32 days since 1970, vectorised."""
+    if not len(values):
+        return np.empty(0, np.int32)
+    days = np.array([None if v is None else str(v)[:10] for v in values], dtype="datetime64[D]")
+    out = days.astype(np.int64)
+    out[np.isnat(days)] = NO_EXPIRY
+    return out.astype(np.int32)
 
 
 def day_number(d: dt.date) -> int:
@@ -33,29 +30,55 @@ def day_number(d: dt.date) -> int:
 class UnitTable:
     track_ids: list[str]
     arrays: UnitArrays
+    lot_ids: list[int | None]
+    pick_seqs: list[int]
+
+    def lot_codes(self, unit_indexes) -> dict[int, str | None]:
+        """Lot codes of just the units that were reserved (fetching them for every unit costs a join)."""
+        wanted = {self.lot_ids[u] for u in unit_indexes} - {None}
+        codes: dict[int, str] = {}
+        ids = sorted(wanted)
+        for start in range(0, len(ids), 900):
+            chunk = ids[start:start + 900]
+            marks = ",".join([placeholder()] * len(chunk))
+            codes.update(db.execute_sql(f"SELECT id, code FROM lot WHERE id IN ({marks})", chunk).fetchall())
+        return {u: codes.get(self.lot_ids[u]) for u in unit_indexes}
+
+
+# Above this many items one scan of all available units and a filter in numpy beats a long IN (...) list.
+ITEM_FILTER_MAX = 300
+
+
+def _empty() -> UnitTable:
+    return UnitTable([], UnitArrays(*(np.empty(0) for _ in range(9))), [], [])
 
 
 def load_units(items: list[str], lock: bool = False) -> UnitTable:
     """Eligible units (AVAILABLE, in a STORE location, something available) of the given items.
 
     With lock=True on PostgreSQL the rows are locked in track_id order, so concurrent releases queue instead of
-    deadlocking; on SQLite the caller already holds the write lock.
+    deadlocking; on SQLite the caller already holds the write lock. Locations are few: their zone and walk order
+    are joined in Python rather than in SQL.
     """
     if not items:
-        return UnitTable([], UnitArrays(*(np.empty(0) for _ in range(9))))
-    marks = ",".join(["%s" if is_postgres() else "?"] * len(items))
-    sql = ("SELECT u.track_id, u.item, u.lot, u.on_hand - u.reserved, u.expiry, u.opened, u.received, l.pick_seq "
-           "FROM stock_unit u JOIN location l ON l.code = u.location "
-           f"WHERE u.item IN ({marks}) AND u.status = 'AVAILABLE' AND l.zone = 'STORE' "
-           "AND u.on_hand - u.reserved > 0 ORDER BY u.track_id")
+        return _empty()
+    sql = ("SELECT track_id, item, lot, on_hand - reserved, expiry, opened, received, location FROM stock_unit "
+           "WHERE status = 'AVAILABLE' AND on_hand > reserved")
+    params: list = []
+    if len(items) <= ITEM_FILTER_MAX:
+        sql += f" AND item IN ({','.join([placeholder()] * len(items))})"
+        params = list(items)
     if lock and is_postgres():
-        sql += " FOR UPDATE OF u"
-    rows = db.execute_sql(sql, list(items)).fetchall()
+        sql += " ORDER BY track_id FOR UPDATE"
+    rows = db.execute_sql(sql, params).fetchall()
+    places = {code: seq for code, zone, seq in
+              db.execute_sql("SELECT code, zone, pick_seq FROM location").fetchall() if zone == "STORE"}
+    item_index = {code: i for i, code in enumerate(items)}
+    rows = [r for r in rows if r[7] in places and r[1] in item_index]
     n = len(rows)
     if not n:
-        return UnitTable([], UnitArrays(*(np.empty(0) for _ in range(9))))
-    track_ids, unit_items, lots, avail, expiry, opened, received, seq = zip(*rows)
-    item_index = {code: i for i, code in enumerate(items)}
+        return _empty()
+    track_ids, unit_items, lots, avail, expiry, opened, received, location = zip(*rows)
     lot_ids = np.array([-1 if x is None else x for x in lots], np.int64)
     _, lot_dense = np.unique(lot_ids, return_inverse=True)
     lot_dense = lot_dense.astype(np.int32) - (1 if (lot_ids == -1).any() else 0)
@@ -64,18 +87,19 @@ def load_units(items: list[str], lock: bool = False) -> UnitTable:
     order = np.argsort(np.array(track_ids, dtype=str), kind="stable")
     rank = np.empty(n, np.int32)
     rank[order] = np.arange(n, dtype=np.int32)
+    seqs = [places[loc] for loc in location]
     arrays = UnitArrays(
         item=np.fromiter((item_index[i] for i in unit_items), np.int32, n),
         lot=lot_dense,
         avail=np.array(avail, np.int64),
         expiry=day_numbers(expiry),
-        opened=np.array([bool(x) for x in opened], np.uint8),
+        opened=np.array(opened, dtype=bool).astype(np.uint8),
         received=day_numbers(received),
-        pick_seq=np.array(seq, np.int32),
+        pick_seq=np.array(seqs, np.int32),
         track_rank=rank,
         eligible=np.ones(n, np.uint8),
     )
-    return UnitTable(list(track_ids), arrays)
+    return UnitTable(list(track_ids), arrays, list(lots), seqs)
 
 
 @dataclass

@@ -92,6 +92,33 @@ def locked(query):
     return query.for_update() if is_postgres() else query
 
 
+def placeholder() -> str:
+    return "%s" if is_postgres() else "?"
+
+
+def bulk(sql: str, rows: list[tuple], pg: str | None = None) -> None:
+    """One statement for many rows, written with '?' placeholders. Hot paths only: no model objects.
+
+    psycopg2's executemany is a round trip per row. On PostgreSQL an INSERT becomes one multi-row VALUES per
+    page, and an UPDATE uses `pg`, the same change written as UPDATE ... FROM (VALUES %s) when given.
+    """
+    if not rows:
+        return
+    if not is_postgres():
+        db.cursor().executemany(sql, rows)
+        return
+    from psycopg2.extras import execute_batch, execute_values
+
+    with db.cursor() as cur:
+        if pg is not None:
+            execute_values(cur, pg, rows, page_size=1000)
+        elif sql.lstrip().upper().startswith("INSERT") and " VALUES " in sql:
+            head, template = sql.split(" VALUES ", 1)
+            execute_values(cur, head + " VALUES %s", rows, template=template.replace("?", "%s"), page_size=1000)
+        else:
+            execute_batch(cur, sql.replace("?", "%s"), rows, page_size=1000)
+
+
 def _is_busy(exc: Exception) -> bool:
     text = str(exc).lower()
     return "locked" in text or "busy" in text or "deadlock" in text or "could not serialize" in text

@@ -5,20 +5,19 @@ reservations, pick tasks and balances, mark the jobs released. Safe with many te
 """
 from __future__ import annotations
 
+import json
+import threading
 from collections import defaultdict
 from dataclasses import dataclass, field
-
-import numpy as np
 
 from core.actor import Actor
 from core.allocation_data import LineRow, line_arrays, load_lines, load_units
 from core.allocator.arrays import REASON_NO_SINGLE_LOT
 from core.audit import record
 from core.auth import require
-from core.db import db, is_postgres, locked, retrying, write_txn
+from core.db import bulk, locked, retrying, write_txn
 from core.errors import BusinessRefusal, NotFound, UserInputError
-from core.lots import lot_for
-from core.models import Job, JobLine, PickTask, Reservation, StockUnit, utcnow
+from core.models import AuditEvent, Job, JobLine, Lot, PickTask, Reservation, StockUnit, utcnow
 from core.qty import fmt_qty
 
 NO_SINGLE_LOT = "no single lot covers the line"
@@ -74,25 +73,52 @@ def short_reason(mode_reason: int, need: int, got: int) -> str:
     return f"not enough eligible stock: {fmt_qty(need - got)} short"
 
 
-def _allocate(lines: list[LineRow], lock: bool):
+def load_kernel() -> threading.Thread:
+    """Load numba and the cached kernel (about half a second) on a thread while the caller reads the database."""
+
+    def work():
+        from core.config import numba_cache_dir
+
+        numba_cache_dir()  # before numba loads: its JIT cache must be somewhere this user can write
+        from core.allocator import warm_up
+
+        warm_up()
+
+    thread = threading.Thread(target=work, name="jobfloor-kernel", daemon=True)
+    thread.start()
+    return thread
+
+
+def _allocate(lines: list[LineRow], lock: bool, kernel: threading.Thread | None = None):
     from core.config import numba_cache_dir
 
     numba_cache_dir()  # before numba loads: its JIT cache must be somewhere this user can write
-    from core.allocator import allocate  # numba is loaded only by sessions that allocate
 
     items = sorted({x.item for x in lines})
     units = load_units(items, lock=lock)
     index = {code: i for i, code in enumerate(items)}
-    result = allocate(units.arrays, line_arrays(lines, index))
+    arrays = line_arrays(lines, index)
+    if kernel is not None:
+        kernel.join()
+    from core.allocator import allocate  # numba is loaded only by sessions that allocate
+
+    result = allocate(units.arrays, arrays)
     return units, result
 
 
 def _lock_jobs(numbers: list[str]) -> list[Job]:
-    query = Job.select().where(Job.job.in_(numbers)).order_by(Job.job)
-    return list(locked(query))
+    """The jobs, locked in job order on PostgreSQL; only the columns release needs, as light objects."""
+    found = []
+    for start in range(0, len(numbers), 900):
+        chunk = numbers[start:start + 900]
+        query = (Job.select(Job.job, Job.item, Job.state, Job.priority, Job.start_date, Job.output_lot)
+                 .where(Job.job.in_(chunk)).order_by(Job.job).objects())
+        found.extend(locked(query))
+    return found
 
 
 def _release_txn(actor: Actor, numbers: list[str] | None, all_imported: bool) -> ReleaseResult:
+    kernel = load_kernel()
     with write_txn():
         if all_imported:
             numbers = [j.job for j in Job.select(Job.job).where(Job.state == "IMPORTED")]
@@ -104,38 +130,49 @@ def _release_txn(actor: Actor, numbers: list[str] | None, all_imported: bool) ->
         if done:
             raise BusinessRefusal(f"job {done[0]} is completed: it cannot be released again")
         lines = load_lines(list(jobs))
-        units, res = _allocate(lines, lock=True) if lines else (None, None)
+        units, res = _allocate(lines, lock=True, kernel=kernel) if lines else (None, None)
         result = ReleaseResult()
         if res is not None and len(res.res_qty):
             _write_reservations(lines, units, res, result)
-        got = defaultdict(int)
-        if res is not None:
-            for k, x in enumerate(lines):
-                got[x.line_id] = int(res.allocated[k])
-        # Lines and their short reasons, in rule order
-        for k, x in enumerate(lines):
-            held = x.held + got[x.line_id]
+        line_rows = []
+        for k, x in enumerate(lines):  # in rule order, so the shortages are too
+            got = int(res.allocated[k])
+            held = x.held + got
             reason = None
             if held < x.qty_reqd:
                 reason = short_reason(int(res.reason[k]), x.qty_reqd, held)
                 result.shortages.append(Shortage(x.job, x.line, x.item, x.qty_reqd, held, reason))
-            JobLine.update(allocated=JobLine.allocated + got[x.line_id], short_reason=reason).where(
-                JobLine.id == x.line_id).execute()
-        now = utcnow()
-        order = sorted(jobs.values(), key=lambda j: (j.priority, j.start_date, j.job))
-        for job in order:
-            fields = {"state": "RELEASED"}
-            if job.state == "IMPORTED":
-                fields["released_at"] = now
-            if not job.output_lot:
-                fields["output_lot"] = output_lot_code(job.job, job.start_date)
-                lot_for(job.item_id, fields["output_lot"], made_by_job=job.job)
-            Job.update(**fields).where(Job.job == job.job).execute()
-            result.released.append(job.job)
-            shorts = [s.line for s in result.shortages if s.job == job.job]
-            record(actor, "job.release", job.job, short_lines=shorts,
-                   reserved=sum(a.qty for a in result.allocations if a.job == job.job))
+            line_rows.append((got, reason, x.line_id))
+        bulk("UPDATE job_line SET allocated = allocated + ?, short_reason = ? WHERE id = ?", line_rows,
+             pg="UPDATE job_line j SET allocated = j.allocated + v.got, short_reason = v.reason "
+                "FROM (VALUES %s) AS v(got, reason, id) WHERE j.id = v.id")
+        _mark_released(actor, sorted(jobs.values(), key=lambda j: (j.priority, j.start_date, j.job)), result)
     return result
+
+
+def _mark_released(actor: Actor, jobs: list[Job], result: ReleaseResult) -> None:
+    now = utcnow()
+    new_lots = {(j.item_id, output_lot_code(j.job, j.start_date)): j.job for j in jobs if not j.output_lot}
+    if new_lots:
+        known = set(Lot.select(Lot.item, Lot.code).where(
+            Lot.code.in_([code for _, code in new_lots])).tuples())
+        bulk("INSERT INTO lot (item, code, made_by_job, created_at) VALUES (?, ?, ?, ?)",
+             [(item, code, job, now) for (item, code), job in new_lots.items() if (item, code) not in known])
+    bulk("UPDATE job SET state = 'RELEASED', released_at = COALESCE(released_at, ?), "
+         "output_lot = COALESCE(output_lot, ?) WHERE job = ?",
+         [(now, output_lot_code(j.job, j.start_date), j.job) for j in jobs],
+         pg="UPDATE job j SET state = 'RELEASED', released_at = COALESCE(j.released_at, v.at), "
+            "output_lot = COALESCE(j.output_lot, v.lot) FROM (VALUES %s) AS v(at, lot, job) WHERE j.job = v.job")
+    reserved, shorts = defaultdict(int), defaultdict(list)
+    for a in result.allocations:
+        reserved[a.job] += a.qty
+    for sh in result.shortages:
+        shorts[sh.job].append(sh.line)
+    result.released.extend(j.job for j in jobs)
+    AuditEvent.insert_many([
+        {"user": actor.user, "station": actor.station, "action": "job.release", "subject": j.job, "at": now,
+         "detail": json.dumps({"reserved": reserved[j.job], "short_lines": shorts[j.job]}, sort_keys=True)}
+        for j in jobs]).execute()
 
 
 def _write_reservations(lines, units, res, result: ReleaseResult) -> None:
@@ -143,49 +180,34 @@ def _write_reservations(lines, units, res, result: ReleaseResult) -> None:
     # Merge with what a line already holds on the same unit (a top-up), else new rows.
     per_unit = defaultdict(int)
     pairs = defaultdict(int)
-    for li, ui, q in zip(res.res_line.tolist(), res.res_unit.tolist(), res.res_qty.tolist()):
+    res_line, res_unit, res_qty = res.res_line.tolist(), res.res_unit.tolist(), res.res_qty.tolist()
+    lots = units.lot_codes(set(res_unit))
+    for li, ui, q in zip(res_line, res_unit, res_qty):
         x = lines[li]
-        pairs[(x.line_id, track[ui])] += q
-        per_unit[track[ui]] += q
-    existing = {}
-    line_ids = sorted({lid for lid, _ in pairs})
+        pairs[(x.line_id, ui)] += q
+        per_unit[ui] += q
+        result.allocations.append(Allocation(x.job, x.line, x.item, track[ui], lots[ui], q))
+    existing = set()
     if any(x.held for x in lines):
-        for r in Reservation.select().where(Reservation.job_line.in_(line_ids)):
-            existing[(r.job_line_id, r.unit_id)] = r.id
-    new_rows, new_tasks = [], []
-    lots, seqs = _unit_facts(list(per_unit))
-    for (lid, tid), q in pairs.items():
-        if (lid, tid) in existing:
-            Reservation.update(qty=Reservation.qty + q).where(Reservation.id == existing[(lid, tid)]).execute()
-            PickTask.update(qty=PickTask.qty + q).where(
-                (PickTask.job_line == lid) & (PickTask.unit == tid) & (PickTask.state == "OPEN")).execute()
-        else:
-            new_rows.append({"job_line": lid, "unit": tid, "qty": q})
-            new_tasks.append({"job_line": lid, "unit": tid, "qty": q, "seq": seqs[tid]})
-    for chunk in range(0, len(new_rows), 500):
-        Reservation.insert_many(new_rows[chunk:chunk + 500]).execute()
-        PickTask.insert_many(new_tasks[chunk:chunk + 500]).execute()
-    ph = "%s" if is_postgres() else "?"
-    cursor = db.cursor()
-    cursor.executemany(f"UPDATE stock_unit SET reserved = reserved + {ph} WHERE track_id = {ph}",
-                       [(q, tid) for tid, q in per_unit.items()])
-    for li, ui, q in zip(res.res_line.tolist(), res.res_unit.tolist(), res.res_qty.tolist()):
-        x = lines[li]
-        result.allocations.append(Allocation(x.job, x.line, x.item, track[ui], lots.get(track[ui]), q))
-
-
-def _unit_facts(track_ids: list[str]) -> tuple[dict, dict]:
-    """Lot codes (for the JSON) and walk order (for the pick tasks) of the units reserved."""
-    lots, seqs = {}, {}
-    ph = "%s" if is_postgres() else "?"
-    for start in range(0, len(track_ids), 900):
-        chunk = track_ids[start:start + 900]
-        rows = db.execute_sql(
-            "SELECT u.track_id, lt.code, l.pick_seq FROM stock_unit u JOIN location l ON l.code = u.location "
-            f"LEFT JOIN lot lt ON lt.id = u.lot WHERE u.track_id IN ({','.join([ph] * len(chunk))})", chunk)
-        for tid, lot, seq in rows.fetchall():
-            lots[tid], seqs[tid] = lot, seq
-    return lots, seqs
+        line_ids = sorted({lid for lid, _ in pairs})
+        for start in range(0, len(line_ids), 900):
+            existing |= set(Reservation.select(Reservation.job_line, Reservation.unit).where(
+                Reservation.job_line.in_(line_ids[start:start + 900])).tuples())
+    new, topped = [], []
+    for (lid, ui), q in pairs.items():
+        tid = track[ui]
+        (topped if (lid, tid) in existing else new).append((lid, tid, q, units.pick_seqs[ui]))
+    bulk("INSERT INTO reservation (job_line, track_id, qty) VALUES (?, ?, ?)", [r[:3] for r in new])
+    bulk("INSERT INTO pick_task (job_line, track_id, qty, seq, picked, state) VALUES (?, ?, ?, ?, 0, 'OPEN')",
+         new)
+    bulk("UPDATE reservation SET qty = qty + ? WHERE job_line = ? AND track_id = ?",
+         [(q, lid, tid) for lid, tid, q, _ in topped])
+    bulk("UPDATE pick_task SET qty = qty + ? WHERE job_line = ? AND track_id = ? AND state = 'OPEN'",
+         [(q, lid, tid) for lid, tid, q, _ in topped])
+    bulk("UPDATE stock_unit SET reserved = reserved + ? WHERE track_id = ?",
+         [(q, track[ui]) for ui, q in per_unit.items()],
+         pg="UPDATE stock_unit u SET reserved = u.reserved + v.q FROM (VALUES %s) AS v(q, tid) "
+            "WHERE u.track_id = v.tid")
 
 
 def release(actor: Actor, jobs: list[str] | None = None, all_imported: bool = False) -> ReleaseResult:

@@ -27,7 +27,7 @@ def run(args) -> int:
     actor = Actor("cli", "planner", args.station) if args.user == "PLANNER" else actor_for(args.user, args.station)
     result = release(actor, args.jobs, all_imported=args.all)
     if args.json:
-        print(json.dumps(result.as_json(), indent=1))
+        print(json.dumps(result.as_json()))  # compact: the C encoder, 10x faster on big releases
     else:
         print(f"released {len(result.released)} job(s), {len(result.allocations)} reservation(s)")
         for s in result.shortages:

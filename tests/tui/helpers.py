@@ -48,3 +48,13 @@ def screen_text(app) -> str:
         for row in range(t.row_count):
             parts.append(" ".join(str(c) for c in t.get_row_at(row)))
     return "\n".join(parts)
+
+
+async def open_module(pilot, key: str):
+    """Open a menu module by its key, whatever number it has in this role's menu."""
+    from tui.modules import modules_for
+
+    app = pilot.app
+    keys = [m.key for m in modules_for(app.actor.role)]
+    await pilot.press(str(keys.index(key) + 1))
+    await pilot.pause(0.05)

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from core.actor import Actor
 from core.release import release
-from tests.tui.helpers import login, make_app, screen_text, wait_for
+from tests.tui.helpers import open_module, login, make_app, screen_text, wait_for
 
 ROOT = Path(__file__).resolve().parents[2]
 JOB = "000000000012348"
@@ -17,7 +17,7 @@ async def test_board_follows_a_pick_made_elsewhere(demo):
     app = make_app(demo.url)
     async with app.run_test(size=(80, 24)) as pilot:
         await login(pilot, "SV1", "3333")
-        await pilot.press("4")
+        await open_module(pilot, "board")
         await wait_for(pilot, lambda: type(app.screen).__name__ == "BoardScreen" and app.screen.rows)
         screen = app.screen
         table = screen.query_one("#board")
@@ -42,7 +42,7 @@ async def test_assign_from_the_board(sqlite_demo):
     app = make_app(sqlite_demo.url)
     async with app.run_test(size=(80, 24)) as pilot:
         await login(pilot, "SV1", "3333")
-        await pilot.press("4")
+        await open_module(pilot, "board")
         await wait_for(pilot, lambda: type(app.screen).__name__ == "BoardScreen" and app.screen.rows)
         await pilot.press("f2")
         for ch in "PK2":

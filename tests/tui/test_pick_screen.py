@@ -6,7 +6,7 @@ import pytest
 from core.ledger import ledger_mismatches
 from core.models import JobLine, Posting, StockUnit
 from core.release import release
-from tests.tui.helpers import login, make_app, screen_text, type_text, wait_for
+from tests.tui.helpers import open_module, login, make_app, screen_text, type_text, wait_for
 
 JOB = "000000000012348"
 
@@ -21,7 +21,7 @@ def released(sqlite_demo):
 
 async def _to_task(pilot, app):
     await login(pilot, "PK1", "2222")
-    await pilot.press("2")
+    await open_module(pilot, "pick")
     await wait_for(pilot, lambda: type(app.screen).__name__ == "PickScreen")
     await wait_for(pilot, lambda: app.screen.query_one("#jobs").row_count > 0)
     await pilot.press("enter")

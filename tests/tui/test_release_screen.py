@@ -1,11 +1,11 @@
 """The Release screen: a live what-if plan, release of the selection, slips and un-release."""
 from core.models import Job, Reservation
-from tests.tui.helpers import login, make_app, screen_text, wait_for
+from tests.tui.helpers import open_module, login, make_app, screen_text, wait_for
 
 
 async def _open(pilot, app):
     await login(pilot, "PL1", "4444")
-    await pilot.press("2")
+    await open_module(pilot, "release")
     await wait_for(pilot, lambda: getattr(app.screen, "plans", None), timeout=60)
 
 

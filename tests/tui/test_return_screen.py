@@ -6,7 +6,7 @@ from core.ledger import ledger_mismatches
 from core.models import JobLine, Posting, StockUnit
 from core.picking import confirm_pick
 from core.release import release
-from tests.tui.helpers import login, make_app, screen_text, type_text, wait_for
+from tests.tui.helpers import open_module, login, make_app, screen_text, type_text, wait_for
 
 JOB = "000000000012345"
 
@@ -17,7 +17,7 @@ async def test_weighed_return(sqlite_demo):
     app = make_app(sqlite_demo.url, "PICK-1")
     async with app.run_test(size=(40, 16)) as pilot:
         await login(pilot, "OP1", "1111")
-        await pilot.press("2")  # an operator's menu: stock inquiry, job returns, ...
+        await open_module(pilot, "returns")
         await wait_for(pilot, lambda: type(app.screen).__name__ == "ReturnScreen")
         screen = app.screen
         await type_text(pilot, picked.portion)
@@ -48,7 +48,7 @@ async def test_never_issued_is_refused_on_screen(sqlite_demo):
     app = make_app(sqlite_demo.url, "PICK-1")
     async with app.run_test(size=(80, 24)) as pilot:
         await login(pilot, "OP1", "1111")
-        await pilot.press("2")
+        await open_module(pilot, "returns")
         await wait_for(pilot, lambda: type(app.screen).__name__ == "ReturnScreen")
         await type_text(pilot, "T000121")
         await pilot.press("enter")

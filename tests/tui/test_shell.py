@@ -1,5 +1,5 @@
 """The floor terminal's shell: login, menu by role, Esc, logout, resume, stock inquiry."""
-from tests.tui.helpers import login, make_app, screen_text, type_text, wait_for
+from tests.tui.helpers import open_module, login, make_app, screen_text, type_text, wait_for
 
 
 async def test_login_menu_and_stock_inquiry(sqlite_demo):
@@ -7,7 +7,7 @@ async def test_login_menu_and_stock_inquiry(sqlite_demo):
     async with app.run_test(size=(80, 24)) as pilot:
         await login(pilot, "PK1", "2222")
         assert "Stock inquiry" in screen_text(app)
-        await pilot.press("1")
+        await open_module(pilot, "stock")
         await wait_for(pilot, lambda: type(app.screen).__name__ == "StockScreen")
         await type_text(pilot, "RM-YEAST")
         await pilot.press("enter")
@@ -43,7 +43,7 @@ async def test_unknown_lookup_says_what_to_do(sqlite_demo):
     app = make_app(sqlite_demo.url)
     async with app.run_test(size=(80, 24)) as pilot:
         await login(pilot, "OP1", "1111")
-        await pilot.press("1")
+        await open_module(pilot, "stock")
         await type_text(pilot, "T999999")
         await pilot.press("enter")
         await wait_for(pilot, lambda: "Nothing found for 'T999999'" in screen_text(app))
@@ -53,7 +53,7 @@ async def test_logout_then_login_resumes_the_inquiry(sqlite_demo):
     app = make_app(sqlite_demo.url)
     async with app.run_test(size=(80, 24)) as pilot:
         await login(pilot, "OP1", "1111")
-        await pilot.press("1")
+        await open_module(pilot, "stock")
         await type_text(pilot, "A-01-01")
         await pilot.press("enter")
         await wait_for(pilot, lambda: "T000101" in screen_text(app))
@@ -78,7 +78,7 @@ async def test_stock_inquiry_reflows_at_40x16(sqlite_demo):
     app = make_app(sqlite_demo.url)
     async with app.run_test(size=(40, 16)) as pilot:
         await login(pilot, "PK1", "2222")
-        await pilot.press("1")
+        await open_module(pilot, "stock")
         await type_text(pilot, "T000107")
         await pilot.press("enter")
         await wait_for(pilot, lambda: "412.35" in screen_text(app))

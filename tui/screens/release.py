@@ -51,6 +51,8 @@ class ReleaseScreen(FloorScreen):
         self.plans = {}
         self.view = "plan"
         self._released = []
+        self._drawn = None  # which view the table holds, so a re-plan can update it in place
+        self._cells: dict[str, tuple] = {}
 
     def body(self) -> ComposeResult:
         yield Static("Job release: what-if plan", classes="title", id="heading")
@@ -80,6 +82,7 @@ class ReleaseScreen(FloorScreen):
 
     def _loaded(self, schedule, released) -> None:
         self.schedule = schedule
+        self._drawn = None
         self._released = released
         if not self.selected:
             self.selected = set(schedule.jobs)
@@ -95,36 +98,64 @@ class ReleaseScreen(FloorScreen):
         self.plans = self.schedule.plan(self.priorities, self.selected)
         self._draw()
 
+    def _plan_cells(self, code: str) -> tuple:
+        info, plan = self.schedule.jobs[code], self.plans[code]
+        return ("✓" if plan.selected else " ", code, info.description[:20], str(plan.priority),
+                info.start.strftime("%d %b"), _plan_text(plan))
+
     def _draw(self) -> None:
         table = self.query_one("#jobs", DataTable)
-        keep = table.cursor_row
-        current = self._current_job()
-        table.clear(columns=True)
         summary = self.query_one("#summary", Static)
         if self.view == "plan":
+            order = self.schedule.order(self.priorities)
+            if self._drawn == "plan" and table.row_count == len(order):
+                self._update_plan_rows(table, order)
+            else:
+                self._rebuild(table, PLAN_COLUMNS, [self._plan_cells(c) for c in order], order)
+                self._cells = {c: self._plan_cells(c) for c in order}
             self.query_one("#heading", Static).update("Job release: what-if plan (nothing reserved yet)")
-            table.add_columns(*PLAN_COLUMNS)
-            for code in self.schedule.order(self.priorities):
-                info, plan = self.schedule.jobs[code], self.plans[code]
-                table.add_row("✓" if plan.selected else " ", code, info.description[:20], str(plan.priority),
-                              info.start.strftime("%d %b"), _plan_text(plan), key=code)
             chosen = [p for p in self.plans.values() if p.selected]
             short = sum(1 for p in chosen if not p.ok)
             summary.update(f"{len(self.plans)} job(s) to release, {len(chosen)} selected: "
                            f"{len(chosen) - short} fully covered, {short} short.  F5 releases the selected.")
+            self._drawn = "plan"
         else:
             self.query_one("#heading", Static).update("Released jobs")
-            table.add_columns(*RELEASED_COLUMNS)
-            for j in self._released:
-                table.add_row(j["job"], j["description"][:20], str(j["priority"]), j["start"].strftime("%d %b"),
-                              str(j["lines"]), str(j["short"]) if j["short"] else "", key=j["job"])
+            rows = [(j["job"], j["description"][:20], str(j["priority"]), j["start"].strftime("%d %b"),
+                     str(j["lines"]), str(j["short"]) if j["short"] else "") for j in self._released]
+            self._rebuild(table, RELEASED_COLUMNS, rows, [j["job"] for j in self._released])
             summary.update(f"{len(self._released)} released job(s).  F3 slip, F4 un-release, F2 back to the plan.")
+            self._drawn = "released"
+        self._detail()
+
+    def _update_plan_rows(self, table: DataTable, order: list[str]) -> None:
+        """A re-plan changes a few cells and the order: touch only those, the table draws only what is visible."""
+        for code in order:
+            cells = self._plan_cells(code)
+            old = self._cells.get(code)
+            if old != cells:
+                for k, (a, b) in enumerate(zip(old, cells)):
+                    if a != b:
+                        table.update_cell(code, f"c{k}", b)
+                self._cells[code] = cells
+        position = {code: k for k, code in enumerate(order)}
+        current = self._current_job()
+        table.sort("c1", key=lambda job: position[job])
+        if current is not None:
+            table.move_cursor(row=table.get_row_index(current), animate=False)
+
+    def _rebuild(self, table: DataTable, columns, rows, keys) -> None:
+        keep, current = table.cursor_row, self._current_job()
+        table.clear(columns=True)
+        for k, label in enumerate(columns):
+            table.add_column(label, key=f"c{k}")
+        for key, row in zip(keys, rows):
+            table.add_row(*row, key=key)
         if current is not None:
             try:
-                table.move_cursor(row=table.get_row_index(current))
+                table.move_cursor(row=table.get_row_index(current), animate=False)
             except Exception:  # the job left this view (released or un-released)
-                table.move_cursor(row=min(keep, max(0, table.row_count - 1)))
-        self._detail()
+                table.move_cursor(row=min(keep, max(0, table.row_count - 1)), animate=False)
 
     def _current_job(self) -> str | None:
         table = self.query_one("#jobs", DataTable)
