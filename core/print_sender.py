@@ -182,22 +182,31 @@ def _still_sending(row_id: int) -> bool:
 def _recover() -> int:
     # Real time, never a caller's `now`: a test or a catch-up run looking ahead must not take another
     # sender's rows for abandoned.
+    stale = (LabelJob.state == "SENDING") & (LabelJob.next_try_at < utcnow())
+    if not LabelJob.select().where(stale).exists():
+        return 0
     with write_txn():
-        return (LabelJob.update(state="FAILED", last_error=INTERRUPTED, next_try_at=None)
-                .where((LabelJob.state == "SENDING") & (LabelJob.next_try_at < utcnow())).execute())
+        return LabelJob.update(state="FAILED", last_error=INTERRUPTED, next_try_at=None).where(stale).execute()
+
+
+def _due(now: dt.datetime, ids: list[int] | None, printer_url: str | None, force: bool):
+    q = LabelJob.select().where((LabelJob.state == "QUEUED") & LabelJob.printer_url.is_null(False))
+    if not force:
+        q = q.where(LabelJob.next_try_at.is_null() | (LabelJob.next_try_at <= now))
+    if ids is not None:
+        q = q.where(LabelJob.id.in_(ids))
+    if printer_url:
+        q = q.where(LabelJob.printer_url == printer_url)
+    return q
 
 
 def _claim(now: dt.datetime, limit: int, ids: list[int] | None, printer_url: str | None,
            force: bool) -> list[LabelJob]:
+    # A plain read first: screens poll every few seconds, and on SQLite a claim takes the database's write lock.
+    if not _due(now, ids, printer_url, force).exists():
+        return []
     with write_txn():
-        q = LabelJob.select().where((LabelJob.state == "QUEUED") & LabelJob.printer_url.is_null(False))
-        if not force:
-            q = q.where(LabelJob.next_try_at.is_null() | (LabelJob.next_try_at <= now))
-        if ids is not None:
-            q = q.where(LabelJob.id.in_(ids))
-        if printer_url:
-            q = q.where(LabelJob.printer_url == printer_url)
-        q = q.order_by(LabelJob.id).limit(max(0, int(limit)))
+        q = _due(now, ids, printer_url, force).order_by(LabelJob.id).limit(max(0, int(limit)))
         if is_postgres():
             q = q.for_update(skip_locked=True)
         rows = list(q)
