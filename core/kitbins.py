@@ -34,11 +34,9 @@ def bins() -> list[Location]:
 
 def levels() -> dict[str, int]:
     """Every kit bin's level: the on-hand of all units in its location."""
-    rows = (StockUnit.select(StockUnit.location, fn.SUM(StockUnit.on_hand))
-            .join(Location, on=(StockUnit.location == Location.code))
-            .where(Location.zone == "KITBIN").group_by(StockUnit.location).tuples())
-    found = {loc: int(total or 0) for loc, total in rows}
-    return {b.code: found.get(b.code, 0) for b in bins()}
+    rows = db.execute_sql("SELECT l.code, SUM(u.on_hand) FROM location l LEFT JOIN stock_unit u "
+                          "ON u.location = l.code WHERE l.zone = 'KITBIN' GROUP BY l.code").fetchall()
+    return {code: int(total or 0) for code, total in rows}
 
 
 def level(location: str) -> int:
@@ -379,24 +377,66 @@ def _day_expr() -> str:
     return "CAST(m.at AS date)" if is_postgres() else "substr(m.at, 1, 10)"
 
 
-def daily_movement(since: dt.date, locations: list[str] | None = None) -> dict[str, dict[dt.date, tuple[int, int]]]:
-    """Per bin and UTC day since `since`: (net change, quantity consumed by jobs)."""
+def _daily_sql(since: dt.datetime, until: dt.datetime | None, locations: list[str] | None) -> dict:
     ph = "%s" if is_postgres() else "?"
     day = _day_expr()
+
+    def stamp(value: dt.datetime):
+        return value if is_postgres() else value.isoformat(sep=" ")
+
+    params: list = [stamp(since)]
+    window = f"m.at >= {ph}"
+    if until is not None:
+        window += f" AND m.at < {ph}"
+        params.append(stamp(until))
     where = "l.zone = 'KITBIN'"
-    start = dt.datetime.combine(since, dt.time())
-    params: list = [start if is_postgres() else start.isoformat(sep=" ")]
     if locations is not None:
-        if not locations:
-            return {}
         where = f"l.code IN ({','.join([ph] * len(locations))})"
         params += list(locations)
     sql = (f"SELECT m.location, {day}, SUM(m.qty), SUM(CASE WHEN m.kind = 'CONSUME' THEN -m.qty ELSE 0 END) "
-           f"FROM location l JOIN movement m ON m.location = l.code AND m.at >= {ph} "
+           f"FROM location l JOIN movement m ON m.location = l.code AND {window} "
            f"WHERE {where} GROUP BY m.location, {day}")
     out: dict[str, dict[dt.date, tuple[int, int]]] = {}
     for loc, d, net, used in db.execute_sql(sql, params).fetchall():
         out.setdefault(loc, {})[_as_date(d)] = (int(net), int(used))
+    return out
+
+
+# Days that are over do not change (the ledger is only ever appended to, at the time of writing), so their sums
+# are kept per process: the board refreshes on every commit of every terminal, and then only reads today's rows.
+# The key carries a fingerprint of those days' rows (count and last id, from the index on `at`), so a database
+# that is not the one the sums came from, or rows written with an earlier time, are never served stale.
+_CLOSED: dict[tuple, tuple[tuple, dict]] = {}
+
+
+def _closed_days(since: dt.datetime, until: dt.datetime) -> dict:
+    ph = "%s" if is_postgres() else "?"
+    stamps = [since, until] if is_postgres() else [since.isoformat(sep=" "), until.isoformat(sep=" ")]
+    count, last = db.execute_sql(f"SELECT COUNT(*), MAX(id) FROM movement WHERE at >= {ph} AND at < {ph}",
+                                 stamps).fetchone()
+    key = (id(db.obj), since, until)
+    fingerprint = (int(count), last)
+    hit = _CLOSED.get(key)
+    if hit is not None and hit[0] == fingerprint:
+        return hit[1]
+    sums = _daily_sql(since, until, None)
+    _CLOSED.clear()
+    _CLOSED[key] = (fingerprint, sums)
+    return sums
+
+
+def daily_movement(since: dt.date, locations: list[str] | None = None,
+                   today: dt.date | None = None) -> dict[str, dict[dt.date, tuple[int, int]]]:
+    """Per bin and UTC day since `since`: (net change, quantity consumed by jobs)."""
+    start = dt.datetime.combine(since, dt.time())
+    if locations is not None:
+        return _daily_sql(start, None, locations) if locations else {}
+    midnight = dt.datetime.combine(today or utcnow().date(), dt.time())
+    if start >= midnight:
+        return _daily_sql(start, None, None)
+    out = {loc: dict(days) for loc, days in _closed_days(start, midnight).items()}
+    for loc, days in _daily_sql(midnight, None, None).items():
+        out.setdefault(loc, {}).update(days)
     return out
 
 
@@ -454,25 +494,35 @@ class BinRow:
 
 
 def board(days: int = 14, today: dt.date | None = None, now: dt.datetime | None = None) -> list[BinRow]:
-    """Everything the Kit bins board shows, in a handful of queries whatever the number of bins."""
+    """Everything the Kit bins board shows, in a handful of queries whatever the number of bins.
+
+    Plain SQL rows rather than model objects: with thousands of bins the objects would cost more than the queries.
+    """
     now = now or utcnow()
     today = today or now.date()
     span = [today - dt.timedelta(days=k) for k in range(days - 1, -1, -1)]
-    first = min(span[0] + dt.timedelta(days=1), today - dt.timedelta(days=COVER_DAYS - 1))
-    moves = daily_movement(first)
     cover_from = today - dt.timedelta(days=COVER_DAYS - 1)
+    moves = daily_movement(min(span[0] + dt.timedelta(days=1), cover_from), today=today)
     lv = levels()
-    items = {i.code: i for i in Item.select(Item.code, Item.description, Item.uom)
-             .join(Location, on=(Location.kit_item == Item.code)).where(Location.zone == "KITBIN")}
-    tasks = {t.location_id: t for t in KitTask.select().where(KitTask.state == "OPEN").order_by(KitTask.id.desc())}
+    tasks = {}
+    for loc, task_id, due in db.execute_sql("SELECT location, id, due_at FROM kit_task WHERE state = 'OPEN' "
+                                            "ORDER BY id").fetchall():
+        tasks.setdefault(loc, (task_id, _as_datetime(due)))
     out = []
-    for b in bins():
-        mv = moves.get(b.code, {})
+    for code, item, low, high, description, uom in db.execute_sql(
+            "SELECT l.code, l.kit_item, l.min_qty, l.max_qty, i.description, i.uom FROM location l "
+            "LEFT JOIN item i ON i.code = l.kit_item WHERE l.zone = 'KITBIN' ORDER BY l.code").fetchall():
+        mv = moves.get(code, {})
         used = sum(u for d, (_n, u) in mv.items() if d >= cover_from)
-        it = items.get(b.kit_item_id)
-        t = tasks.get(b.code)
-        out.append(BinRow(b.code, b.kit_item_id or "", it.description if it else "", it.uom if it else "",
-                          lv.get(b.code, 0), b.min_qty or 0, b.max_qty or 0, history_from(lv.get(b.code, 0), span, mv),
-                          cover_days(lv.get(b.code, 0), used), t.id if t else None, t.due_at if t else None,
-                          bool(t and t.due_at and t.due_at < now)))
+        task_id, due = tasks.get(code, (None, None))
+        current = lv.get(code, 0)
+        out.append(BinRow(code, item or "", description or "", uom or "", current, int(low or 0), int(high or 0),
+                          history_from(current, span, mv), cover_days(current, used), task_id, due,
+                          bool(due and due < now)))
     return out
+
+
+def _as_datetime(value) -> dt.datetime | None:
+    if value is None or isinstance(value, dt.datetime):
+        return value
+    return dt.datetime.fromisoformat(str(value))

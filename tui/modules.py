@@ -32,6 +32,12 @@ MODULES: list[Module] = [
            "Plan and release jobs, picking slips"),
     Module("labels", "Labels", "labels.print", "tui.screens.labels:LabelsScreen",
            "Print a job's GS1 labels; the print queue"),
+    Module("trace", "Lot trace", "trace", "tui.screens.trace:TraceScreen",
+           "Where a lot went, what went into it; hold, recall report"),
+    Module("kitbins", "Kit bins", "kit.view", "tui.screens.kitbins:KitBinsScreen",
+           "Floor bin levels against min and max, trend, cover"),
+    Module("kittasks", "Kit bin tasks", "kit.replenish", "tui.screens.kit_tasks:KitTasksScreen",
+           "Fill kit bins from store; count a bin"),
 ]
 
 

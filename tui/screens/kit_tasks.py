@@ -1,0 +1,240 @@
+"""Kit bin tasks for operators: the bins to fill, most urgent first, with the store stock to take.
+
+Confirming a task is two scans: the source container's TrackID, then the bin's label. What fills the bin to max
+moves (all of the container when it holds less). F6 counts a bin: scan it, then type the count, or the weight and
+the piece weight as `KG/G` (e.g. 1.25/6.2) to let the weight count for you.
+"""
+from __future__ import annotations
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.widgets import DataTable, Input, Static
+
+from core.errors import JobfloorError
+from core.qty import QtyError, fmt_short, parse_qty
+from tui.screens.base import FloorScreen
+from tui.widgets.scan_input import ScanInput
+
+
+def parse_count(text: str) -> dict:
+    """'350' is a count; '1.25/6.2' is a weight in kg over a piece weight in g."""
+    t = (text or "").strip()
+    if "/" in t:
+        kg, g = (p.strip() for p in t.split("/", 1))
+        return {"weighed_kg": parse_qty(kg), "piece_weight_g": parse_qty(g)}
+    return {"counted": parse_qty(t)}
+
+
+class KitTasksScreen(FloorScreen):
+    HELP = ("Kit bin tasks\n\nBins below their min, to fill to max. Red: overdue. 'Take' is the store container "
+            "the allocation rules suggest (first to expire, opened first).\n\n"
+            "Enter  start the highlighted task: scan the container's TrackID, then the bin's label\n"
+            "F6     count a bin: scan it, then type the count, or KG/G (weight / piece weight)\n"
+            "F5     refresh\n"
+            "Esc    stop the task or count; then back to the menu")
+    BINDINGS = [
+        Binding("f5", "reload", "Refresh"),
+        Binding("f6", "count", "Count bin"),
+    ]
+
+    def __init__(self):
+        super().__init__()
+        self.tasks = []
+        self.step = "list"  # list, source, bin, count-bin, count
+        self.current = None
+        self.source: str | None = None
+        self.count_bin: str | None = None
+        self.busy = False
+
+    def body(self) -> ComposeResult:
+        yield Static("Kit bin tasks", classes="title")
+        yield Static("Loading the tasks...", id="summary", classes="hint")
+        yield DataTable(id="tasks", cursor_type="row", zebra_stripes=True)
+        yield Static("", id="info")
+        yield ScanInput(placeholder="scan", id="scan")
+        yield Input(placeholder="count, or KG/G", id="count")
+        yield Static("", id="message", classes="hint")
+
+    def on_mount(self) -> None:
+        table = self.query_one("#tasks", DataTable)
+        table.add_columns("Due", "Bin", "Item", "Fill", "Take")
+        watch = getattr(self.app, "watch_changes", None)
+        if watch is not None:
+            watch()
+        self._show("list")
+        self._load(sweep=True)
+
+    # --- the list -------------------------------------------------------------------------------------------
+    def action_reload(self) -> None:
+        self._load(sweep=True)
+
+    def on_data_changed(self, _message) -> None:
+        if self.step == "list":
+            self._load(sweep=False)
+
+    @work(thread=True, exclusive=True, group="kit-tasks")
+    def _load(self, sweep: bool) -> None:
+        from core.kitbins import open_tasks, sweep_tasks
+
+        try:
+            if sweep:
+                sweep_tasks(self.app.actor)  # bins left low by an import or a count get their task too
+            tasks = open_tasks()
+        except JobfloorError as exc:
+            self.app.call_from_thread(self._fail, str(exc))
+            return
+        self.app.call_from_thread(self._loaded, tasks)
+
+    def _loaded(self, tasks) -> None:
+        self.tasks = tasks
+        table = self.query_one("#tasks", DataTable)
+        keep = table.cursor_row
+        table.clear()
+        for t in tasks:
+            style = "bold white on red" if t.overdue else ""
+            due = t.due_at.strftime("%d %H:%M") if t.due_at else "-"
+            table.add_row(Text(("LATE " if t.overdue else "") + due, style=style), Text(t.location, style=style),
+                          t.item[:14], f"{fmt_short(t.qty)} {t.uom}".strip(), t.suggestion[:34], key=str(t.id))
+        if tasks:
+            table.move_cursor(row=min(keep, len(tasks) - 1))
+        late = sum(1 for t in tasks if t.overdue)
+        self.query_one("#summary", Static).update(
+            f"{len(tasks)} open task(s), {late} overdue. Enter starts the highlighted one." if tasks
+            else "No bin needs filling. F6 counts a bin.")
+
+    def _selected_task(self):
+        table = self.query_one("#tasks", DataTable)
+        if not self.tasks or table.cursor_row >= len(self.tasks):
+            return None
+        key = table.coordinate_to_cell_key((table.cursor_row, 0)).row_key.value
+        return next((t for t in self.tasks if str(t.id) == key), None)
+
+    @on(DataTable.RowSelected, "#tasks")
+    def _start(self, _event) -> None:
+        task = self._selected_task()
+        if task is None:
+            return
+        self.current, self.source = task, None
+        self._show("source")
+
+    # --- steps ----------------------------------------------------------------------------------------------
+    def _show(self, step: str) -> None:
+        self.step = step
+        scan, count = self.query_one("#scan", ScanInput), self.query_one("#count", Input)
+        scan.display = step in ("source", "bin", "count-bin")
+        count.display = step == "count"
+        info = self.query_one("#info", Static)
+        t = self.current
+        if step == "list":
+            info.update("")
+            self.query_one("#tasks", DataTable).focus()
+            return
+        if step == "source":
+            info.update(f"Task {t.id}: fill {t.location} with {fmt_short(t.qty)} {t.uom} {t.item}.\n"
+                        f"Take {t.suggestion}. Scan the container's TrackID.")
+            scan.placeholder = "scan the store container's TrackID"
+        elif step == "bin":
+            info.update(f"From {self.source} into {t.location}: up to {fmt_short(t.qty)} {t.uom}.\n"
+                        f"Put it in the bin and scan the bin's label ({t.location}).")
+            scan.placeholder = f"scan the bin label ({t.location})"
+        elif step == "count-bin":
+            info.update("Cycle count: scan the bin's label.")
+            scan.placeholder = "scan the bin label"
+        elif step == "count":
+            info.update(f"Count of {self.count_bin}: type the pieces, or the weight and piece weight as KG/G "
+                        "(e.g. 1.25/6.2), then Enter.")
+            count.value = ""
+            count.focus()
+            return
+        scan.focus()
+
+    def _say(self, text: str, error: bool = False) -> None:
+        msg = self.query_one("#message", Static)
+        msg.update(text)
+        msg.set_classes("error" if error else "hint")
+
+    def _fail(self, text: str) -> None:
+        self._say(text, error=True)
+        self.app.signal_error(text, toast=False)
+
+    @on(ScanInput.ScanFailed, "#scan")
+    def _scan_failed(self, event: ScanInput.ScanFailed) -> None:
+        self._fail(event.message)
+
+    @on(ScanInput.Scanned, "#scan")
+    def _scanned(self, event: ScanInput.Scanned) -> None:
+        s = event.scan
+        value = s.track_id or s.location or s.text or s.raw
+        if self.step == "source":
+            self.source = value
+            self._say("")
+            self._show("bin")
+        elif self.step == "bin" and not self.busy:
+            self.busy = True
+            self._confirm(self.current.id, self.source, value)
+        elif self.step == "count-bin":
+            self.count_bin = value
+            self._show("count")
+
+    @work(thread=True, exclusive=True, group="kit-write")
+    def _confirm(self, task_id: int, source: str, bin_code: str) -> None:
+        from core.kitbins import confirm_replenishment
+
+        try:
+            result = confirm_replenishment(self.app.actor, task_id, source, bin_code)
+        except JobfloorError as exc:
+            self.app.call_from_thread(self._write_failed, str(exc))
+            return
+        self.app.call_from_thread(self._done, result.text())
+
+    def _write_failed(self, message: str) -> None:
+        self.busy = False
+        self._fail(message)
+        if self.step == "bin" and "TrackID" in message:
+            self._show("source")  # the container was wrong: scan another one
+
+    def _done(self, message: str) -> None:
+        self.busy = False
+        self.current, self.source, self.count_bin = None, None, None
+        self._show("list")
+        self._say(message)
+        self.app.signal_ok(message, toast=False)
+        self._load(sweep=False)
+
+    # --- cycle count ----------------------------------------------------------------------------------------
+    def action_count(self) -> None:
+        self.current, self.source = None, None
+        self._show("count-bin")
+
+    @on(Input.Submitted, "#count")
+    def _counted(self, event: Input.Submitted) -> None:
+        if self.busy:
+            return
+        try:
+            values = parse_count(event.value)
+        except QtyError as exc:
+            self._fail(f"{exc} (or KG/G for a weight over a piece weight)")
+            return
+        self.busy = True
+        self._count(self.count_bin, values)
+
+    @work(thread=True, exclusive=True, group="kit-write")
+    def _count(self, location: str, values: dict) -> None:
+        from core.kitbins import count_bin
+
+        try:
+            result = count_bin(self.app.actor, location, **values)
+        except JobfloorError as exc:
+            self.app.call_from_thread(self._write_failed, str(exc))
+            return
+        self.app.call_from_thread(self._done, result.text())
+
+    def action_back(self) -> None:
+        if self.step != "list":
+            self.current, self.source, self.count_bin = None, None, None
+            self._say("")
+            self._show("list")
+            return
+        super().action_back()
