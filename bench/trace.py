@@ -179,28 +179,37 @@ def _rows(ledger: Ledger):
 
 
 def load(ledger: Ledger) -> None:
+    rows = _rows(ledger)
+    bulk_load({table: (cols, rows[table]) for table, cols in TABLES.items()})
+
+
+def bulk_load(tables: dict[str, tuple[tuple[str, ...], list]]) -> None:
+    """Rows straight into the tables, fast: COPY on PostgreSQL, one executemany per table on SQLite."""
     from core.db import db, is_postgres
 
-    rows = _rows(ledger)
+    def columns(cols):
+        return ",".join(f'"{c}"' for c in cols)
+
     if is_postgres():
         conn = db.connection()
         with conn.cursor() as cur:
-            for table, cols in TABLES.items():
+            for table, (cols, rows) in tables.items():
                 buf = io.StringIO()
-                for r in rows[table]:
+                for r in rows:
                     buf.write("\t".join("\\N" if v is None else str(v) for v in r) + "\n")
                 buf.seek(0)
-                cur.copy_expert(f'COPY "{table}" ({",".join(chr(34) + c + chr(34) for c in cols)}) FROM STDIN', buf)
-            cur.execute("SELECT setval(pg_get_serial_sequence('lot', 'id'), (SELECT MAX(id) FROM lot))")
+                cur.copy_expert(f'COPY "{table}" ({columns(cols)}) FROM STDIN', buf)
+                if "id" in cols:
+                    cur.execute(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT MAX(id) FROM "
+                                f'"{table}"))')
         conn.commit()
         db.execute_sql("ANALYZE")
     else:
         with db.atomic():
             cur = db.cursor()
-            for table, cols in TABLES.items():
-                marks = ",".join("?" * len(cols))
-                cur.executemany(f'INSERT INTO "{table}" ({",".join(chr(34) + c + chr(34) for c in cols)}) '
-                                f"VALUES ({marks})", rows[table])
+            for table, (cols, rows) in tables.items():
+                cur.executemany(f'INSERT INTO "{table}" ({columns(cols)}) VALUES ({",".join("?" * len(cols))})',
+                                rows)
         db.execute_sql("ANALYZE")
 
 
