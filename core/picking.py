@@ -96,6 +96,51 @@ def _check_substitute(line: JobLine, job: Job, unit: StockUnit, item: Item) -> N
             raise BusinessRefusal(f"{item.code} must come from one lot for this line: use a container of lot {lot}")
 
 
+def _move_to_substitute(actor: Actor, line: JobLine, job: Job, unit: StockUnit, item: Item, reason: str | None,
+                        reservation: Reservation | None, qty: int) -> tuple[PickTask, Reservation]:
+    """Another container than the suggested one: allowed when the rules allow it, with a reason code; the open
+    task and its reservation move to the container actually used."""
+    job_no, line_no, track_id = job.job, line.line, unit.track_id
+    if not reason:
+        raise UserInputError(f"TrackID {track_id} is not the suggested container: give a reason code "
+                             f"({', '.join(REASONS)})")
+    if reason not in REASONS:
+        raise UserInputError(f"unknown reason '{reason}': use one of {', '.join(REASONS)}")
+    _check_substitute(line, job, unit, item)
+    task = PickTask.select().where((PickTask.job_line == line.id) & (PickTask.state == "OPEN")).order_by(
+        PickTask.seq).first()
+    if task is None:
+        raise BusinessRefusal(f"line {line_no} of job {job_no} has nothing left to pick")
+    old = Reservation.get_or_none((Reservation.job_line == line.id) & (Reservation.unit == task.unit_id))
+    moved = min(task.qty - task.picked, old.qty if old else 0)
+    if old is not None:
+        locked(StockUnit.select().where(StockUnit.track_id == task.unit_id)).first()
+        StockUnit.update(reserved=StockUnit.reserved - moved).where(
+            StockUnit.track_id == task.unit_id).execute()
+        if old.qty - moved:
+            Reservation.update(qty=old.qty - moved).where(Reservation.id == old.id).execute()
+        else:
+            Reservation.delete().where(Reservation.id == old.id).execute()
+    free = unit.on_hand - unit.reserved
+    if free < min(moved, qty):
+        raise BusinessRefusal(f"TrackID {track_id} has only {fmt_short(free)} {item.uom} free: scan "
+                              "another container")
+    take = min(moved, free)
+    StockUnit.update(reserved=StockUnit.reserved + take).where(StockUnit.track_id == track_id).execute()
+    unit.reserved += take
+    if reservation:
+        Reservation.update(qty=Reservation.qty + take).where(Reservation.id == reservation.id).execute()
+    else:
+        reservation = Reservation.create(job_line=line.id, unit=track_id, qty=take)
+    reservation = Reservation.get(Reservation.id == reservation.id)
+    old_unit = task.unit_id
+    PickTask.update(unit=track_id, reason=reason).where(PickTask.id == task.id).execute()
+    task = PickTask.get(PickTask.id == task.id)
+    record(actor, "pick.substitute", f"{job_no}/{line_no}", suggested=old_unit, used=track_id,
+           reason=reason)
+    return task, reservation
+
+
 def _confirm(actor: Actor, job_no: str, line_no: int, track_id: str, qty: int, reason: str | None,
              request_id: str | None, weighed: dict | None, label: bool) -> PickResult:
     with write_txn():
@@ -137,44 +182,7 @@ def _confirm(actor: Actor, job_no: str, line_no: int, track_id: str, qty: int, r
                                                         & (PickTask.state == "OPEN")).exists():
             raise BusinessRefusal(f"line {line_no} of job {job_no} has nothing left to pick")
         if task is None:
-            # A substitute container: allowed when the rules allow it, with a reason, and the reservation moves.
-            if not reason:
-                raise UserInputError(f"TrackID {track_id} is not the suggested container: give a reason code "
-                                     f"({', '.join(REASONS)})")
-            if reason not in REASONS:
-                raise UserInputError(f"unknown reason '{reason}': use one of {', '.join(REASONS)}")
-            _check_substitute(line, job, unit, item)
-            task = PickTask.select().where((PickTask.job_line == line.id) & (PickTask.state == "OPEN")).order_by(
-                PickTask.seq).first()
-            if task is None:
-                raise BusinessRefusal(f"line {line_no} of job {job_no} has nothing left to pick")
-            old = Reservation.get_or_none((Reservation.job_line == line.id) & (Reservation.unit == task.unit_id))
-            moved = min(task.qty - task.picked, old.qty if old else 0)
-            if old is not None:
-                locked(StockUnit.select().where(StockUnit.track_id == task.unit_id)).first()
-                StockUnit.update(reserved=StockUnit.reserved - moved).where(
-                    StockUnit.track_id == task.unit_id).execute()
-                if old.qty - moved:
-                    Reservation.update(qty=old.qty - moved).where(Reservation.id == old.id).execute()
-                else:
-                    Reservation.delete().where(Reservation.id == old.id).execute()
-            free = unit.on_hand - unit.reserved
-            if free < min(moved, qty):
-                raise BusinessRefusal(f"TrackID {track_id} has only {fmt_short(free)} {item.uom} free: scan "
-                                      "another container")
-            take = min(moved, free)
-            StockUnit.update(reserved=StockUnit.reserved + take).where(StockUnit.track_id == track_id).execute()
-            unit.reserved += take
-            if reservation:
-                Reservation.update(qty=Reservation.qty + take).where(Reservation.id == reservation.id).execute()
-            else:
-                reservation = Reservation.create(job_line=line.id, unit=track_id, qty=take)
-            reservation = Reservation.get(Reservation.id == reservation.id)
-            old_unit = task.unit_id
-            PickTask.update(unit=track_id, reason=reason).where(PickTask.id == task.id).execute()
-            task = PickTask.get(PickTask.id == task.id)
-            record(actor, "pick.substitute", f"{job_no}/{line_no}", suggested=old_unit, used=track_id,
-                   reason=reason)
+            task, reservation = _move_to_substitute(actor, line, job, unit, item, reason, reservation, qty)
         target = task.qty - task.picked
         reserved_here = reservation.qty if reservation else 0
         low, high = tolerance_band(target, item.tolerance_milli_pct if item.weighed else 0)

@@ -58,6 +58,7 @@ class JobfloorApp(App):
         self.actor = actor
         self._last_activity = time.monotonic()
         self.push_screen(MenuScreen())
+        self.start_printer_sender()
         saved = resume.take(actor.user)
         module = by_key(saved[0]) if saved else None
         if module is not None:
@@ -128,7 +129,29 @@ class JobfloorApp(App):
             for line in self.screen.query(StatusLine):
                 line.refresh_from_app()
 
+    _sender_stop = None
+
+    def start_printer_sender(self) -> None:
+        """Labels queued at this station (a picked portion, a return's relabel) go out without anyone asking."""
+        if self._sender_stop is not None or self.station is None or not self.station.printer_url:
+            return
+        import threading
+
+        from core.print_sender import run
+
+        self._sender_stop = threading.Event()
+        url = self.station.printer_url
+
+        def report(rep) -> None:
+            state = "offline: labels queued" if rep.errors else "ready"
+            self.call_from_thread(self.set_device_state, printer=state)
+
+        threading.Thread(target=run, args=(self._sender_stop,), name="jobfloor-printer", daemon=True,
+                         kwargs={"interval": 5.0, "on_report": report, "printer_url": url}).start()
+
     def on_unmount(self) -> None:
+        if self._sender_stop is not None:
+            self._sender_stop.set()
         link = getattr(self, "_scale_link", None)
         if link:
             link.stop()
@@ -147,6 +170,22 @@ class JobfloorApp(App):
         where = log_exception(error)
         self.signal_error(f"Something went wrong ({type(error).__name__}); nothing half-done was kept. "
                           f"Try again; if it happens again, call support (details in {where}).")
+
+    def action_quit(self) -> None:
+        # Leaving (Ctrl+Q) with someone logged in is a logout first, so the next login resumes their work.
+        if self.actor is not None:
+            self.action_logout()
+        self.exit()
+
+    def get_key_display(self, binding) -> str:
+        # Written as printed on the keyboard, the same on every screen: "F1", "Esc".
+        key = binding.key
+        if not binding.key_display:
+            if key[:1] == "f" and key[1:].isdigit():
+                return key.upper()
+            if key == "escape":
+                return "Esc"
+        return super().get_key_display(binding)
 
     # --- feedback ------------------------------------------------------------------------------------------
     def signal_ok(self, message: str | None = None, toast: bool = True) -> None:
