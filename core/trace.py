@@ -549,8 +549,13 @@ RECALL_COLUMNS = ("relation", "depth", "job", "job_start", "job_completed", "ite
                   "in_store", "in_wip", "in_kit_bins", "at_dispatch", "held", "consumed", "locations")
 
 
-def export_recall(result: TraceResult, directory: str | Path) -> tuple[Path, Path]:
-    """The recall report: a CSV for spreadsheets and a plain-text summary to print. Returns both paths."""
+def export_recall(result: TraceResult | str, directory: str | Path, item: str | None = None) -> tuple[Path, Path]:
+    """The recall report: a CSV for spreadsheets and a plain-text summary to print. Returns both paths.
+
+    `result` is a trace already made (what the screen shows) or a lot, TrackID or SSCC to trace now.
+    """
+    if not isinstance(result, TraceResult):
+        result = trace(result, item)
     out = Path(directory)
     out.mkdir(parents=True, exist_ok=True)
     stamp = utcnow().strftime("%Y%m%d-%H%M%S")

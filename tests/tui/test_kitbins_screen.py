@@ -40,13 +40,24 @@ async def test_board_levels_states_sort_and_filter(sqlite_demo):
 
 
 async def test_operator_fills_a_bin_by_two_scans_and_counts_one(sqlite_demo):
+    from core.actor import Actor
+    from core.kitbins import sweep_tasks
+    from core.models import utcnow
+
+    sweep_tasks(Actor("OP1", "operator"))  # the two bins loaded below min; the clip task is overdue
+    KitTask.update(due_at=utcnow().replace(year=2020)).where(KitTask.location == "KB-CLIP").execute()
     app = make_app(sqlite_demo.url)
     async with app.run_test(size=(80, 24)) as pilot:
         await login(pilot, "OP1", "1111")
         await open_module(pilot, "kittasks")
-        await wait_for(pilot, lambda: len(app.screen.tasks) == 2)  # the two bins loaded below min
+        await wait_for(pilot, lambda: len(app.screen.tasks) == 2)
         assert "T000213 @ K-02-01 lot BO2611-02" in screen_text(app)
-        await pilot.press("enter")  # the first task: the bolt bin
+        assert "1 overdue" in screen_text(app)
+        table = app.screen.query_one("#tasks")
+        first = table.get_row_at(0)
+        assert str(first[0]).startswith("LATE") and first[0].style == "bold white on red"  # overdue: red, first
+        await pilot.press("down")  # the bolt task
+        await pilot.press("enter")
         await wait_for(pilot, lambda: app.screen.step == "source")
         await type_text(pilot, "T000212")  # nuts, not bolts: refused, scan again
         await pilot.press("enter")
@@ -59,6 +70,7 @@ async def test_operator_fills_a_bin_by_two_scans_and_counts_one(sqlite_demo):
         await type_text(pilot, "KB-BOLT-M10")
         await pilot.press("enter")
         await wait_for(pilot, lambda: app.screen.step == "list" and len(app.screen.tasks) == 1)
+        assert app.screen.tasks[0].location == "KB-CLIP"
         assert level("KB-BOLT-M10") == 5_000_000
         assert KitTask.get(KitTask.location == "KB-BOLT-M10").state == "DONE"
         assert StockUnit.get(StockUnit.track_id == "T000213").on_hand == 5_700_000
