@@ -104,7 +104,6 @@ def cmd_init(args) -> int:
 def cmd_user(args) -> int:
     from core.auth import add_user
 
-    _schema_ready()
     user = add_user(args.code, args.role, args.pin, name=args.name, badge=args.badge)
     print(f"user {user.code} ({user.role}) saved")
     return EXIT_OK
@@ -113,7 +112,6 @@ def cmd_user(args) -> int:
 def cmd_import(args) -> int:
     from core.imports import ImportFileError, run_import
 
-    _schema_ready()
     try:
         result = run_import(args.kind, args.file)
     except ImportFileError as exc:
@@ -129,7 +127,6 @@ def cmd_stock(args) -> int:
     from core.qty import fmt_qty
     from core.stock import list_units
 
-    _schema_ready()
     rows = list_units(item=args.item, track_id=args.track_id)
     if args.json:
         print(json.dumps([r.as_json() for r in rows], indent=1))
@@ -145,7 +142,6 @@ def cmd_stock(args) -> int:
 def cmd_postings(args) -> int:
     from core.postings import export_pending
 
-    _schema_ready()
     written = export_pending(args.dir)
     print(f"{len(written)} posting(s) written to {args.dir}")
     return EXIT_OK
@@ -166,7 +162,7 @@ def dispatch(args) -> int:
             open_database(args)
             if args.command != "init":
                 _schema_ready()
-        return handler(args)
+                    return handler(args)
     except JobfloorError as exc:
         print(f"jobfloor: {exc}", file=sys.stderr)
         return exc.exit_code
