@@ -162,7 +162,7 @@ def dispatch(args) -> int:
             open_database(args)
             if args.command != "init":
                 _schema_ready()
-                    return handler(args)
+        return handler(args)
     except JobfloorError as exc:
         print(f"jobfloor: {exc}", file=sys.stderr)
         return exc.exit_code
