@@ -3,9 +3,9 @@
     .venv/bin/python -m bench.kitbins                      # both databases
     .venv/bin/python -m bench.kitbins --db sqlite --bins 500
 
-A site of 20 areas x 100 bins, each drawn 1-5 times a day (3 on average) by jobs (CONSUME) and refilled from store to max
-(TRANSFER onto a new TrackID) when it falls below min, for 90 days: the ledger the board reads, bulk-loaded into
-the schema jobfloor creates. Timed, median of several runs:
+A site of 20 areas x 100 bins, each drawn 1-5 times a day (3 on average) by jobs (CONSUME) and refilled from
+store to max (TRANSFER onto a new TrackID) when it falls below min, for 90 days: the ledger the board reads,
+bulk-loaded into the schema jobfloor creates. Timed, median of several runs:
   data      core.kitbins.board(): levels, daily history, cover and open tasks for every bin; 10 days is what
             the board shows at 80 columns, 14 on a wide terminal, 90 the whole history (for scale only)
   screen    the Kit bins screen pushed in a headless app at 80x24 until every bin is in its list and the

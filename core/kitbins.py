@@ -51,8 +51,9 @@ def kitbins() -> list[dict]:
     for b in bins():
         lvl, low, high = now[b.code], b.min_qty or 0, b.max_qty or 0
         below = lvl < low
+        refill = max(0, high - lvl) if below else 0
         out.append({"location": b.code, "item": b.kit_item_id, "level": fmt_qty(lvl), "min": fmt_qty(low),
-                    "max": fmt_qty(high), "below_min": below, "replenish_qty": fmt_qty(max(0, high - lvl) if below else 0)})
+                    "max": fmt_qty(high), "below_min": below, "replenish_qty": fmt_qty(refill)})
     return out
 
 
@@ -92,10 +93,16 @@ def ensure_task(actor: Actor, location: str, why: str) -> KitTask | None:
 def sweep_tasks(actor: Actor) -> list[int]:
     """Tasks for every bin below min without one: bins loaded low by an import, or left low by a count."""
     require(actor, "kit.replenish")
+    # Read first: opening the task list must not take the write lock (or lock 2,000 bins) when no bin needs a task.
+    lv = levels()
+    covered = {loc for (loc,) in KitTask.select(KitTask.location).where(KitTask.state == "OPEN").tuples()}
+    low = [b.code for b in bins() if lv.get(b.code, 0) < (b.min_qty or 0) and b.code not in covered]
+    if not low:
+        return []
 
     def run():
         with write_txn():
-            made = [ensure_task(actor, b.code, "below min") for b in bins()]
+            made = [ensure_task(actor, code, "below min") for code in low]
         return [t.id for t in made if t is not None]
 
     return retrying(run)

@@ -102,8 +102,8 @@ def test_confirm_moves_a_small_container_whole(demo, actors, tmp_path):
     assert r.whole and r.unit == "T900010" and r.qty == 100_000
     unit = StockUnit.get(StockUnit.track_id == "T900010")
     assert unit.location_id == "KB-BOLT-M10" and unit.on_hand == 100_000
-    moves = [(m.location, m.qty) for m in Movement.select().where((Movement.unit == "T900010")
-                                                                  & (Movement.kind == "TRANSFER")).order_by(Movement.id)]
+    moves = [(m.location, m.qty) for m in Movement.select().where(
+        (Movement.unit == "T900010") & (Movement.kind == "TRANSFER")).order_by(Movement.id)]
     assert moves == [("K-02-01", -100_000), ("KB-BOLT-M10", 100_000)]
     assert level("KB-BOLT-M10") == 800_000 and r.next_task is None  # at min: not below it
     assert ledger_mismatches() == []
