@@ -72,6 +72,12 @@ async def test_trace_tree_hold_and_recall_report(sqlite_demo):
         await wait_for(pilot, lambda: StockUnit.get(StockUnit.track_id == "T000107").status == "HOLD")
         assert AuditEvent.select().where(AuditEvent.action == "lot.hold").count() == 1
 
+        # the tree has the focus now; the next scan still goes to the field and starts a new trace
+        await type_text(pilot, SPONGE)
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: app.screen.result.lot == SPONGE)
+        assert "made by job 000000000012348" in screen_text(app)
+
 
 async def test_trace_by_trackid_shows_backward_and_errors_plainly(sqlite_demo):
     ids = sponge_chain(_actors())

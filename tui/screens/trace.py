@@ -60,7 +60,9 @@ class TraceScreen(FloorScreen):
 
     def on_mount(self) -> None:
         self.query_one("#tree", Tree).show_root = False
-        self.query_one("#query", ScanInput).focus()
+        field = self.query_one("#query", ScanInput)
+        field.select_on_focus = False  # else the first character of a scan, typed before the focus lands, is lost
+        field.focus()
 
     # --- asking ---------------------------------------------------------------------------------------------
     @on(ScanInput.Scanned, "#query")
@@ -171,6 +173,16 @@ class TraceScreen(FloorScreen):
                 self._grow(child, direction, key, seen | {key})
             else:
                 node.add_leaf(label, data=data)
+
+    def on_key(self, event) -> None:
+        # The next scan starts a new trace even while the tree has the focus: its first character brings the
+        # field back, the rest of the scan follows it there.
+        if event.is_printable and event.character and isinstance(self.focused, Tree):
+            field = self.query_one("#query", ScanInput)
+            field.focus()
+            field.insert_text_at_cursor(event.character)
+            event.stop()
+            event.prevent_default()
 
     @on(Tree.NodeHighlighted, "#tree")
     def _highlighted(self, event: Tree.NodeHighlighted) -> None:
