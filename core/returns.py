@@ -59,9 +59,11 @@ def issued_to_job(track_id: str) -> IssuedUnit:
                                   "nothing more to return")
         raise BusinessRefusal(f"TrackID {unit.track_id} was never issued to a job: it is not a return "
                               f"(it is in {unit.location_id})")
+    # Only the arrivals in WIP: a whole container's move also writes an ISSUE row out of its store location,
+    # and counting that one too would net a whole-container issue to nothing.
     issued = (Movement.select(fn.COALESCE(fn.SUM(Movement.qty), 0))
-              .where((Movement.unit == unit.track_id) & (Movement.job == unit.job) & (Movement.kind == "ISSUE"))
-              .scalar())
+              .where((Movement.unit == unit.track_id) & (Movement.job == unit.job) & (Movement.kind == "ISSUE")
+                     & (Movement.qty > 0)).scalar())
     returned = (Movement.select(fn.COALESCE(fn.SUM(Movement.qty), 0))
                 .where((Movement.unit == unit.track_id) & (Movement.job == unit.job) & (Movement.kind == "RETURN")
                        & (Movement.qty > 0)).scalar())
