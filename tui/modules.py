@@ -38,6 +38,8 @@ MODULES: list[Module] = [
            "Floor bin levels against min and max, trend, cover"),
     Module("kittasks", "Kit bin tasks", "kit.replenish", "tui.screens.kit_tasks:KitTasksScreen",
            "Fill kit bins from store; count a bin"),
+    Module("stations", "Stations", "stations.edit", "tui.screens.stations:StationsScreen",
+           "Each terminal's scale and printer; SSH address"),
 ]
 
 

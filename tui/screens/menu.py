@@ -13,14 +13,17 @@ from tui.screens.base import FloorScreen
 
 class MenuScreen(FloorScreen):
     HELP = ("Menu: the modules your role may use.\n\n"
-            "1-9 or arrows + Enter: open a module\nF10: log out\nIn any module, Esc comes back here.")
-    BINDINGS = [Binding(str(n), f"open({n})", show=False) for n in range(1, 10)]
+            "1-9 (0 for the tenth) or arrows + Enter: open a module\nF10: log out\n"
+            "In any module, Esc comes back here.")
+    # 1-9, then 0 for the tenth module, like the keys across the top of the keyboard.
+    BINDINGS = [Binding(str(n % 10), f"open({n})", show=False) for n in range(1, 11)]
 
     def body(self) -> ComposeResult:
         role = self.app.actor.role if self.app.actor else "operator"
         self._modules = modules_for(role)
         yield Static("Menu", classes="title")
-        yield OptionList(*[Option(f"{n}  {m.title}", id=m.key) for n, m in enumerate(self._modules, 1)], id="menu")
+        yield OptionList(*[Option(f"{n % 10 if n <= 10 else ' '}  {m.title}", id=m.key)
+                           for n, m in enumerate(self._modules, 1)], id="menu")
         yield Static("Number or Enter to open. F10 logs out.", classes="hint")
 
     def on_mount(self) -> None:

@@ -1,0 +1,328 @@
+"""Stations: where each terminal stands, with the scale and printer at hand. Supervisors see and change them.
+
+A terminal finds its station by --station, by JOBFLOOR_STATION (per SSH key, docs/ssh.md) or by the address it
+connects from ("SSH from" here). The settings are checked before anything is saved, and saved by
+core.stations.update_station, which checks the role and writes the audit row; only the fields that changed go in.
+"""
+from __future__ import annotations
+
+import ipaddress
+from dataclasses import dataclass
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.suggester import SuggestFromList
+from textual.widgets import DataTable, Input, Label, Static
+
+from core.errors import JobfloorError, UserInputError
+from tui.screens.base import FloorScreen
+
+SCALE_PROTOCOLS = ("mt-sics", "sma", "toledo")
+PRINTER_LANGUAGES = ("ql", "zpl")
+BAUDS = (1200, 2400, 4800, 9600, 19200, 38400, 57600, 115200)
+# pyserial's URL handlers a site would use for a scale, and the demo's emulated scale.
+SCALE_SCHEMES = ("rfc2217", "socket", "sim", "loop")
+
+
+@dataclass(frozen=True)
+class Field:
+    name: str
+    label: str
+    placeholder: str
+    choices: tuple[str, ...] = ()
+
+
+FIELDS = (
+    Field("name", "Name", "what people call it"),
+    Field("area", "Area", "e.g. STORE, LINE-2"),
+    Field("ssh_address", "SSH from", "terminal's IP address, or empty"),
+    Field("scale_url", "Scale at", "/dev/ttyUSB0 or socket://host:port"),
+    Field("scale_protocol", "Scale speaks", "mt-sics, sma or toledo", SCALE_PROTOCOLS),
+    Field("scale_baud", "Scale baud", "9600"),
+    Field("printer_url", "Printer at", "tcp://host:9100, file:///path"),
+    Field("printer_language", "Printer speaks", "ql (Brother) or zpl (Zebra)", PRINTER_LANGUAGES),
+    Field("printer_model", "Printer model", "e.g. QL-820NWB"),
+    Field("label_size", "Label size", "62, 102x152; empty: per kind"),
+)
+NULLABLE = {"ssh_address", "scale_url", "scale_protocol", "printer_url"}
+
+
+def shown(station, name: str) -> str:
+    value = getattr(station, name)
+    return "" if value is None else str(value)
+
+
+def checked_changes(code: str, typed: dict[str, str], current: dict[str, str], others: dict[str, str]) -> dict:
+    """What to save, in the model's types, from what was typed; a UserInputError says what to fix and how.
+
+    `current` is the station as shown when editing began; `others` maps every other station's SSH address to
+    its code (two stations on one address would make the address lookup pick one at random).
+    """
+    v = {name: (typed.get(name) or "").strip() for name in current}
+    if len(v["name"]) > 100 or len(v["area"]) > 30:
+        raise UserInputError("the name is at most 100 characters and the area at most 30")
+    if v["ssh_address"]:
+        try:
+            v["ssh_address"] = str(ipaddress.ip_address(v["ssh_address"]))
+        except ValueError:
+            raise UserInputError(f"'{v['ssh_address']}' is not an IP address: type the terminal's address, "
+                                 "like 10.0.4.21, or leave it empty") from None
+        if v["ssh_address"] in others:
+            raise UserInputError(f"{v['ssh_address']} is already station {others[v['ssh_address']]}'s address: "
+                                 "clear it there first")
+    v["scale_protocol"] = v["scale_protocol"].lower()
+    if v["scale_url"]:
+        url = v["scale_url"]
+        scheme = url.split("://", 1)[0].lower() if "://" in url else ""
+        if not (url.startswith("/dev/") or url.upper().startswith("COM") or scheme in SCALE_SCHEMES):
+            raise UserInputError(f"scale address '{url}' is not one this app can use: give a serial port such as "
+                                 "/dev/ttyUSB0, or socket://host:port for a serial device server")
+        if not v["scale_protocol"]:
+            raise UserInputError("say which protocol the scale speaks: mt-sics, sma or toledo")
+    if v["scale_protocol"] and v["scale_protocol"] not in SCALE_PROTOCOLS:
+        raise UserInputError(f"scale protocol '{v['scale_protocol']}' is not known: use mt-sics, sma or toledo")
+    if not v["scale_baud"].isdigit() or int(v["scale_baud"]) not in BAUDS:
+        raise UserInputError(f"scale baud '{v['scale_baud']}' is not a serial speed: use one of "
+                             f"{', '.join(map(str, BAUDS))} (most scales: 9600)")
+    v["printer_language"] = v["printer_language"].lower() or "ql"
+    if v["printer_url"]:
+        from core.labeling import make_target  # checks address, language, model and roll as printing would
+
+        target = make_target(v["printer_url"], v["printer_language"], v["printer_model"], v["label_size"])
+        v["printer_model"] = target.model or v["printer_model"]
+    elif v["printer_language"] not in PRINTER_LANGUAGES:
+        raise UserInputError(f"printer language '{v['printer_language']}' is not known: use ql (Brother QL) or "
+                             "zpl (Zebra)")
+    changes = {}
+    for name, value in v.items():
+        if value == current[name]:
+            continue
+        if name == "scale_baud":
+            changes[name] = int(value)
+        elif name in NULLABLE and value == "":
+            changes[name] = None
+        else:
+            changes[name] = value
+    return changes
+
+
+class StationsScreen(FloorScreen):
+    HELP = ("Stations\n\nEach terminal's place: the scale and printer at hand. A terminal finds its station by "
+            "--station, by JOBFLOOR_STATION (set per SSH key) or by the address it connects from (SSH from).\n\n"
+            "List: Up/Down choose, Enter or F2 edits.\n"
+            "Editing: Enter or Down goes to the next field, Up back; F5 saves; Esc leaves without saving.\n"
+            "Terminals already at a station use new settings when they next connect.")
+    BINDINGS = [
+        Binding("f2", "edit", "Edit"),
+        Binding("f5", "save", "Save"),
+        Binding("down", "field(1)", show=False),
+        Binding("up", "field(-1)", show=False),
+    ]
+    DEFAULT_CSS = """
+    StationsScreen #stations { height: 1fr; }
+    StationsScreen #form { height: auto; }
+    StationsScreen .row { height: 1; }
+    StationsScreen .row Label { width: 16; padding: 0 1; color: $text-muted; }
+    StationsScreen #form-message { height: auto; }
+    """
+    # App CSS (jobfloor.tcss) gives every Input a frame; a form of ten framed fields would not fit 24 lines.
+    CSS = """
+    StationsScreen #form Input.field { border: none; height: 1; width: 1fr; padding: 0 1; background: $surface; }
+    StationsScreen #form Input.field:focus { background: $primary 25%; text-style: bold; }
+    StationsScreen #form Input.field:nocolor:focus { text-style: bold reverse; }
+    """
+
+    def __init__(self):
+        super().__init__()
+        self._stations = []
+        self._editing: str | None = None
+        self._before: dict[str, str] = {}
+
+    def body(self) -> ComposeResult:
+        yield Static("Stations", classes="title", id="title")
+        yield DataTable(id="stations", cursor_type="row", zebra_stripes=True)
+        yield Static("", id="detail", classes="hint")
+        with Vertical(id="form"):
+            for f in FIELDS:
+                with Horizontal(classes="row"):
+                    yield Label(f.label)
+                    yield Input(placeholder=f.placeholder, id=f"f-{f.name}", classes="field",
+                                suggester=SuggestFromList(f.choices) if f.choices else None,
+                                restrict=r"\d*" if f.name == "scale_baud" else None)
+            yield Static("", id="form-message", classes="hint")
+
+    def on_mount(self) -> None:
+        self.query_one("#form").display = False
+        self._columns()
+        self._load(self.app.station_code)  # start on this terminal's own station
+
+    def on_resize(self) -> None:
+        if self._stations:
+            self._columns()
+            self._fill()
+
+    # --- the list --------------------------------------------------------------------------------------------
+    def _narrow(self) -> bool:
+        return self.app.size.width < 60
+
+    def _columns(self) -> None:
+        table = self.query_one("#stations", DataTable)
+        table.clear(columns=True)
+        if self._narrow():
+            table.add_columns("Station", "Area", "SSH from")
+        else:
+            table.add_columns("Station", "Area", "SSH from", "Scale", "Printer")
+
+    @work(thread=True, exclusive=True, group="stations")
+    def _load(self, select: str | None = None) -> None:
+        from core.stations import list_stations
+
+        stations = list_stations()
+        self.app.call_from_thread(self._loaded, stations, select)
+
+    def _loaded(self, stations, select: str | None) -> None:
+        self._stations = stations
+        self._fill()
+        table = self.query_one("#stations", DataTable)
+        if select:
+            index = next((i for i, s in enumerate(stations) if s.code == select), 0)
+            table.move_cursor(row=index)
+        if self._editing is None:
+            table.focus()
+        if not stations:
+            self.query_one("#detail", Static).update("No stations are set up yet: add them with the site's "
+                                                     "import, then set them here.")
+
+    def _fill(self) -> None:
+        table = self.query_one("#stations", DataTable)
+        row = table.cursor_row
+        table.clear()
+        for s in self._stations:
+            cells = [s.code, s.area or "", s.ssh_address or "-"]
+            if not self._narrow():
+                # Addresses can be long: the line under the table has them in full.
+                cells.append(s.scale_protocol or "?" if s.scale_url else "none")
+                cells.append(f"{s.printer_language} {s.printer_model}" if s.printer_url else "none")
+            table.add_row(*cells, key=s.code)
+        if self._stations:
+            table.move_cursor(row=min(row, len(self._stations) - 1))
+            self._detail(table.cursor_row)
+
+    @on(DataTable.RowHighlighted, "#stations")
+    def _highlighted(self, event: DataTable.RowHighlighted) -> None:
+        self._detail(event.cursor_row)
+
+    def _detail(self, index: int) -> None:
+        if not 0 <= index < len(self._stations):
+            return
+        s = self._stations[index]
+        scale = (f"scale {s.scale_protocol} at {s.scale_url}, {s.scale_baud} baud" if s.scale_url else "no scale")
+        printer = (f"printer {s.printer_language} {s.printer_model} at {s.printer_url}"
+                   f"{', labels ' + s.label_size if s.label_size else ''}" if s.printer_url else "no printer")
+        here = "  (this terminal)" if s.code == self.app.station_code else ""
+        self.query_one("#detail", Static).update(f"{s.code} {s.name}{here}: {scale}; {printer}")
+
+    @on(DataTable.RowSelected, "#stations")
+    def _selected(self, event: DataTable.RowSelected) -> None:
+        self.action_edit()
+
+    # --- editing ---------------------------------------------------------------------------------------------
+    def check_action(self, action: str, parameters: tuple) -> bool | None:
+        if action == "edit":
+            return self._editing is None
+        if action in ("save", "field"):
+            return self._editing is not None
+        return True
+
+    def action_edit(self) -> None:
+        table = self.query_one("#stations", DataTable)
+        if self._editing is not None or not self._stations:
+            return
+        station = self._stations[table.cursor_row]
+        self._editing = station.code
+        self._before = {f.name: shown(station, f.name) for f in FIELDS}
+        for f in FIELDS:
+            self.query_one(f"#f-{f.name}", Input).value = self._before[f.name]
+        self._say("Change what you need, then F5 to save. Esc leaves without saving.", error=False)
+        self.query_one("#title", Static).update(f"Station {station.code}: settings")
+        self._show_form(True)
+        self.query_one(f"#f-{FIELDS[0].name}", Input).focus()
+
+    def _show_form(self, editing: bool) -> None:
+        self.query_one("#stations").display = not editing
+        self.query_one("#detail").display = not editing
+        self.query_one("#form").display = editing
+        self.refresh_bindings()
+
+    def _typed(self) -> dict[str, str]:
+        return {f.name: self.query_one(f"#f-{f.name}", Input).value for f in FIELDS}
+
+    def action_field(self, step: int) -> None:
+        (self.focus_next if step > 0 else self.focus_previous)()
+
+    @on(Input.Submitted, "#form Input")
+    def _next_field(self, event: Input.Submitted) -> None:
+        self.focus_next()
+
+    def action_back(self) -> None:
+        if self._editing is None:
+            super().action_back()
+            return
+        if self._typed() == self._before:
+            self._leave_form()
+            return
+        from tui.screens.confirm import ConfirmScreen
+
+        self.app.push_screen(ConfirmScreen(f"Leave station {self._editing} without saving your changes?"),
+                             lambda leave: self._leave_form() if leave else None)
+
+    def _leave_form(self, select: str | None = None) -> None:
+        code = select or self._editing
+        self._editing = None
+        self.query_one("#title", Static).update("Stations")
+        self._show_form(False)
+        self._load(code)
+
+    def action_save(self) -> None:
+        if self._editing is None:
+            return
+        others = {s.ssh_address: s.code for s in self._stations if s.ssh_address and s.code != self._editing}
+        self._say("Checking...", error=False)
+        self._save(self._editing, self._typed(), dict(self._before), others)
+
+    @work(thread=True, exclusive=True, group="stations-save")
+    def _save(self, code: str, typed: dict, before: dict, others: dict) -> None:
+        from core.stations import update_station
+
+        try:
+            changes = checked_changes(code, typed, before, others)
+            if changes:
+                station = update_station(self.app.actor, code, **changes)
+            else:
+                station = None
+        except JobfloorError as exc:
+            self.app.call_from_thread(self._refused, str(exc))
+            return
+        self.app.call_from_thread(self._saved, code, changes, station)
+
+    def _refused(self, message: str) -> None:
+        self._say(message[:1].upper() + message[1:] + ".", error=True)
+        self.app.signal_error(message, toast=False)
+
+    def _saved(self, code: str, changes: dict, station) -> None:
+        if not changes:
+            self._leave_form(code)
+            self.app.notify(f"Station {code}: nothing changed.", timeout=3)
+            return
+        if station is not None and code == self.app.station_code:
+            self.app.station = station  # this terminal's own printer and scale settings, for what opens next
+        self._leave_form(code)
+        self.app.signal_ok(f"Station {code} saved ({', '.join(sorted(changes))}). Terminals already there use it "
+                           "when they next connect.")
+
+    def _say(self, text: str, error: bool) -> None:
+        message = self.query_one("#form-message", Static)
+        message.update(text)
+        message.set_classes("error" if error else "hint")
