@@ -31,8 +31,12 @@ class JobfloorApp(App):
         self.guard_errors = False
 
     def on_mount(self) -> None:
+        import os
+
         self.register_theme(FLOOR_THEME)
         self.theme = FLOOR_THEME.name
+        if os.environ.get("TERM", "").startswith("vt"):
+            self.add_class("-plain")  # jobfloor.tcss: ASCII frames for terminals without block characters
         from tui.screens.login import LoginScreen
 
         self.push_screen(LoginScreen())
@@ -126,8 +130,11 @@ class JobfloorApp(App):
         if changed:
             from tui.widgets.status_line import StatusLine
 
-            for line in self.screen.query(StatusLine):
-                line.refresh_from_app()
+            # Every screen in the stack, not only the top: a help box or a screen opened over this one would
+            # otherwise leave a stale state showing when it closes.
+            for screen in self.screen_stack:
+                for line in screen.query(StatusLine):
+                    line.refresh_from_app()
 
     _sender_stop = None
 
@@ -178,14 +185,15 @@ class JobfloorApp(App):
         self.exit()
 
     def get_key_display(self, binding) -> str:
-        # Written as printed on the keyboard, the same on every screen: "F1", "Esc".
+        # Written as printed on the keyboard, the same on every screen: "F1", "Esc", "Space".
         key = binding.key
         if not binding.key_display:
             if key[:1] == "f" and key[1:].isdigit():
                 return key.upper()
             if key == "escape":
                 return "Esc"
-        return super().get_key_display(binding)
+        shown = super().get_key_display(binding)
+        return shown.capitalize() if len(shown) > 1 and shown.isalpha() and shown.islower() else shown
 
     # --- feedback ------------------------------------------------------------------------------------------
     def signal_ok(self, message: str | None = None, toast: bool = True) -> None:

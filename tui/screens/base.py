@@ -5,8 +5,8 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import Footer
 
+from tui.widgets.floor_footer import FloorFooter
 from tui.widgets.status_line import StatusLine
 
 
@@ -23,6 +23,12 @@ class FloorScreen(Screen):
 
     pending_resume: dict | None = None
 
+    @property
+    def active_bindings(self):
+        # One key map on every screen, whatever order a screen declares its keys in: Esc Back, F1 Help and F10 Logout
+        # first and always in the same place, then the screen's own F-keys in order, then its letter keys.
+        return dict(sorted(super().active_bindings.items(), key=lambda item: _footer_place(item[0])))
+
     def on_mount(self) -> None:
         # Textual calls each class's on_mount in turn, so subclasses keep their own.
         if self.pending_resume:
@@ -32,7 +38,7 @@ class FloorScreen(Screen):
     def compose(self) -> ComposeResult:
         yield StatusLine()
         yield from self.body()
-        yield Footer()
+        yield FloorFooter()
 
     def body(self) -> ComposeResult:
         return iter(())
@@ -65,3 +71,12 @@ class FloorScreen(Screen):
 
     def restore(self, state: dict) -> None:
         """Called with what resume_state() gave at the last logout."""
+
+
+def _footer_place(key: str) -> tuple[int, int]:
+    fixed = {"escape": 0, "f1": 1, "f10": 2}
+    if key in fixed:
+        return (0, fixed[key])
+    if key[:1] == "f" and key[1:].isdigit():
+        return (1, int(key[1:]))
+    return (2, 0)  # sorted() is stable: letter keys keep the screen's own order

@@ -1,16 +1,25 @@
 """Login: scan a badge, or type a user code and PIN."""
 from __future__ import annotations
 
-from textual import on, work
+from textual import work
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widgets import Input, Static
 
 from core.errors import JobfloorError
+from tui.widgets.floor_footer import FloorFooter
 
 
 class LoginScreen(Screen):
+    # Enter is taken as the key arrives, not after the field has caught up: typed ahead ("PK1", Enter, "2222",
+    # Enter in one burst, as a quick typist or an SSH link delivers it), the PIN's digits must already go to the
+    # PIN field. Each field still reads its value only once the keys sent to it before Enter are in.
+    BINDINGS = [Binding("enter", "enter", show=False, priority=True), Binding("f1", "help", "Help")]
+    HELP = ("Log in\n\nScan your badge; or type your user code, Enter, your PIN, Enter.\n"
+            "Five wrong PINs lock the user for a while: a supervisor can help.\nCtrl+Q leaves jobfloor.")
+
     def compose(self) -> ComposeResult:
         app = self.app
         with Vertical(id="login-box"):
@@ -20,9 +29,15 @@ class LoginScreen(Screen):
             yield Input(placeholder="badge or user code", id="user")
             yield Input(placeholder="PIN", password=True, id="pin", restrict=r"\d*", max_length=12)
             yield Static("", id="message")
+        yield FloorFooter()
 
     def on_mount(self) -> None:
         self.query_one("#user", Input).focus()
+
+    def action_help(self) -> None:
+        from tui.screens.help import HelpScreen
+
+        self.app.push_screen(HelpScreen(self.HELP))
 
     def reset(self, message: str = "") -> None:
         self.query_one("#user", Input).value = ""
@@ -35,21 +50,30 @@ class LoginScreen(Screen):
         msg.update(text)
         msg.set_classes("error" if error else "hint")
 
-    @on(Input.Submitted, "#user")
-    def _user_entered(self, event: Input.Submitted) -> None:
-        value = event.value.strip()
+    def action_enter(self) -> None:
+        field = self.focused
+        if not isinstance(field, Input):
+            return
+        if field.id == "user":
+            self.set_focus(self.query_one("#pin", Input))
+            field.call_later(self._user_entered)
+        elif field.id == "pin":
+            field.call_later(self._pin_entered)
+
+    def _user_entered(self) -> None:
+        value = self.query_one("#user", Input).value.strip()
         if not value:
             self._say("Type your user code or scan your badge.")
+            self.query_one("#user", Input).focus()
             return
         self._try_badge(value)
 
-    @on(Input.Submitted, "#pin")
-    def _pin_entered(self, event: Input.Submitted) -> None:
+    def _pin_entered(self) -> None:
         code = self.query_one("#user", Input).value.strip()
         if not code:
             self.query_one("#user", Input).focus()
             return
-        self._try_pin(code, event.value)
+        self._try_pin(code, self.query_one("#pin", Input).value)
 
     @work(thread=True, exclusive=True, group="login")
     def _try_badge(self, value: str) -> None:
