@@ -404,8 +404,15 @@ def _daily_sql(since: dt.datetime, until: dt.datetime | None, locations: list[st
            f"FROM location l JOIN movement m ON m.location = l.code AND {window} "
            f"WHERE {where} GROUP BY m.location, {day}")
     out: dict[str, dict[dt.date, tuple[int, int]]] = {}
+    days: dict = {}  # a handful of distinct days over thousands of rows: convert each once
     for loc, d, net, used in db.execute_sql(sql, params).fetchall():
-        out.setdefault(loc, {})[_as_date(d)] = (int(net), int(used))
+        day_key = days.get(d)
+        if day_key is None:
+            day_key = days[d] = _as_date(d)
+        bucket = out.get(loc)
+        if bucket is None:
+            bucket = out[loc] = {}
+        bucket[day_key] = (int(net), int(used))
     return out
 
 
@@ -441,9 +448,10 @@ def daily_movement(since: dt.date, locations: list[str] | None = None,
     midnight = dt.datetime.combine(today or utcnow().date(), dt.time())
     if start >= midnight:
         return _daily_sql(start, None, None)
-    out = {loc: dict(days) for loc, days in _closed_days(start, midnight).items()}
+    # The cached sums are shared: only the bins with rows today get a copy to add today to.
+    out = dict(_closed_days(start, midnight))
     for loc, days in _daily_sql(midnight, None, None).items():
-        out.setdefault(loc, {}).update(days)
+        out[loc] = {**out.get(loc, {}), **days}
     return out
 
 
