@@ -6,10 +6,10 @@ import json
 
 def register(sub) -> dict:
     s = sub.add_parser("complete", help="complete a job: receive its output lot, consume its kit-issue lines")
-    s.add_argument("job", metavar="JOB")
+    s.add_argument("job", metavar="JOB", help="the job number, as in jobs.xml")
     s.add_argument("--user", required=True, help="acting user code")
     s.add_argument("--qty", help="quantity made (default: the job's QtyToMake)")
-    s.add_argument("--json", action="store_true")
+    s.add_argument("--json", action="store_true", help="the result as one JSON object")
     return {"complete": run}
 
 
