@@ -18,6 +18,7 @@ import csv
 import datetime as dt
 import io
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -186,8 +187,16 @@ class Where:
         return ", ".join(parts) or "no stock left"
 
 
-@dataclass
-class TraceResult:
+CONTRACT_KEYS = ("item", "lot", "forward", "backward", "kit_bins")
+
+
+@dataclass(eq=False)
+class TraceResult(Mapping):
+    """The trace, with the screen's extras (jobs' dates, where each lot is).
+
+    Read as a mapping it is exactly the INTERCHANGE.md `trace` object, so `trace(lot)["forward"]` is the JSON list
+    and comparing it with that object compares the contract; `as_json()` adds this project's `kit_lots`.
+    """
     item: str
     lot: str
     made_by: str | None
@@ -203,6 +212,17 @@ class TraceResult:
         return {"item": self.item, "lot": self.lot, "forward": [x.as_json() for x in self.forward],
                 "backward": [x.as_json() for x in self.backward], "kit_bins": [x.as_json() for x in self.kit_bins],
                 "kit_lots": [x.as_json() for x in self.kit_lots]}
+
+    def __getitem__(self, key: str):
+        if key not in CONTRACT_KEYS:
+            raise KeyError(key)
+        return self.as_json()[key]
+
+    def __iter__(self):
+        return iter(CONTRACT_KEYS)
+
+    def __len__(self) -> int:
+        return len(CONTRACT_KEYS)
 
     def lots(self) -> list[LotKey]:
         """Every lot the trace reaches, the traced one first."""

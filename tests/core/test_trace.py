@@ -49,6 +49,8 @@ def test_raw_lot_forward_two_levels_net_of_returns(demo, actors):
         {"depth": 2, "job": BREAD_JOB, "item": "FG-BREAD-800", "lot": BREAD, "qty": "120.000"},
     ]
     assert got["backward"] == [] and got["kit_bins"] == []
+    assert trace(FLOUR) == {k: got[k] for k in ("item", "lot", "forward", "backward", "kit_bins")}  # the contract
+    assert trace(FLOUR)["forward"] == got["forward"]
     assert trace("YE2611-20").forward == []  # issued to the bread job and all of it came back
 
 
