@@ -126,6 +126,10 @@ def _move_to_substitute(actor: Actor, line: JobLine, job: Job, unit: StockUnit, 
         raise BusinessRefusal(f"TrackID {track_id} has only {fmt_short(free)} {item.uom} free: scan "
                               "another container")
     take = min(moved, free)
+    if take < moved:
+        # The substitute holds less than the suggested container gave up: the rest is no longer reserved for the
+        # line, so the line must stop counting it, or a top-up would take it for covered.
+        JobLine.update(allocated=JobLine.allocated - (moved - take)).where(JobLine.id == line.id).execute()
     StockUnit.update(reserved=StockUnit.reserved + take).where(StockUnit.track_id == track_id).execute()
     unit.reserved += take
     if reservation:

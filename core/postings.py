@@ -4,6 +4,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import xml.etree.ElementTree as ET
+from contextlib import contextmanager
 from pathlib import Path
 
 from core.db import db
@@ -55,13 +56,31 @@ def export_pending(directory: str) -> list[str]:
     out = Path(directory)
     out.mkdir(parents=True, exist_ok=True)
     written = []
-    pending = list(Posting.select().where(Posting.exported_at.is_null()).order_by(Posting.created_at, Posting.key))
-    for p in pending:
-        path = out / f"{p.key}.xml"
-        data = document(p)
-        if not (path.exists() and path.read_bytes() == data):
-            _write_durably(path, data)
-        with db.atomic():
-            Posting.update(exported_at=utcnow()).where((Posting.key == p.key) & Posting.exported_at.is_null()).execute()
-        written.append(str(path))
+    with _one_export_at_a_time(out):
+        pending = list(Posting.select().where(Posting.exported_at.is_null())
+                       .order_by(Posting.created_at, Posting.key))
+        for p in pending:
+            path = out / f"{p.key}.xml"
+            data = document(p)
+            if not (path.exists() and path.read_bytes() == data):
+                _write_durably(path, data)
+            with db.atomic():
+                Posting.update(exported_at=utcnow()).where(
+                    (Posting.key == p.key) & Posting.exported_at.is_null()).execute()
+            written.append(str(path))
     return written
+
+
+@contextmanager
+def _one_export_at_a_time(directory: Path):
+    """Two exports into one folder (a cron run overlapping a manual one) would share a posting's temporary name
+    and one rename would fail; they take turns on a lock of the folder itself, which the system drops if the
+    holder dies, so a killed export never blocks the next."""
+    import fcntl
+
+    fd = os.open(directory, os.O_RDONLY)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)

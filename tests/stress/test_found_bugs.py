@@ -22,3 +22,51 @@ def test_a_whole_container_issued_to_a_job_can_come_back(demo, actors):
     assert Posting.get(Posting.key == back.posting).qty == -1000
     assert JobLine.get((JobLine.job == BRAKE_JOB) & (JobLine.line == line)).issued == task.qty - 1000
     assert ledger_mismatches() == []
+
+
+def test_a_substitute_holding_less_than_the_suggested_container_leaves_the_line_true(demo, actors, tmp_path):
+    # The suggested container gave up all it held for the line and the substitute could hold only part of it:
+    # the rest was no longer reserved, yet the line still counted it as allocated (a top-up then saw it covered).
+    from core.imports import run_import
+    from core.models import Reservation
+
+    release(actors["planner"], [BRAKE_JOB])
+    task = next(t for t in PickTask.select().join(JobLine).where((JobLine.job == BRAKE_JOB)
+                                                                & (JobLine.item == "BK-BRACKET")))
+    stock = tmp_path / "stock.csv"
+    stock.write_text("track_id,item,lot,location,qty,expiry,received,status,tare_kg,opened\n"
+                     "T009901,BK-BRACKET,BR2611-01,K-01-02,5.000,,2026-11-20,AVAILABLE,,N\n")
+    run_import("stock", str(stock))
+    line = task.job_line
+    confirm_pick(actors["picker"], BRAKE_JOB, line.line, "T009901", 5000, reason="CLOSER")
+    line = JobLine.get_by_id(line.id)
+    held = sum(r.qty for r in Reservation.select().where(Reservation.job_line == line.id))
+    assert line.allocated == held
+    assert ledger_mismatches() == []
+
+
+def test_two_exports_into_one_folder_at_once(demo, tmp_path):
+    # Two exports used the same temporary name for a posting, and the second rename failed with a traceback.
+    import datetime as dt
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from core.postings import document
+
+    Posting.insert_many([{"key": f"PICK-J-1-{k:09d}", "job": "J", "stock_code": "RM-FLOUR", "line": 1,
+                          "qty": 1000 + k, "txn_date": dt.date(2026, 11, 25)} for k in range(400)]).execute()
+    out = tmp_path / "erp"
+    root = Path(__file__).resolve().parents[2]
+    cmd = [sys.executable, "-m", "tui.entry", "--db", demo.url, "postings", "export", str(out)]
+    procs = [subprocess.Popen(cmd, cwd=root, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+             for _ in range(4)]
+    results = [(p.wait(timeout=120), p.stderr.read()) for p in procs]
+    for p in procs:
+        p.stdout.close()
+        p.stderr.close()
+    assert [code for code, _ in results] == [0, 0, 0, 0], results
+    files = sorted(f.name for f in out.iterdir())
+    assert files == sorted(f"{p.key}.xml" for p in Posting.select())
+    assert all((out / f"{p.key}.xml").read_bytes() == document(p) for p in Posting.select())
+    assert not Posting.select().where(Posting.exported_at.is_null()).exists()
