@@ -50,10 +50,11 @@ class StatusLine(Static):
         room = self.content_size.width or app.size.width - 2
         full = f"{actor.user} ({actor.role})" if actor else "not logged in"
         short = actor.user if actor else "-"
-        # Longest first; on a handheld the role goes, then the spacing, then a state's detail: who, where and
-        # each device's state stay in view.
-        for who, gap, detail in ((full, "  ", True), (short, "  ", True), (short, " ", True), (short, " ", False)):
-            parts = [Content(who), Content(f"@ {station}")] + [_state(n, s, detail) for n, s in devices]
+        # Longest first; on a handheld the role goes, then the spacing, then a state's detail, then the "@": who,
+        # where and each device's state stay in view.
+        for who, gap, at, detail in ((full, "  ", "@ ", True), (short, "  ", "@ ", True), (short, " ", "@ ", True),
+                                     (short, " ", "@ ", False), (short, " ", "", False)):
+            parts = [Content(who), Content(at + station)] + [_state(n, s, detail) for n, s in devices]
             line = Content(gap).join(parts)
             if line.cell_length <= room:
                 break
