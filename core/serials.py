@@ -14,7 +14,10 @@ STARTS = {"track_id": 1_000_000, "sscc": 0}
 def next_value(name: str) -> int:
     updated = Counter.update(value=Counter.value + 1).where(Counter.name == name).execute()
     if not updated:
-        Counter.create(name=name, value=STARTS.get(name, 0) + 1)
+        # Two terminals taking the very first number would both create the row and one would fail: the other
+        # waits for the first one's row here and then counts on from it.
+        Counter.insert(name=name, value=STARTS.get(name, 0)).on_conflict_ignore().execute()
+        Counter.update(value=Counter.value + 1).where(Counter.name == name).execute()
     return Counter.get(Counter.name == name).value
 
 

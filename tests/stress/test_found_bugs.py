@@ -70,3 +70,33 @@ def test_two_exports_into_one_folder_at_once(demo, tmp_path):
     assert files == sorted(f"{p.key}.xml" for p in Posting.select())
     assert all((out / f"{p.key}.xml").read_bytes() == document(p) for p in Posting.select())
     assert not Posting.select().where(Posting.exported_at.is_null()).exists()
+
+
+def test_two_terminals_taking_the_first_trackid_at_once(database):
+    # On a fresh database both created the counter row and one pick failed with a duplicate key.
+    import threading
+
+    from core.db import db, is_postgres, write_txn
+    from core.serials import next_value
+
+    got, errors = [], []
+    barrier = threading.Barrier(2)
+
+    def take():
+        db.connect(reuse_if_open=True)  # peewee keeps one connection per thread
+        try:
+            with write_txn():
+                if is_postgres():
+                    barrier.wait(timeout=10)  # both inside a transaction before either counts
+                got.append(next_value("track_id"))
+        except Exception as exc:  # noqa: BLE001 - the test reports whatever went wrong
+            errors.append(exc)
+        finally:
+            db.close()
+
+    threads = [threading.Thread(target=take) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=30)
+    assert not errors and sorted(got) == [1_000_001, 1_000_002]
