@@ -104,6 +104,13 @@ def bulk(sql: str, rows: list[tuple], pg: str | None = None) -> None:
     """
     if not rows:
         return
+    # The driver's own errors, turned into peewee's as every other query's are, so that `retrying` knows a
+    # deadlock or a busy database here too.
+    with peewee.__exception_wrapper__:
+        _bulk(sql, rows, pg)
+
+
+def _bulk(sql: str, rows: list[tuple], pg: str | None) -> None:
     if not is_postgres():
         db.cursor().executemany(sql, rows)
         return

@@ -256,6 +256,10 @@ def short_pick(actor: Actor, job: str, line: int, track_id: str, reason: str) ->
     require(actor, "pick")
     if reason not in SHORT_REASONS:
         raise UserInputError(f"unknown reason '{reason}': use one of {', '.join(SHORT_REASONS)}")
+    retrying(_short, actor, job, line, track_id, reason)
+
+
+def _short(actor: Actor, job: str, line: int, track_id: str, reason: str) -> None:
     with write_txn():
         ln = locked(JobLine.select().where((JobLine.job == job) & (JobLine.line == line))).first()
         if ln is None:

@@ -222,6 +222,10 @@ def release(actor: Actor, jobs: list[str] | None = None, all_imported: bool = Fa
 def unrelease(actor: Actor, job: str) -> int:
     """Give back a released job's reservations, when nothing of it has been picked yet."""
     require(actor, "unrelease")
+    return retrying(_unrelease_txn, actor, job)
+
+
+def _unrelease_txn(actor: Actor, job: str) -> int:
     with write_txn():
         row = locked(Job.select().where(Job.job == job)).first()
         if row is None:

@@ -100,3 +100,63 @@ def test_two_terminals_taking_the_first_trackid_at_once(database):
     for t in threads:
         t.join(timeout=30)
     assert not errors and sorted(got) == [1_000_001, 1_000_002]
+
+
+def _deadlock_once(monkeypatch, module, name):
+    """The first call of module.name fails as PostgreSQL's deadlock victim does; later calls go through."""
+    import peewee
+
+    real, calls = getattr(module, name), []
+
+    def flaky(*args, **kwargs):
+        calls.append(1)
+        if len(calls) == 1:
+            raise peewee.OperationalError("deadlock detected")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(module, name, flaky)
+    return calls
+
+
+def test_unrelease_and_short_pick_are_retried_as_deadlock_victims(demo, actors, monkeypatch):
+    # Both ran their transaction once: a deadlock with a release or a pick reached the user as a traceback.
+    import core.picking
+    import core.release
+    from core.models import Job
+    from core.release import unrelease
+
+    release(actors["planner"], [BRAKE_JOB, "000000000012345"])
+    calls = _deadlock_once(monkeypatch, core.release, "record")
+    assert unrelease(actors["supervisor"], BRAKE_JOB) > 0
+    assert len(calls) == 2 and Job.get_by_id(BRAKE_JOB).state == "IMPORTED"
+    task = PickTask.select().join(JobLine).where(JobLine.job == "000000000012345").first()
+    calls = _deadlock_once(monkeypatch, core.picking, "record")
+    core.picking.short_pick(actors["picker"], "000000000012345", task.job_line.line, task.unit_id, "DAMAGED")
+    assert len(calls) == 2 and PickTask.get_by_id(task.id).state == "SHORT"
+    assert ledger_mismatches() == []
+
+
+def test_a_deadlock_inside_a_bulk_write_is_retried(demo, actors, monkeypatch):
+    # bulk() wrote with the driver's cursor, so PostgreSQL's DeadlockDetected was not the peewee error
+    # `retrying` knows, and a release chosen as deadlock victim failed with a traceback.
+    import pytest
+
+    from core.db import is_postgres
+
+    if not is_postgres():
+        pytest.skip("SQLite holds the write lock for the whole transaction: no deadlock victims")
+    import psycopg2.errors
+    import psycopg2.extras
+
+    real, calls = psycopg2.extras.execute_values, []
+
+    def flaky(*args, **kwargs):
+        calls.append(1)
+        if len(calls) == 1:
+            raise psycopg2.errors.DeadlockDetected("deadlock detected")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(psycopg2.extras, "execute_values", flaky)
+    result = release(actors["planner"], [BRAKE_JOB])
+    assert result.released == [BRAKE_JOB] and len(calls) > 1
+    assert ledger_mismatches() == []
