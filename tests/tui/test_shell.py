@@ -70,7 +70,7 @@ async def test_idle_session_logs_out(sqlite_demo):
     async with app.run_test(size=(80, 24)) as pilot:
         await login(pilot, "OP1", "1111")
         app.set_interval(0.1, app._check_idle)
-        await wait_for(pilot, lambda: app.actor is None, timeout=3)
+        await wait_for(pilot, lambda: app.actor is None, timeout=10)
         assert type(app.screen).__name__ == "LoginScreen"
 
 
