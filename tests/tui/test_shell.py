@@ -66,7 +66,7 @@ async def test_logout_then_login_resumes_the_inquiry(sqlite_demo):
 
 async def test_idle_session_logs_out(sqlite_demo):
     app = make_app(sqlite_demo.url)
-    app.idle_logout_s = 0.3
+    app.idle_logout_s = 1.0
     async with app.run_test(size=(80, 24)) as pilot:
         await login(pilot, "OP1", "1111")
         app.set_interval(0.1, app._check_idle)
