@@ -80,11 +80,11 @@ def worker_env(workdir: Path) -> dict:
 class Pool:
     """N worker processes, one per slot; in crash mode a killed one is started again for its slot."""
 
-    def __init__(self, url: str, procs: int, until: float, workdir: Path, seed: int, ops: str, printer: str | None,
-                 crash: bool = False, kill_p: float = 0.0, own_jobs: bool = False, start_at: float | None = None):
-        self.url, self.procs, self.until, self.workdir, self.seed = url, procs, until, workdir, seed
+    def __init__(self, url: str, procs: int, seconds: float, workdir: Path, seed: int, ops: str,
+                 printer: str | None, crash: bool = False, kill_p: float = 0.0, own_jobs: bool = False):
+        self.url, self.procs, self.seconds, self.workdir, self.seed = url, procs, seconds, workdir, seed
         self.ops, self.printer, self.crash, self.kill_p, self.own_jobs = ops, printer, crash, kill_p, own_jobs
-        self.start_at = start_at
+        self.began = self.until = 0.0
         self.logs = workdir / "logs"
         self.logs.mkdir(parents=True, exist_ok=True)
         self.exports = workdir / "export"
@@ -96,10 +96,8 @@ class Pool:
     def spawn(self, slot: int) -> None:
         self.generation[slot] += 1
         cmd = [sys.executable, "-m", "bench.stress_worker", "--db", self.url, "--slot", str(slot),
-               "--procs", str(self.procs), "--seed", str(self.seed), "--until", str(self.until),
-               "--ops", self.ops, "--log-dir", str(self.logs), "--export-dir", str(self.exports)]
-        if self.start_at:
-            cmd += ["--start-at", str(self.start_at)]
+               "--procs", str(self.procs), "--seed", str(self.seed), "--ops", self.ops,
+               "--log-dir", str(self.logs), "--export-dir", str(self.exports)]
         if self.printer:
             cmd += ["--printer", self.printer]
         if self.crash:
@@ -111,8 +109,19 @@ class Pool:
         err.close()
 
     def start(self) -> None:
+        """Start every process and, once all have loaded what they need, start the clock for all at once."""
         for slot in range(1, self.procs + 1):
             self.spawn(slot)
+        deadline = time.time() + 180
+        while len(list(self.logs.glob("ready-*"))) < self.procs and time.time() < deadline:
+            if any(p.poll() is not None for p in self.live.values()):
+                break  # one died before it was ready: the run goes on and the checks will say so
+            time.sleep(0.02)
+        self.began = time.time()
+        self.until = self.began + self.seconds
+        tmp = self.logs / "go.tmp"
+        tmp.write_text(repr(self.until), encoding="utf-8")
+        os.replace(tmp, self.logs / "go")
 
     def reap(self, respawn: bool) -> None:
         for slot, proc in list(self.live.items()):
@@ -297,15 +306,13 @@ def phase_stress(kind: str, args, workdir: Path, crash: bool = False) -> RunResu
         from core.db import db
 
         db.close()
-        until = time.time() + args.seconds
-        pool = Pool(site.url, args.procs, until, workdir, args.seed, args.ops, printer.url, crash=crash,
+        pool = Pool(site.url, args.procs, args.seconds, workdir, args.seed, args.ops, printer.url, crash=crash,
                     kill_p=args.kill_p if crash else 0.0)
-        printer.start()
-        began = time.time()
         pool.start()
+        printer.start()
         kill_every = (0.05, 2.0 * args.seconds / max(1, args.kills)) if crash else None
         result.kills = pool.wait(rng, kill_every)
-        result.seconds = time.time() - began
+        result.seconds = time.time() - pool.began
         _connect(site.url)
         result.extra["print queue"] = drain_queue(printer, crash)
         result.faults = {f"printer {k}": v for k, v in printer.faults.items()}
@@ -357,10 +364,7 @@ def phase_picks(kind: str, args, workdir: Path) -> RunResult:
 
         result.extra["open pick tasks"] = PickTask.select().where(PickTask.state == "OPEN").count()
         db.close()
-        start_at = time.time() + 4  # every process imported and connected before the clock starts
-        until = start_at + args.pick_seconds
-        pool = Pool(site.url, args.procs, until, workdir, args.seed, "pick", None, own_jobs=True,
-                    start_at=start_at)
+        pool = Pool(site.url, args.procs, args.pick_seconds, workdir, args.seed, "pick", None, own_jobs=True)
         pool.start()
         pool.wait()
         result.tally, result.refusals = merge(pool.reports())
@@ -401,8 +405,7 @@ def phase_export(kind: str, args, workdir: Path) -> RunResult:
         from core.db import db
 
         db.close()
-        until = time.time() + args.export_seed_seconds
-        pool = Pool(site.url, args.procs, until, workdir, args.seed, "pick,release,return", None)
+        pool = Pool(site.url, args.procs, args.export_seed_seconds, workdir, args.seed, "pick,release,return", None)
         pool.start()
         pool.wait()
         _connect(site.url)

@@ -1,6 +1,7 @@
 """One stress process: random floor operations through the core services until its time is up.
 
-Run by bench.stress (never by hand): `python -m bench.stress_worker --db URL --slot K --until T ...`.
+Run by bench.stress (never by hand): `python -m bench.stress_worker --db URL --slot K --log-dir D ...`. A process
+loads what it needs, says it is ready, and waits for the go file, which holds the time to stop at.
 
 Only the floor's own refusals (core.errors.JobfloorError) are expected; each is counted by kind. Anything else is
 a failure: its traceback goes to stderr, where the parent looks for it. Each confirmed pick and return is written
@@ -421,8 +422,6 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--slot", type=int, required=True)
     p.add_argument("--procs", type=int, default=16)
     p.add_argument("--seed", type=int, default=1)
-    p.add_argument("--until", type=float, required=True, help="time.time() at which to stop")
-    p.add_argument("--start-at", type=float, default=0.0, help="time.time() at which to begin (a common start)")
     p.add_argument("--max-ops", type=int, default=1_000_000)
     p.add_argument("--ops", default=",".join(MIX))
     p.add_argument("--log-dir", required=True)
@@ -451,11 +450,10 @@ def main(argv: list[str] | None = None) -> int:
     if args.crash:
         worker.resume()
         worker.arm(args.kill_p)
-    while time.time() < args.start_at:
-        time.sleep(min(0.05, args.start_at - time.time()))
+    until = _ready_then_go(Path(args.log_dir), args.slot)
     last_write = time.monotonic()
     done = 0
-    while time.time() < args.until and done < args.max_ops:
+    while time.time() < until and done < args.max_ops:
         worker.run_one(rng.choices(kinds, weights)[0])
         done += 1
         if args.crash and time.monotonic() - last_write > 1.0:
@@ -464,6 +462,18 @@ def main(argv: list[str] | None = None) -> int:
             last_write = time.monotonic()
     _write_json(out, worker.report())
     return 1 if worker.failures else 0
+
+
+def _ready_then_go(log_dir: Path, slot: int) -> float:
+    """Say this process is ready, then wait for the common start; returns the time to stop at."""
+    (log_dir / f"ready-{slot}-{os.getpid()}").touch()
+    go = log_dir / "go"
+    deadline = time.time() + 300
+    while not go.exists():
+        if time.time() > deadline:
+            raise SystemExit("no go file within 5 minutes: the parent is gone")
+        time.sleep(0.01)
+    return float(go.read_text(encoding="utf-8"))
 
 
 def _write_json(path: Path, data: dict) -> None:
