@@ -261,6 +261,7 @@ class PickScreen(FloorScreen):
             try:
                 gauge.value = item.to_milli_kg()
             except ScaleError as exc:
+                gauge.value = None  # else Enter would confirm the last good weight, which is no longer true
                 gauge.message = str(exc)
                 return
             gauge.stable = item.stable

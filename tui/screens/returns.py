@@ -128,7 +128,15 @@ class ReturnScreen(FloorScreen):
 
     # --- 2. how much ---------------------------------------------------------------------------------------
     def on_scale_update(self, message: ScaleUpdate) -> None:
-        self.reading = message.item
+        from drivers.scale import Reading, ScaleError
+
+        item = message.item
+        if isinstance(item, Reading):
+            try:
+                item.to_milli_kg()
+            except ScaleError as exc:  # a weight in a unit the terminal cannot use is no weight at all
+                item = exc
+        self.reading = item
         if self.step == "weigh":
             self._draw_weight()
 
@@ -194,7 +202,8 @@ class ReturnScreen(FloorScreen):
     def _post(self, track_id: str, qty: int, location: str, request_id: str) -> None:
         from core.returns import return_unit
 
-        weighed = {"gross": self.reading.to_milli_kg()} if self.info.weighed and self.reading else None
+        # The weight taken at Enter, not whatever the scale says now: it may have gone since.
+        weighed = {"gross": qty + self.info.tare} if self.info.weighed else None
         try:
             result = return_unit(self.app.actor, track_id, qty, location, request_id=request_id, weighed=weighed)
         except JobfloorError as exc:

@@ -1,0 +1,234 @@
+"""Devices failing while the floor works: nothing recorded from a bad reading, nothing lost from the print queue.
+
+The drivers' own fault tests (tests/drivers) prove each error is raised and recovered from. Here the faults hit
+the screens and services that use them: the Pick and Return screens with the station's emulated scale behind the
+real driver, and the print queue against a printer that is off, jams and comes back while labels keep coming.
+A pick or return is recorded only from a stable, in-tolerance reading in kg; anything else leaves the books as
+they were and the screen says why.
+"""
+import time
+from decimal import Decimal
+
+import pytest
+
+from core.actor import Actor
+from core.ledger import ledger_mismatches
+from core.models import LabelJob, Movement, Posting
+from core.picking import confirm_pick
+from core.release import release
+from tests.tui.helpers import login, make_app, open_module, screen_text, type_text, wait_for
+
+JOB = "000000000012348"  # its line 1: 89.100 kg of flour from T000107, band 88.209-89.991 kg
+IN_BAND = Decimal("89.5")
+
+
+@pytest.fixture
+def released(sqlite_demo):
+    release(Actor("PL1", "planner"), [JOB])
+    return sqlite_demo
+
+
+def _books():
+    return Posting.select().count(), Movement.select().count()
+
+
+async def _weighing(pilot, app):
+    """Logged in as a picker, the first task's container scanned and the bucket tared: the gauge is live."""
+    await login(pilot, "PK1", "2222")
+    await open_module(pilot, "pick")
+    await wait_for(pilot, lambda: type(app.screen).__name__ == "PickScreen")
+    await wait_for(pilot, lambda: app.screen.query_one("#jobs").row_count > 0)
+    await pilot.press("enter")
+    await wait_for(pilot, lambda: app.screen.step == "scan")
+    await type_text(pilot, "T000107")
+    await pilot.press("enter")
+    await wait_for(pilot, lambda: app.screen.step == "tare")
+    await pilot.press("enter")
+    await wait_for(pilot, lambda: app.screen.step == "weigh", timeout=10)
+    gauge = app.screen.query_one("#gauge")
+    await wait_for(pilot, lambda: gauge.value == 0 and gauge.stable, timeout=10)
+    return app.screen, gauge, app.scale_link().emulator
+
+
+async def _enter_refused(pilot, before):
+    await pilot.press("enter")
+    await pilot.pause(0.3)  # a confirmation would be a worker: give one time to write, if it were sent
+    assert _books() == before
+
+
+async def _confirms_once(pilot, gauge, before):
+    # The driver looks for a scale that went away every few seconds: give it time to find it again.
+    await wait_for(pilot, lambda: gauge.value == 89500 and gauge.stable, timeout=30)
+    await pilot.press("enter")
+    await wait_for(pilot, lambda: Posting.select().count() == before[0] + 1, timeout=10)
+    await pilot.press("enter")  # a second Enter on the next task's scan step records nothing more
+    await pilot.pause(0.3)
+    assert Posting.select().count() == before[0] + 1
+    assert Posting.select().order_by(Posting.created_at.desc()).first().qty == 89500
+    assert ledger_mismatches() == []
+
+
+async def test_motion_that_never_settles_is_never_confirmed(released):
+    app = make_app(released.url, "PICK-1")
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen, gauge, emu = await _weighing(pilot, app)
+        before = _books()
+        emu.pour(IN_BAND)
+        emu.set_motion(True)  # a draught on the pan: it never settles
+        await wait_for(pilot, lambda: gauge.value == 89500 and not gauge.stable, timeout=10)
+        await pilot.pause(1.0)  # longer than the scale's settle time: still moving
+        assert not gauge.stable
+        await _enter_refused(pilot, before)
+        assert "settling" in str(gauge.render()) or "settling" in screen_text(app)
+        emu.set_motion(False)
+        await _confirms_once(pilot, gauge, before)
+
+
+async def test_scale_unplugged_mid_reading_then_back(released):
+    app = make_app(released.url, "PICK-1")
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen, gauge, emu = await _weighing(pilot, app)
+        before = _books()
+        emu.pour(IN_BAND)
+        await wait_for(pilot, lambda: gauge.value == 89500 and gauge.stable, timeout=10)
+        emu.disconnect()  # the cable comes out with a good weight on the gauge
+        await wait_for(pilot, lambda: gauge.value is None, timeout=10)
+        await _enter_refused(pilot, before)
+        emu.reconnect()  # the port comes back
+        await _confirms_once(pilot, gauge, before)
+
+
+async def test_garbage_on_the_line_and_overload_record_nothing(released):
+    app = make_app(released.url, "PICK-1")
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen, gauge, emu = await _weighing(pilot, app)
+        before = _books()
+        seen = []
+        screen.watch(gauge, "value", lambda value: seen.append(value), init=False)
+        emu.garbage(b"\x00\xff89.5 kg\r\nS S  89.500 kg\x07\x1b[2J\r\n" * 3)
+        await pilot.pause(1.0)
+        assert all(v in (0, None) for v in seen), seen  # noise never became a weight
+        emu.overload()
+        emu.pour(IN_BAND)
+        await wait_for(pilot, lambda: gauge.value is None, timeout=10)
+        await _enter_refused(pilot, before)
+        emu.clear_fault()
+        await _confirms_once(pilot, gauge, before)
+
+
+async def test_a_reading_in_the_wrong_unit_is_never_taken_for_the_last_good_one(released):
+    app = make_app(released.url, "PICK-1")
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen, gauge, emu = await _weighing(pilot, app)
+        before = _books()
+        emu.pour(IN_BAND)
+        await wait_for(pilot, lambda: gauge.value == 89500 and gauge.stable, timeout=10)
+        emu.unit = "lb"  # someone pressed the unit key: the scale now sends pounds
+        await wait_for(pilot, lambda: "kg" in (gauge.message or "") and "Set the scale" in gauge.message,
+                       timeout=10)
+        await _enter_refused(pilot, before)
+        emu.unit = "kg"
+        await _confirms_once(pilot, gauge, before)
+
+
+async def test_return_waits_for_a_steady_reading_in_kg(sqlite_demo):
+    release(Actor("PL1", "planner"), ["000000000012345"])
+    picked = confirm_pick(Actor("PK1", "picker", "PICK-1"), "000000000012345", 5, "T000152", 7500)
+    app = make_app(sqlite_demo.url, "PICK-1")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await login(pilot, "OP1", "1111")
+        await open_module(pilot, "returns")
+        await wait_for(pilot, lambda: type(app.screen).__name__ == "ReturnScreen")
+        screen = app.screen
+        await type_text(pilot, picked.portion)
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: screen.step == "weigh")
+        emu = app.scale_link().emulator
+        before = _books()
+        emu.set_weight(Decimal("2.250"))
+        emu.set_motion(True)
+        await wait_for(pilot, lambda: "moving" in screen_text(app), timeout=10)
+        await pilot.pause(1.0)
+        await pilot.press("enter")
+        assert screen.step == "weigh" and "not steady" in screen_text(app)
+        emu.disconnect()
+        await wait_for(pilot, lambda: "returns wait until the scale is back" in screen_text(app), timeout=10)
+        await pilot.press("enter")
+        assert screen.step == "weigh"
+        emu.reconnect()
+        emu.set_motion(False)
+        emu.unit = "lb"
+        await pilot.pause(1.0)
+        await pilot.press("enter")
+        assert screen.step == "weigh" and app.is_running
+        emu.unit = "kg"
+        await wait_for(pilot, lambda: "Enter takes" in screen_text(app), timeout=10)
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: screen.step == "location")
+        emu.disconnect()  # the weight is taken; the cable comes out before the location is scanned
+        await wait_for(pilot, lambda: not hasattr(screen.reading, "stable"), timeout=10)
+        await type_text(pilot, "D-DRUM-01")
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: Posting.select().where(Posting.qty < 0).count() == 1, timeout=10)
+        assert app.is_running
+    assert Posting.get(Posting.qty < 0).qty == -2250
+    assert _books()[1] == before[1] + 2  # out of WIP, back to store: nothing from the bad readings
+    assert ledger_mismatches() == []
+
+
+# --- the print queue against a printer that fails while labels keep coming ------------------------------------
+
+def test_printer_refused_and_back_while_labels_keep_coming(demo, actors):
+    """Label sets keep being stored while the printer is switched off and on: every label prints, exactly once
+    (a printer that takes bytes in and then loses them is the next test)."""
+    import re
+
+    from core.labeling import print_job_labels
+    from core.print_sender import send_pending
+    from drivers.printer.emulator import TcpPrinterEmulator
+
+    release(actors["planner"], all_imported=True)
+    jobs = ["000000000012345", "000000000012346", "000000000012347"]
+    options = {"connect_timeout": 0.5, "send_timeout": 1.0}
+    with TcpPrinterEmulator() as printer:
+        for k, state in enumerate(["accept", "refuse", "refuse", "accept", "refuse", "accept"]):
+            printer.refuse() if state == "refuse" else printer.come_back()
+            print_job_labels(actors["operator"], jobs[k % 3], printer.url, "zpl", "ZD421", "102x152",
+                             kinds=("pallet", "carton"), send=False)
+            report = send_pending(force=True, options=options)
+            assert report.ok if state == "accept" else (report.queued and not report.printed), report.text()
+        rows = list(LabelJob.select())
+        assert {r.state for r in rows} == {"PRINTED"}
+        time.sleep(0.3)  # the emulator reads on its own thread
+        formats = re.findall(rb"\^XA.*?\^XZ", printer.received, re.S)
+        assert len(formats) == len(rows)  # each label once: nothing lost, nothing twice
+        for row in rows:
+            if row.sscc:
+                assert sum(row.sscc.encode() in f for f in formats) == 1
+
+
+def test_a_jammed_printer_that_takes_bytes_and_loses_them(demo, actors):
+    """Raw port 9100 cannot say whether a label came out. A jammed printer that accepts the connection but never
+    reads is caught when a send fills its buffer (a timeout: the labels stay queued). Labels small enough to
+    fit in the network buffers are taken for sent: this test pins that limit down (see README, Reliability)."""
+    from core.labeling import print_job_labels
+    from core.print_sender import send_pending
+    from drivers.printer.emulator import TcpPrinterEmulator
+
+    release(actors["planner"], all_imported=True)
+    options = {"connect_timeout": 0.5, "send_timeout": 1.0}
+    with TcpPrinterEmulator() as printer:
+        printer.hang()
+        stored = print_job_labels(actors["operator"], "000000000012345", printer.url, "zpl", "ZD421", "102x152",
+                                  kinds=("carton",), send=False)
+        report = send_pending(force=True, options=options)
+        printer.come_back()  # switched off and on: what it held is gone
+        took_in = len(printer.received)
+    rows = list(LabelJob.select().where(LabelJob.id.in_(stored.ids)))
+    assert len(rows) == stored.total  # stored before sending: the queue lost nothing
+    if report.printed:
+        # Marked sent but never read by the printer: the limit of an unconfirmed network printer.
+        assert took_in == 0
+        assert all(r.state == "PRINTED" for r in rows[:report.printed])
+    else:
+        assert {r.state for r in rows} == {"QUEUED"}
