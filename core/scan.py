@@ -23,12 +23,12 @@ from datetime import date
 from functools import lru_cache
 from typing import Literal
 
-from biip import ParseError
-from biip._parser import ParseConfig
-from biip.gs1_application_identifiers import GS1ApplicationIdentifier
-from biip.gs1_element_strings import GS1ElementString
-from biip.gtin import Gtin
-from biip.symbology import GS1Symbology
+from types import SimpleNamespace
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from biip.gs1_element_strings import GS1ElementString
+    from biip.symbology import GS1Symbology
 
 GS = "\x1d"
 TRACK_ID_PATTERN = r"^T\d{6,}$"
@@ -50,18 +50,31 @@ _BARE_GS1 = re.compile(r"00\d{18}|0[12]\d{14}")
 # real blanks (scanners often append CR, LF or Tab).
 _EDGE_BLANKS = re.compile(r"^[^\S\x1c-\x1f]+|[^\S\x1c-\x1f]+$")
 
-_GS1_MESSAGE_SYMBOLOGIES = frozenset(GS1Symbology.with_gs1_messages())
-# Product-barcode symbologies and the data lengths they carry. E3 (with add-on) is
-# left out: its add-on digits are glued on with nothing to mark the join.
-_GTIN_SYMBOLOGIES = {
-    GS1Symbology.EAN_13: (12, 13),
-    GS1Symbology.EAN_8: (8,),
-    GS1Symbology.ITF_14: (14,),
-}
+
+
+@lru_cache(maxsize=1)
+def _biip():
+    """biip, imported at the first GS1 barcode: it loads GS1's prefix tables (about 20 MB), which a session that
+    only ever sees TrackIDs, locations and item codes never needs (one process per terminal, 50 terminals)."""
+    import biip
+    from biip._parser import ParseConfig
+    from biip.gs1_application_identifiers import GS1ApplicationIdentifier
+    from biip.gs1_element_strings import GS1ElementString
+    from biip.gtin import Gtin
+    from biip.symbology import GS1Symbology
+
+    return SimpleNamespace(
+        ParseError=biip.ParseError, GS1ApplicationIdentifier=GS1ApplicationIdentifier,
+        GS1ElementString=GS1ElementString, Gtin=Gtin, GS1Symbology=GS1Symbology,
+        config=ParseConfig(separator_chars=(GS,)),
+        message_symbologies=frozenset(GS1Symbology.with_gs1_messages()),
+        # Product-barcode symbologies and the data lengths they carry. E3 (with add-on) is
+        # left out: its add-on digits are glued on with nothing to mark the join.
+        gtin_symbologies={GS1Symbology.EAN_13: (12, 13), GS1Symbology.EAN_8: (8,), GS1Symbology.ITF_14: (14,)},
+    )
 
 _YYMMDD_AIS = frozenset({"11", "12", "13", "15", "16", "17"})
 
-_CONFIG = ParseConfig(separator_chars=(GS,))
 
 _FIELD_NAMES = {
     "00": "pallet number (SSCC)",
@@ -154,10 +167,10 @@ def _parse(raw: str, locations: Collection[str], track_id: re.Pattern[str]) -> S
     if _PREFIX.match(s):
         data = s[3:]
         symbology = _gs1_symbology(s[1:3])
-        if symbology in _GS1_MESSAGE_SYMBOLOGIES:
+        if symbology in _biip().message_symbologies:
             return _from_elements(raw, _split_element_string(data))
-        if symbology in _GTIN_SYMBOLOGIES:
-            return _bare_gtin(raw, data, _GTIN_SYMBOLOGIES[symbology])
+        if symbology in _biip().gtin_symbologies:
+            return _bare_gtin(raw, data, _biip().gtin_symbologies[symbology])
         # Any other symbology carries plain text (Code 39 TrackIDs, QR bin labels...).
         return _plain(raw, data, locations, track_id)
 
@@ -172,7 +185,7 @@ def _parse(raw: str, locations: Collection[str], track_id: re.Pattern[str]) -> S
 
 def _gs1_symbology(code: str) -> GS1Symbology | None:
     try:
-        return GS1Symbology(code)
+        return _biip().GS1Symbology(code)
     except ValueError:
         return None
 
@@ -192,8 +205,8 @@ def _bare_gtin(raw: str, data: str, lengths: tuple[int, ...]) -> Scan:
     if not (data.isascii() and data.isdigit() and len(data) in lengths):
         raise ScanError(f"That product barcode has the wrong number of digits: {RETRY}")
     try:
-        Gtin.parse(data)
-    except ParseError:
+        _biip().Gtin.parse(data)
+    except _biip().ParseError:
         raise ScanError(CHECK_DIGIT_MESSAGE) from None
     return Scan(kind="gtin", raw=raw, gtin=data.zfill(14))
 
@@ -211,17 +224,17 @@ def _check_charset(data: str, *, also: str = GS) -> None:
 def _element(chunk: str, *, full: bool) -> GS1ElementString:
     """One element string from the start of `chunk` (all of it when `full`)."""
     try:
-        ai = GS1ApplicationIdentifier.extract(chunk)
-    except ParseError:
+        ai = _biip().GS1ApplicationIdentifier.extract(chunk)
+    except _biip().ParseError:
         shown = chunk[:6].replace(GS, "")
         raise ScanError(
             f"That barcode has a part jobfloor does not recognise ('{shown}'): {RETRY}"
         ) from None
     try:
         if full:
-            return GS1ElementString.parse(chunk, config=_CONFIG)
-        return GS1ElementString.extract(chunk, config=_CONFIG)
-    except ParseError:
+            return _biip().GS1ElementString.parse(chunk, config=_biip().config)
+        return _biip().GS1ElementString.extract(chunk, config=_biip().config)
+    except _biip().ParseError:
         field = chunk.split(GS, 1)[0]
         name = _field_name(ai.ai)
         matcher = re.fullmatch if full else re.match
