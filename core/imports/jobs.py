@@ -46,8 +46,10 @@ def _parse_xml(path: str) -> ET.Element:
         line = exc.position[0] if getattr(exc, "position", None) else 0
         raise ImportFileError(path, [Problem(line, None, f"broken XML: {exc}")]) from None
     except DefusedXmlException:
-        raise ImportFileError(path, [Problem(0, None, "the XML has a DTD or entities, which jobs.xml never needs: "
-                                                      "export it again from the ERP")]) from None
+        # The expat parser stops on the declaration itself: its line is the one to name.
+        line = parser.parser.CurrentLineNumber
+        raise ImportFileError(path, [Problem(line, None, "the XML has a DTD or entities, which jobs.xml never "
+                                                         "needs: export it again from the ERP")]) from None
 
 
 def _text(el: ET.Element, tag: str) -> str:
