@@ -62,8 +62,14 @@ def load_units(items: list[str], lock: bool = False) -> UnitTable:
     """
     if not items:
         return _empty()
-    sql = ("SELECT track_id, item, lot, on_hand - reserved, expiry, opened, received, location FROM stock_unit "
-           "WHERE status = 'AVAILABLE' AND on_hand > reserved")
+    # Day numbers come out of SQL as integers: parsing 200,000 date strings in Python costs more than the query.
+    if is_postgres():
+        days = "COALESCE(expiry - DATE '1970-01-01', {none}), received - DATE '1970-01-01'"
+    else:
+        days = ("COALESCE(CAST(julianday(expiry) - 2440587.5 AS INTEGER), {none}), "
+                "CAST(julianday(received) - 2440587.5 AS INTEGER)")
+    sql = (f"SELECT track_id, item, COALESCE(lot, -1), on_hand - reserved, {days.format(none=int(NO_EXPIRY))}, "
+           "opened, location FROM stock_unit WHERE status = 'AVAILABLE' AND on_hand > reserved")
     params: list = []
     if len(items) <= ITEM_FILTER_MAX:
         sql += f" AND item IN ({','.join([placeholder()] * len(items))})"
@@ -78,8 +84,8 @@ def load_units(items: list[str], lock: bool = False) -> UnitTable:
     n = len(rows)
     if not n:
         return _empty()
-    track_ids, unit_items, lots, avail, expiry, opened, received, location = zip(*rows)
-    lot_ids = np.array([-1 if x is None else x for x in lots], np.int64)
+    track_ids, unit_items, lots, avail, expiry, received, opened, location = zip(*rows)
+    lot_ids = np.array(lots, np.int64)
     _, lot_dense = np.unique(lot_ids, return_inverse=True)
     lot_dense = lot_dense.astype(np.int32) - (1 if (lot_ids == -1).any() else 0)
     lot_dense[lot_ids == -1] = -1
@@ -92,14 +98,14 @@ def load_units(items: list[str], lock: bool = False) -> UnitTable:
         item=np.fromiter((item_index[i] for i in unit_items), np.int32, n),
         lot=lot_dense,
         avail=np.array(avail, np.int64),
-        expiry=day_numbers(expiry),
+        expiry=np.array(expiry, np.int64).astype(np.int32),
         opened=np.array(opened, dtype=bool).astype(np.uint8),
-        received=day_numbers(received),
+        received=np.array(received, np.int64).astype(np.int32),
         pick_seq=np.array(seqs, np.int32),
         track_rank=rank,
         eligible=np.ones(n, np.uint8),
     )
-    return UnitTable(list(track_ids), arrays, list(lots), seqs)
+    return UnitTable(list(track_ids), arrays, [None if x == -1 else x for x in lots], seqs)
 
 
 @dataclass
