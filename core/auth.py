@@ -7,7 +7,7 @@ import hmac
 import secrets
 
 from core.actor import Actor
-from core.db import write_txn
+from core.db import locked as locked_rows, write_txn
 from core.errors import AuthError, PermissionDenied, UserInputError
 from core.models import ROLES, User, utcnow
 from core.schema import setting
@@ -103,7 +103,10 @@ def login(code: str, pin: str, station: str | None = None) -> Actor:
     """
     refusal = None
     with write_txn():
-        user = User.get_or_none((User.code == (code or "").strip()) & (User.active == True))  # noqa: E712
+        # Locked on PostgreSQL: wrong PINs tried at once from several terminals must each count, or guessing
+        # in parallel would get round the lockout.
+        user = locked_rows(User.select().where((User.code == (code or "").strip())
+                                               & (User.active == True))).first()  # noqa: E712
         if user is None:
             refusal = "unknown user or wrong PIN: try again"
         elif user.locked_until and user.locked_until > utcnow():
