@@ -11,6 +11,7 @@ from core.errors import JobfloorError
 from core.qty import fmt_short
 from tui.live import DataChanged
 from tui.screens.base import FloorScreen
+from tui.widgets.tables import current_key
 
 STYLE = {"LATE": "bold white on red", "AT RISK": "bold black on yellow", "SHORT": "bold yellow",
          "PICKED": "green", "PICKING": "", "NOT STARTED": "dim"}
@@ -100,13 +101,7 @@ class BoardScreen(FloorScreen):
             f"{len(rows)} released job(s): {late} late, {risk} at risk. Sorted by {self.sort}{shown}.")
 
     def _current(self) -> str | None:
-        table = self.query_one("#board", DataTable)
-        if not table.row_count:
-            return None
-        try:
-            return table.coordinate_to_cell_key((table.cursor_row, 0)).row_key.value
-        except Exception:
-            return None
+        return current_key(self.query_one("#board", DataTable))
 
     def action_sort(self) -> None:
         self.sort = SORTS[(SORTS.index(self.sort) + 1) % len(SORTS)]

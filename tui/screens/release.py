@@ -8,6 +8,7 @@ from textual.widgets import DataTable, Static
 
 from core.errors import JobfloorError
 from tui.screens.base import FloorScreen
+from tui.widgets.tables import current_key
 
 PLAN_COLUMNS = ("", "Job", "Description", "Prio", "Start", "Plan")
 RELEASED_COLUMNS = ("Job", "Description", "Prio", "Start", "Lines", "Short")
@@ -158,13 +159,7 @@ class ReleaseScreen(FloorScreen):
                 table.move_cursor(row=min(keep, max(0, table.row_count - 1)), animate=False)
 
     def _current_job(self) -> str | None:
-        table = self.query_one("#jobs", DataTable)
-        if not table.row_count:
-            return None
-        try:
-            return table.coordinate_to_cell_key((table.cursor_row, 0)).row_key.value
-        except Exception:
-            return None
+        return current_key(self.query_one("#jobs", DataTable))
 
     @on(DataTable.RowHighlighted, "#jobs")
     def _highlighted(self) -> None:
