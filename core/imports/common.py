@@ -24,6 +24,11 @@ class Problem:
     column: str | None
     message: str
 
+    def __post_init__(self):
+        # Messages quote the file's cells: a line break, an escape sequence that would clear the terminal or a
+        # right-to-left override in a cell is shown as such, never obeyed by the screen that shows the error.
+        self.message = "".join(c if c.isprintable() else repr(c)[1:-1] for c in self.message)
+
 
 class ImportFileError(UserInputError):
     """A file that imports nothing: every problem found, the first one in the message."""

@@ -224,3 +224,14 @@ def test_a_dtd_is_refused_naming_its_line(demo, tmp_path):
     with pytest.raises(ImportFileError) as caught:
         run_import("jobs", str(path))
     assert str(caught.value).startswith(f"{path}, line 2: the XML has a DTD")
+
+
+def test_a_refusal_shows_a_cells_control_characters_instead_of_obeying_them(demo, tmp_path):
+    # Found by the fuzzing above: messages quoted cells as they were, line breaks and escape sequences included.
+    path = tmp_path / "items.csv"
+    path.write_text(",".join(ITEM_COLUMNS) + '\nFZ-1,Fuzz,KG,"Y\x1b[2J\nN\u202e",N,,,,N,\n', encoding="utf-8")
+    with pytest.raises(ImportFileError) as caught:
+        run_import("items", str(path))
+    text = str(caught.value)
+    assert "\x1b" not in text and "\n" not in text and "\u202e" not in text
+    assert "Y\\x1b[2J\\nN\\u202e" in text and text.startswith(f"{path}, line 2, column lot_tracked: ")
