@@ -98,9 +98,11 @@ def read_csv(path: str, columns: tuple[str, ...]) -> list[tuple[int, dict[str, s
     if problems:
         raise ImportFileError(path, problems)
     rows = []
+    last = reader.line_num
     try:
         for cells in reader:
-            line = reader.line_num
+            # A quoted cell may hold line breaks: a row is named by the line it starts on, not the one it ends on.
+            line, last = last + 1, reader.line_num
             if not any(c.strip() for c in cells):
                 continue
             if len(cells) != len(header):

@@ -227,7 +227,8 @@ def test_a_dtd_is_refused_naming_its_line(demo, tmp_path):
 
 
 def test_a_refusal_shows_a_cells_control_characters_instead_of_obeying_them(demo, tmp_path):
-    # Found by the fuzzing above: messages quoted cells as they were, line breaks and escape sequences included.
+    # Found by the fuzzing above: messages quoted cells as they were, line breaks and escape sequences included,
+    # and a row whose quoted cell spans lines was named by its last line instead of its first.
     path = tmp_path / "items.csv"
     path.write_text(",".join(ITEM_COLUMNS) + '\nFZ-1,Fuzz,KG,"Y\x1b[2J\nN\u202e",N,,,,N,\n', encoding="utf-8")
     with pytest.raises(ImportFileError) as caught:
