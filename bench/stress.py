@@ -2,8 +2,8 @@
 
 Phases (`--phases`, default all four):
   stress  N processes doing random release, pick (substitutes, short picks, repeats), return, un-release,
-          replenish, count, complete, label and send, and postings export for a set time, against a printer
-          emulator that is switched off, jams and comes back; then the books are checked.
+          replenish, count, complete, hold, label, send, reprint, void and postings export for a set time,
+          against a printer emulator that is switched off, jams and comes back; then the books are checked.
   picks   confirmed picks per second with N pickers on their own slips at once (PostgreSQL; SQLite with both).
   crash   the same mix while processes are SIGKILLed at random points (inside transactions, between a commit
           and the screen, and from outside), respawned to resume their sessions; then the books again, plus
@@ -273,11 +273,11 @@ def label_accounting(printer: FlakyPrinter) -> dict:
     time.sleep(0.3)  # the emulator reads on its own thread
     data = printer.emulator.received
     received = sum(int(n) for n in re.findall(rb"\^PQ(\d+)", data))
-    printed = LabelJob.select().where(LabelJob.state == "PRINTED").count()
+    printed = LabelJob.select().where(LabelJob.printed_at.is_null(False)).count()
     # A TrackID label prints its TrackID as text under the barcode: one such field per label taken in.
     took = Counter(t.decode() for t in re.findall(rb"\^FD([TS]\d{7})\^FS", data))
     marked = Counter(t for (t,) in LabelJob.select(LabelJob.track_id).where(
-        (LabelJob.kind == "trackid") & (LabelJob.state == "PRINTED")).tuples())
+        (LabelJob.kind == "trackid") & LabelJob.printed_at.is_null(False)).tuples())
     return {"labels marked printed": printed, "labels the printer took in": received,
             "TrackID labels marked printed but not taken in": sum((marked - took).values()),
             "TrackID labels taken in more often than marked printed": sum((took - marked).values())}
@@ -528,7 +528,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--size", choices=("ci", "default"), default="default")
     p.add_argument("--phases", default=",".join(PHASES))
     p.add_argument("--ops", default=None, help="operation kinds of the mix (default: all)")
-    p.add_argument("--kills", type=int, default=40, help="SIGKILLs from outside per crash run (more from inside)")
+    p.add_argument("--kills", type=int, default=60, help="SIGKILLs from outside per crash run (more from inside)")
     p.add_argument("--kill-p", type=float, default=0.002, help="chance of a SIGKILL at each kill point inside")
     p.add_argument("--pick-seconds", type=float, default=20.0)
     p.add_argument("--export-kills", type=int, default=30)

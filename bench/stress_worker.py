@@ -27,7 +27,7 @@ from pathlib import Path
 
 # Per-kind weights of the default mix; `--ops` narrows it.
 MIX = {"pick": 40, "short": 3, "return": 10, "release": 10, "unrelease": 2, "replenish": 6, "count": 1,
-       "complete": 3, "hold": 1, "label": 6, "send": 4, "export": 2}
+       "complete": 3, "hold": 1, "label": 6, "send": 4, "reprint": 1, "void": 1, "export": 2}
 
 
 class Worker:
@@ -283,6 +283,26 @@ class Worker:
             return "idle"
         print_job_labels(self.operator, job.job, self.printer_url, "zpl", "ZD421", "102x152",
                          kinds=("pallet", "carton"), send=False)
+        return "ok"
+
+    def op_reprint(self) -> str:
+        from core.labeling import reprint
+        from core.models import LabelJob
+
+        row = self.random_row(LabelJob.select(LabelJob.id).where(LabelJob.state == "PRINTED"))
+        if row is None:
+            return "idle"
+        reprint(self.supervisor, row.id, send=False)
+        return "ok"
+
+    def op_void(self) -> str:
+        from core.labeling import void
+        from core.models import LabelJob
+
+        row = self.random_row(LabelJob.select(LabelJob.id).where(LabelJob.state.in_(["QUEUED", "PRINTED"])))
+        if row is None:
+            return "idle"
+        void(self.supervisor, [row.id], "stress: damaged")
         return "ok"
 
     def op_send(self) -> str:

@@ -24,7 +24,7 @@ from core.imports.stock import COLUMNS as STOCK_COLUMNS
 from core.models import ALL_MODELS, StockUnit
 
 pytestmark = pytest.mark.slow
-FUZZ = settings(max_examples=150, deadline=None, suppress_health_check=list(HealthCheck))
+FUZZ = settings(max_examples=120, deadline=None, suppress_health_check=list(HealthCheck))
 
 
 def _fingerprint() -> tuple:
@@ -178,7 +178,7 @@ def _xml_text(value: str) -> str:
 def test_jobs_xml_never_crashes_and_never_half_imports(demo, tmp_path):
     imported = []
 
-    @settings(max_examples=300, deadline=None, suppress_health_check=list(HealthCheck))
+    @settings(max_examples=250, deadline=None, suppress_health_check=list(HealthCheck))
     @given(jobs_files())
     def check(data):
         imported.append(_import("jobs", tmp_path, data))
