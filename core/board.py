@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from peewee import JOIN
 
+from core import clock
 from core.models import Job, JobLine, Lot, PickTask, StockUnit
 from core.schema import setting
 
@@ -53,7 +54,7 @@ def _state(row: BoardRow, now: dt.datetime) -> str:
 
 def board(now: dt.datetime | None = None) -> list[BoardRow]:
     """One query for the lines, one pass in Python: cheap enough to redo on every change from another terminal."""
-    now = now or dt.datetime.now()
+    now = now or clock.now()
     jobs = {j.job: j for j in Job.select().where(Job.state == "RELEASED")}
     if not jobs:
         return []

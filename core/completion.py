@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from core import ledger
+from core import clock, ledger
 from core.actor import Actor
 from core.audit import record
 from core.auth import require
@@ -115,7 +115,7 @@ def _complete(actor: Actor, number: str, qty: int | None) -> CompletionResult:
         expiry = job.start_date + dt.timedelta(days=item.shelf_life_days) if item.shelf_life_days else None
         track_id = new_track_id()
         unit = StockUnit.create(track_id=track_id, item=item.code, lot=lot_id, location=where, on_hand=0,
-                                status="AVAILABLE", state="ACTIVE", expiry=expiry, received=dt.date.today())
+                                status="AVAILABLE", state="ACTIVE", expiry=expiry, received=clock.today())
         ledger.post(unit, qty, "RECEIPT", actor, job=job.job, ref=f"job {job.job}")
 
         wip = _consume_wip(actor, job)

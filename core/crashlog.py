@@ -1,9 +1,9 @@
 """Unexpected errors go to a log file for support, never as a traceback on a user's screen."""
 from __future__ import annotations
 
-import datetime as dt
 import traceback
 
+from core import clock
 from core.config import data_dir
 
 
@@ -12,7 +12,7 @@ def log_exception(exc: BaseException) -> str:
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         with open(path, "a", encoding="utf-8") as fh:
-            fh.write(f"--- {dt.datetime.now().isoformat(timespec='seconds')}\n")
+            fh.write(f"--- {clock.now().isoformat(timespec='seconds')}\n")
             fh.write("".join(traceback.format_exception(exc)))
     except OSError:
         return "(the log could not be written)"

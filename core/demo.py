@@ -11,6 +11,7 @@ import re
 import tempfile
 from pathlib import Path
 
+from core import clock
 from core.auth import add_user
 from core.config import data_dir, fixtures_dir
 from core.db import write_txn
@@ -56,7 +57,7 @@ def load_users(path: Path) -> int:
 
 def load_demo(today: dt.date | None = None, source: Path | None = None) -> list[str]:
     source = source or fixtures_dir()
-    days = ((today or dt.date.today()) - DEMO_BASE).days
+    days = ((today or clock.today()) - DEMO_BASE).days
     report = []
     with tempfile.TemporaryDirectory() as tmp:
         for kind, name in (("items", "items.csv"), ("locations", "locations.csv"), ("stock", "stock.csv"),
@@ -71,5 +72,5 @@ def load_demo(today: dt.date | None = None, source: Path | None = None) -> list[
     report.append(f"users: {load_users(source / 'users.csv')} demo user(s)")
     report.append(f"stations: {load_stations(source / 'stations.csv', data_dir())} station(s)")
     if days:
-        report.append(f"demo dates moved by {days} day(s) to start from {today or dt.date.today()}")
+        report.append(f"demo dates moved by {days} day(s) to start from {today or clock.today()}")
     return report

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from peewee import JOIN, fn
 
-from core import ledger
+from core import clock, ledger
 from core.actor import Actor
 from core.audit import record
 from core.auth import require
@@ -122,7 +122,7 @@ def suggest_sources(item: str, qty: int, today: dt.date | None = None) -> list[S
 
     Same eligibility as allocation (rule 3) with today standing for the job start date: a bin is used from now on.
     """
-    today = today or dt.date.today()
+    today = today or clock.today()
     it = Item.get_or_none(Item.code == item)
     if it is None:
         return []

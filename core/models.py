@@ -6,15 +6,12 @@ movement in the same transaction as the balance it changes.
 """
 from __future__ import annotations
 
-import datetime as dt
-
 from peewee import (
     AutoField,
     BigIntegerField,
     BooleanField,
-    Check,
     CharField,
-    CompositeKey,
+    Check,
     DateField,
     DateTimeField,
     ForeignKeyField,
@@ -23,6 +20,7 @@ from peewee import (
     TextField,
 )
 
+from core.clock import utcnow  # the column defaults
 from core.db import db
 
 SCHEMA_VERSION = 2
@@ -33,10 +31,6 @@ UNIT_STATUSES = ("AVAILABLE", "QUARANTINE", "HOLD")
 # A unit's life: ACTIVE in a location with stock; ISSUED when all of it went to a job (WIP); EMPTY when used up.
 UNIT_STATES = ("ACTIVE", "ISSUED", "EMPTY")
 JOB_STATES = ("IMPORTED", "RELEASED", "COMPLETED")
-
-
-def utcnow() -> dt.datetime:
-    return dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
 
 
 class Base(Model):

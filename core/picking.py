@@ -6,10 +6,9 @@ done, the ERP gets a PostMaterial and the audit trail an event. The Pick screen 
 """
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass
 
-from core import ledger
+from core import clock, ledger
 from core.actor import Actor
 from core.allocation_data import day_number
 from core.audit import record
@@ -220,7 +219,7 @@ def _confirm(actor: Actor, job_no: str, line_no: int, track_id: str, qty: int, r
             ledger.post(unit, -qty, "PICK", actor, job=job_no, line=line_no, ref=portion_id)
             portion = StockUnit.create(track_id=portion_id, item=item.code, lot=unit.lot_id, location=wip,
                                        on_hand=0, status="AVAILABLE", state="ISSUED", expiry=unit.expiry,
-                                       received=dt.date.today(), parent=track_id, job=job_no, opened=True)
+                                       received=clock.today(), parent=track_id, job=job_no, opened=True)
             issue_move = ledger.post(portion, qty, "ISSUE", actor, job=job_no, line=line_no, ref=track_id)
         left = reserved_here - consumed
         if left:

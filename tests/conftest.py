@@ -14,6 +14,8 @@ import pytest
 
 PG_HOST = os.environ.get("JOBFLOOR_TEST_PG", "postgresql://postgres@127.0.0.1:5432")
 DEMO_TODAY = dt.date(2026, 11, 25)
+# Every test, and every process a test starts, runs on this clock: nothing depends on the day the suite runs.
+TEST_CLOCK = dt.datetime.combine(DEMO_TODAY, dt.time(8, 0))
 
 
 @pytest.fixture(autouse=True)
@@ -26,6 +28,17 @@ def _isolated_dirs(tmp_path_factory, monkeypatch):
     monkeypatch.setenv("NUMBA_CACHE_DIR", str(Path(__file__).resolve().parents[1] / ".numba_cache"))
     monkeypatch.delenv("JOBFLOOR_DB", raising=False)
     monkeypatch.delenv("JOBFLOOR_STATION", raising=False)
+
+
+@pytest.fixture(autouse=True)
+def fixed_clock(monkeypatch):
+    """The floor's clock starts at TEST_CLOCK in this process and in every process a test starts."""
+    from core import clock
+
+    monkeypatch.setenv(clock.ENV, TEST_CLOCK.isoformat())
+    clock.set_clock(TEST_CLOCK)
+    yield clock
+    clock.set_clock(None)
 
 
 def _pg_admin():
