@@ -6,7 +6,7 @@
 A site of 20 areas x 100 bins, each drawn 1-5 times a day (3 on average) by jobs (CONSUME) and refilled from
 store to max (TRANSFER onto a new TrackID) when it falls below min, for 90 days: the ledger the board reads,
 bulk-loaded into the schema jobfloor creates. Timed, median of several runs:
-  data      core.kitbins.board(): levels, daily history, cover and open tasks for every bin; 10 days is what
+  data      core.kitbins.bins.board(): levels, daily history, cover and open tasks for every bin; 10 days is what
             the board shows at 80 columns, 14 on a wide terminal, 90 the whole history (for scale only)
   screen    the Kit bins screen pushed in a headless app at 80x24 until every bin is in its list and the
             screen has been painted with them
@@ -115,8 +115,8 @@ def _median_ms(fn, runs: int) -> float:
 
 async def _screen_ms(url: str, n_bins: int, runs: int, cold: bool) -> tuple[float, float]:
     """Median wall time of an open, and the median CPU time the process spent on it (all threads)."""
-    from core import kitbins
-    from core.actor import Actor
+    from core.kitbins import bins as kitbins
+    from core.site.actor import Actor
     from tui.run import build_app
     from tui.screens.kitbins import KitBinsScreen
 
@@ -152,10 +152,10 @@ async def _screen_ms(url: str, n_bins: int, runs: int, cold: bool) -> tuple[floa
 
 def run_one(kind: str, url: str, tables, n_bins: int, runs: int) -> list[str]:
     from bench.trace import bulk_load
-    from core.db import connect, db
-    from core.kitbins import board
-    from core.models import Movement
-    from core.schema import init_schema
+    from core.data.db import connect, db
+    from core.data.models import Movement
+    from core.data.schema import init_schema
+    from core.kitbins.bins import board
 
     if db.obj is not None and not db.is_closed():
         db.close()
@@ -168,7 +168,7 @@ def run_one(kind: str, url: str, tables, n_bins: int, runs: int) -> list[str]:
     rows = board()
     assert len(rows) == n_bins
     low = sum(1 for r in rows if r.state in ("LOW", "EMPTY"))
-    from core import kitbins
+    from core.kitbins import bins as kitbins
 
     def cold(days):
         kitbins._CLOSED.clear()
@@ -204,7 +204,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=0)
     args = parser.parse_args(argv)
 
-    from core.models import utcnow
+    from core.data.models import utcnow
 
     t0 = time.perf_counter()
     tables = build(args.bins, args.seed, utcnow())

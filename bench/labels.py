@@ -16,7 +16,7 @@ import datetime as dt
 import itertools
 import time
 
-from core.gs1 import sscc
+from core.gs1.keys import sscc
 from core.labels import JobLabelInfo, carton_label, job_labels
 from drivers.printer import PrinterConfig, prepare
 from drivers.printer.render import clear_caches

@@ -22,9 +22,9 @@ ITEM = "BENCH-FG"
 
 
 def setup(url: str) -> None:
-    from core.db import connect, write_txn
-    from core.models import Item
-    from core.schema import current_version, init_schema
+    from core.data.db import connect, write_txn
+    from core.data.models import Item
+    from core.data.schema import current_version, init_schema
 
     connect(url)
     if current_version() is None:
@@ -36,8 +36,8 @@ def setup(url: str) -> None:
 
 
 def make_job(units: int, upc: int, cpp: int) -> None:
-    from core.db import write_txn
-    from core.models import Job
+    from core.data.db import write_txn
+    from core.data.models import Job
 
     with write_txn():
         Job.create(job=BENCH_JOB, description="bench", item=ITEM, qty_to_make=units * 1000,
@@ -46,8 +46,8 @@ def make_job(units: int, upc: int, cpp: int) -> None:
 
 
 def clean() -> None:
-    from core.db import write_txn
-    from core.models import AuditEvent, Job, LabelJob
+    from core.data.db import write_txn
+    from core.data.models import AuditEvent, Job, LabelJob
 
     with write_txn():
         LabelJob.delete().where(LabelJob.job == BENCH_JOB).execute()
@@ -56,9 +56,9 @@ def clean() -> None:
 
 
 def run_once(printer: str, language: str, model: str, label: str | None, kinds, units, upc, cpp):
-    from core.actor import Actor
     from core.labeling import print_job_labels
     from core.print_sender import send_pending
+    from core.site.actor import Actor
     from drivers.printer.render import clear_caches
 
     clean()

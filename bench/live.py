@@ -24,9 +24,9 @@ sys.path.insert(0, str(ROOT))
 JOB = "000000000012345"
 CHANGER = """
 import sys, time
-from core.db import connect
-from core.actor import Actor
-from core.assignment import assign
+from core.data.db import connect
+from core.site.actor import Actor
+from core.jobs.assignment import assign
 connect(sys.argv[1])
 sv = Actor("SV1", "supervisor")
 for k in range(int(sys.argv[2])):
@@ -38,11 +38,11 @@ for k in range(int(sys.argv[2])):
 
 def demo_db(kind: str, tmp: Path) -> str:
     from bench.release import fresh_db
-    from core.actor import Actor
-    from core.db import connect, db
-    from core.demo import load_demo
-    from core.release import release
-    from core.schema import init_schema
+    from core.data.db import connect, db
+    from core.data.schema import init_schema
+    from core.jobs.release import release
+    from core.site.actor import Actor
+    from core.site.demo import load_demo
 
     url = fresh_db(kind, tmp)
     connect(url)
@@ -56,7 +56,7 @@ def demo_db(kind: str, tmp: Path) -> str:
 
 
 async def measure_delay(url: str, changes: int) -> list[float]:
-    from core.db import connect
+    from core.data.db import connect
     from tests.tui.helpers import login, make_app, open_module, wait_for
 
     connect(url)

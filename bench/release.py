@@ -43,7 +43,7 @@ def drop_db(url: str) -> None:
     if url.startswith("postgresql"):
         import psycopg2
 
-        from core.db import db
+        from core.data.db import db
 
         db.close()
         conn = psycopg2.connect(PG + "/postgres")
@@ -54,8 +54,8 @@ def drop_db(url: str) -> None:
 
 def prepare(url: str, jobs: int, lines: int, units: int) -> None:
     from bench.site import build_site
-    from core.db import connect, db
-    from core.schema import init_schema
+    from core.data.db import connect, db
+    from core.data.schema import init_schema
 
     connect(url)
     init_schema()
@@ -100,7 +100,7 @@ def bench_release(kinds, jobs, lines, units, runs):
 
 
 def bench_replan(jobs, lines, units, repeats):
-    from core.db import connect
+    from core.data.db import connect
 
     with tempfile.TemporaryDirectory() as tmp:
         url = fresh_db("sqlite", Path(tmp))
@@ -111,7 +111,7 @@ def bench_replan(jobs, lines, units, repeats):
         async def run():
             app = make_app(url)
             async with app.run_test(size=(100, 40)) as pilot:
-                from core.actor import Actor
+                from core.site.actor import Actor
                 from tui.screens.release import ReleaseScreen
 
                 app.actor = Actor("PL1", "planner")

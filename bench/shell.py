@@ -177,8 +177,8 @@ def session(url: str, tmp: str, keys: int) -> dict:
         term.close()
 
 
-SESSION_IMPORTS = ("psycopg2", "peewee", "textual.app", "textual.widgets._data_table", "core.models", "core.auth",
-                   "core.stock", "biip", "tui.app", "tui.screens.login", "tui.screens.menu", "tui.screens.stock")
+SESSION_IMPORTS = ("psycopg2", "peewee", "textual.app", "textual.widgets._data_table", "core.data.models", "core.site.auth",
+                   "core.stock.inquiry", "biip", "tui.app", "tui.screens.login", "tui.screens.menu", "tui.screens.stock")
 
 
 def importtime(url: str, tmp: str, top: int = 10) -> list[tuple[int, str]]:

@@ -7,8 +7,8 @@ from __future__ import annotations
 import datetime as dt
 import random
 
-from core.db import db
-from core.models import Item, Job, JobLine, Location, Lot, StockUnit
+from core.data.db import db
+from core.data.models import Item, Job, JobLine, Location, Lot, StockUnit
 
 
 def _chunks(rows, size=2000):

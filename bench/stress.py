@@ -232,7 +232,7 @@ class FlakyPrinter:
 
 def drain_queue(printer: FlakyPrinter | None, crash: bool = False) -> dict:
     """With the printer back for good, send everything still queued; what is left says why."""
-    from core.models import LabelJob
+    from core.data.models import LabelJob
     from core.print_sender import send_pending
 
     if printer is None:
@@ -270,7 +270,7 @@ def label_accounting(printer: FlakyPrinter) -> dict:
     import re
     from collections import Counter
 
-    from core.models import LabelJob
+    from core.data.models import LabelJob
 
     time.sleep(0.3)  # the emulator reads on its own thread
     data = printer.emulator.received
@@ -288,7 +288,7 @@ def label_accounting(printer: FlakyPrinter) -> dict:
 # --- phases ------------------------------------------------------------------------------------------------------------
 
 def _connect(url: str) -> None:
-    from core.db import connect, db
+    from core.data.db import connect, db
 
     if db.obj is not None and not db.is_closed():
         db.close()
@@ -305,7 +305,7 @@ def phase_stress(kind: str, args, workdir: Path, crash: bool = False) -> RunResu
     site = build(kind, workdir, SiteSize.named(args.size), printer.url, seed=args.seed)
     try:
         result.extra["site"] = site.counts
-        from core.db import db
+        from core.data.db import db
 
         db.close()
         pool = Pool(site.url, args.procs, args.seconds, workdir, args.seed, args.ops, printer.url, crash=crash,
@@ -336,7 +336,7 @@ def phase_stress(kind: str, args, workdir: Path, crash: bool = False) -> RunResu
                                    f"{len(result.tracebacks)} with a traceback", died))
         result.checks += check_all(pool.logs, crash=crash)
         # Whatever exports ran during the run, one more run now must leave every posting exported exactly once.
-        from core.postings import export_pending
+        from core.erp.postings import export_pending
 
         export_pending(str(pool.exports))
         result.checks += check_export(pool.exports)
@@ -353,16 +353,16 @@ def phase_picks(kind: str, args, workdir: Path) -> RunResult:
     """Sixteen pickers each on their own slips, nothing else running: confirmed picks per second."""
     from bench.stress_check import check_all
     from bench.stress_site import SiteSize, build
-    from core.actor import Actor
-    from core.release import release
+    from core.jobs.release import release
+    from core.site.actor import Actor
 
     result = RunResult("picks", kind, args.procs, args.pick_seconds)
     site = build(kind, workdir, SiteSize.named("picks"), f"file://{workdir / 'labels.zpl'}", seed=args.seed)
     try:
         result.extra["site"] = site.counts
         release(Actor("PL1", "planner"), all_imported=True)
-        from core.db import db
-        from core.models import PickTask
+        from core.data.db import db
+        from core.data.models import PickTask
 
         result.extra["open pick tasks"] = PickTask.select().where(PickTask.state == "OPEN").count()
         db.close()
@@ -404,14 +404,14 @@ def phase_export(kind: str, args, workdir: Path) -> RunResult:
     site = build(kind, workdir, SiteSize.named(args.size), f"file://{workdir / 'labels.zpl'}", seed=args.seed)
     try:
         # Postings to export: a short run of pickers first.
-        from core.db import db
+        from core.data.db import db
 
         db.close()
         pool = Pool(site.url, args.procs, args.export_seed_seconds, workdir, args.seed, "pick,release,return", None)
         pool.start()
         pool.wait()
         _connect(site.url)
-        from core.models import Posting
+        from core.data.models import Posting
 
         real = Posting.select().count()
         # Enough work that most kills land in the middle of an export: postings as the services write them
@@ -471,9 +471,9 @@ def phase_export(kind: str, args, workdir: Path) -> RunResult:
 
 def _marked_without_file(url: str, directory: Path) -> int:
     """Postings marked exported whose file is missing or not exactly their document, right after a kill."""
-    from core.db import db
-    from core.models import Posting
-    from core.postings import document
+    from core.data.db import db
+    from core.data.models import Posting
+    from core.erp.postings import document
 
     _connect(url)
     try:

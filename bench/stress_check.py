@@ -44,7 +44,7 @@ def _when(value) -> dt.datetime:
 
 
 def check_ledger() -> Check:
-    from core.ledger import ledger_mismatches
+    from core.stock.ledger import ledger_mismatches
 
     bad = ledger_mismatches()
     return Check("every unit's on-hand equals the sum of its ledger", not bad, f"{len(bad)} unit(s) differ",
@@ -54,7 +54,7 @@ def check_ledger() -> Check:
 def check_balances() -> list[Check]:
     from peewee import fn
 
-    from core.models import JobLine, Reservation, StockUnit
+    from core.data.models import JobLine, Reservation, StockUnit
 
     units = list(StockUnit.select(StockUnit.track_id, StockUnit.on_hand, StockUnit.reserved).tuples())
     negative = [u for u in units if u[1] < 0 or u[2] < 0]
@@ -80,7 +80,7 @@ def check_balances() -> list[Check]:
 
 def _posting_movements() -> dict[int, tuple]:
     """id -> (kind, qty, job, line) of every movement that must post."""
-    from core.models import Location, Movement
+    from core.data.models import Location, Movement
 
     kit_bins = {code for (code,) in Location.select(Location.code).where(Location.zone == "KITBIN").tuples()}
     out = {}
@@ -96,7 +96,7 @@ def _posting_movements() -> dict[int, tuple]:
 
 
 def check_postings() -> list[Check]:
-    from core.models import Posting
+    from core.data.models import Posting
 
     must = _posting_movements()
     postings = list(Posting.select(Posting.key, Posting.movement, Posting.qty, Posting.job, Posting.line).tuples())
@@ -128,7 +128,7 @@ def check_postings() -> list[Check]:
 
 def check_net_issue() -> Check:
     """Each job line's `issued` is its ledger: issued into WIP, less returned, plus what it drew from kit bins."""
-    from core.models import JobLine
+    from core.data.models import JobLine
 
     net = defaultdict(int)
     for (job, line), qty in _ledger_issue().items():
@@ -165,7 +165,7 @@ def check_acks(log_dir: Path) -> list[Check]:
     """Every pick and return a worker was told was done is in the ledger, once."""
     from peewee import fn
 
-    from core.models import AuditEvent, Movement, Posting
+    from core.data.models import AuditEvent, Movement, Posting
 
     acks = [a for f in sorted(log_dir.glob("acks-*.jsonl")) for a in read_jsonl(f) if a.get("posting")]
     keys = {a["posting"] for a in acks}
@@ -197,7 +197,7 @@ def check_acks(log_dir: Path) -> list[Check]:
 def check_audit() -> Check:
     """Every movement has an audit event from the same operation: same user and station, the action its
     service records, naming the unit (or job, or bin) it moved, written in the same transaction just after."""
-    from core.models import AuditEvent, Movement
+    from core.data.models import AuditEvent, Movement
 
     events = defaultdict(list)  # (action, user, station, key) -> [at...]
     for action, user, station, subject, detail, at in AuditEvent.select(
@@ -242,7 +242,7 @@ def _event_keys(action: str, subject: str, d: dict) -> list[str]:
 def check_print_queue(crash: bool) -> list[Check]:
     """Every pick and return queued its TrackID label, and after the final send every label row is printed or,
     where a sender was killed mid-send, handed to a supervisor as interrupted: none vanished or waits silently."""
-    from core.models import AuditEvent, LabelJob
+    from core.data.models import AuditEvent, LabelJob
     from core.print_sender import INTERRUPTED
 
     labelled = {t for (t,) in LabelJob.select(LabelJob.track_id).where(LabelJob.kind == "trackid").tuples()}
@@ -269,7 +269,7 @@ def check_print_queue(crash: bool) -> list[Check]:
 
 
 def check_integrity() -> Check:
-    from core.db import db, is_postgres
+    from core.data.db import db, is_postgres
 
     if is_postgres():
         return Check("database integrity (PostgreSQL: constraints hold by construction)", True)
@@ -289,8 +289,8 @@ def check_all(log_dir: Path | None = None, crash: bool = False, labels: bool = T
 
 def check_export(directory: Path) -> list[Check]:
     """After `postings export`: each posting exported once, as one file with its document, nothing else left."""
-    from core.models import Posting
-    from core.postings import document
+    from core.data.models import Posting
+    from core.erp.postings import document
 
     files = {p.name: p for p in directory.iterdir()} if directory.exists() else {}
     stray = sorted(n for n in files if not n.endswith(".xml") or n.startswith("."))

@@ -52,12 +52,12 @@ class Site:
 
     def drop(self) -> None:
         """Remove the database (the SQLite file and its WAL, or the PostgreSQL database)."""
-        from core.db import db
+        from core.data.db import db
 
         if db.obj is not None and not db.is_closed():
             db.close()
         if self.kind == "sqlite":
-            from core.db import sqlite_path
+            from core.data.db import sqlite_path
 
             base = sqlite_path(self.url)
             for suffix in ("", "-wal", "-shm"):
@@ -89,7 +89,7 @@ def new_database(kind: str, workdir: Path) -> tuple[str, str | None]:
 
 
 def _gtin13(body12: str) -> str:
-    from core.gs1 import check_digit
+    from core.gs1.keys import check_digit
 
     return body12 + str(check_digit(body12))
 
@@ -190,11 +190,11 @@ def write_files(out: Path, size: SiteSize, today: dt.date, seed: int) -> dict:
 def build(kind: str, workdir: Path, size: SiteSize, printer_url: str, seed: int = 1,
           today: dt.date | None = None) -> Site:
     """Create the database, import the site, add the users and the pick stations (each with `printer_url`)."""
-    from core.auth import add_user
-    from core.db import connect, write_txn
-    from core.imports import run_import
-    from core.models import Station
-    from core.schema import init_schema, set_setting
+    from core.data.db import connect, write_txn
+    from core.data.models import Station
+    from core.data.schema import init_schema, set_setting
+    from core.erp.imports import run_import
+    from core.site.auth import add_user
 
     url, pg_name = new_database(kind, workdir)
     site = Site(url, kind, pg_name, {})

@@ -33,7 +33,7 @@ MIX = {"pick": 40, "short": 3, "return": 10, "release": 10, "unrelease": 2, "rep
 class Worker:
     def __init__(self, slot: int, procs: int, rng: random.Random, log_dir: Path, crash: bool,
                  export_dir: Path, printer_url: str | None, own_jobs: bool):
-        from core.actor import Actor
+        from core.site.actor import Actor
 
         self.slot, self.procs, self.rng, self.crash = slot, procs, rng, crash
         self.log_dir, self.export_dir, self.printer_url, self.own_jobs = log_dir, export_dir, printer_url, own_jobs
@@ -84,7 +84,7 @@ class Worker:
         return query.order_by(fn.Random()).limit(1).first()
 
     def open_task(self):
-        from core.models import Job, JobLine, PickTask
+        from core.data.models import Job, JobLine, PickTask
 
         q = (PickTask.select(PickTask, JobLine).join(JobLine).join(Job, on=(Job.job == JobLine.job))
              .where((PickTask.state == "OPEN") & (Job.state == "RELEASED") & (JobLine.kit_issue == False)))  # noqa: E712
@@ -96,7 +96,7 @@ class Worker:
         # The floor gives each picker their own slips: the job number modulo the process count picks this
         # slot's share (worked out once: the site's jobs do not change during a run).
         if self.mine is None:
-            from core.models import Job
+            from core.data.models import Job
 
             self.mine = [j for (j,) in Job.select(Job.job).tuples() if int(j) % self.procs == self.slot - 1]
         return column.in_(self.mine)
@@ -104,8 +104,8 @@ class Worker:
     # --- operations --------------------------------------------------------------------------------------------
 
     def op_pick(self) -> str:
-        from core.models import Item, Location, Reservation, StockUnit
-        from core.picking import REASONS, confirm_pick, tolerance_band
+        from core.data.models import Item, Location, Reservation, StockUnit
+        from core.jobs.picking import REASONS, confirm_pick, tolerance_band
 
         task = self.open_task()
         if task is None:
@@ -158,14 +158,14 @@ class Worker:
         return "ok"
 
     def _short(self, line, track_id: str) -> str:
-        from core.picking import short_pick
+        from core.jobs.picking import short_pick
 
         short_pick(self.picker, line.job_id, line.line, track_id, "NO_STOCK")
         self.tally["short"]["ok (from a pick)"] += 1
         return "short instead"
 
     def op_short(self) -> str:
-        from core.picking import SHORT_REASONS, short_pick
+        from core.jobs.picking import SHORT_REASONS, short_pick
 
         task = self.open_task()
         if task is None:
@@ -175,8 +175,8 @@ class Worker:
         return "ok"
 
     def op_return(self) -> str:
-        from core.models import Location, StockUnit
-        from core.returns import issued_to_job, return_unit
+        from core.data.models import Location, StockUnit
+        from core.jobs.returns import issued_to_job, return_unit
 
         unit = self.random_row(StockUnit.select().where((StockUnit.state == "ISSUED") & StockUnit.job.is_null(False)))
         if unit is None:
@@ -201,8 +201,8 @@ class Worker:
         return "ok"
 
     def op_release(self) -> str:
-        from core.models import Job
-        from core.release import release
+        from core.data.models import Job
+        from core.jobs.release import release
 
         state = "RELEASED" if self.rng.random() < 0.25 else "IMPORTED"
         q = Job.select(Job.job).where(Job.state == state)
@@ -217,8 +217,8 @@ class Worker:
         return "ok"
 
     def op_unrelease(self) -> str:
-        from core.models import Job
-        from core.release import unrelease
+        from core.data.models import Job
+        from core.jobs.release import unrelease
 
         job = self.random_row(Job.select(Job.job).where(Job.state == "RELEASED"))
         if job is None:
@@ -227,8 +227,8 @@ class Worker:
         return "ok"
 
     def op_complete(self) -> str:
-        from core.completion import complete_job
-        from core.models import Job
+        from core.data.models import Job
+        from core.jobs.completion import complete_job
 
         job = self.random_row(Job.select(Job.job).where(Job.state == "RELEASED"))
         if job is None:
@@ -237,8 +237,8 @@ class Worker:
         return "ok"
 
     def op_replenish(self) -> str:
-        from core.kitbins import confirm_replenishment, suggest_sources, sweep_tasks
-        from core.models import KitTask
+        from core.data.models import KitTask
+        from core.kitbins.bins import confirm_replenishment, suggest_sources, sweep_tasks
 
         task = self.random_row(KitTask.select().where(KitTask.state == "OPEN"))
         if task is None:
@@ -253,7 +253,7 @@ class Worker:
         return "ok"
 
     def op_count(self) -> str:
-        from core.kitbins import bins, count_bin, level
+        from core.kitbins.bins import bins, count_bin, level
 
         where = self.rng.choice(bins()).code
         now = level(where)
@@ -261,8 +261,8 @@ class Worker:
         return "ok"
 
     def op_hold(self) -> str:
-        from core.models import Lot, StockUnit
-        from core.trace import hold_lot
+        from core.data.models import Lot, StockUnit
+        from core.trace.genealogy import hold_lot
 
         unit = self.random_row(StockUnit.select(StockUnit.lot).where(StockUnit.lot.is_null(False)
                                                                      & (StockUnit.on_hand > 0)))
@@ -273,8 +273,8 @@ class Worker:
         return "ok"
 
     def op_label(self) -> str:
+        from core.data.models import Job
         from core.labeling import print_job_labels
-        from core.models import Job
 
         if not self.printer_url:
             return "idle"
@@ -286,8 +286,8 @@ class Worker:
         return "ok"
 
     def op_reprint(self) -> str:
+        from core.data.models import LabelJob
         from core.labeling import reprint
-        from core.models import LabelJob
 
         row = self.random_row(LabelJob.select(LabelJob.id).where(LabelJob.state == "PRINTED"))
         if row is None:
@@ -296,8 +296,8 @@ class Worker:
         return "ok"
 
     def op_void(self) -> str:
+        from core.data.models import LabelJob
         from core.labeling import void
-        from core.models import LabelJob
 
         row = self.random_row(LabelJob.select(LabelJob.id).where(LabelJob.state.in_(["QUEUED", "PRINTED"])))
         if row is None:
@@ -314,7 +314,7 @@ class Worker:
         return "ok" if report.printed or report.queued else "idle"
 
     def op_export(self) -> str:
-        from core.postings import export_pending
+        from core.erp.postings import export_pending
 
         written = export_pending(str(self.export_dir))
         self.tally["export"]["files"] += len(written)
@@ -330,14 +330,14 @@ class Worker:
 
     def arm(self, p: float) -> None:
         """Kill points inside the services' transactions: a SIGKILL between any two of their writes."""
-        import core.completion
-        import core.kitbins
-        import core.ledger
-        import core.picking
-        import core.postings
+        import core.erp.postings
+        import core.jobs.completion
+        import core.jobs.picking
+        import core.jobs.release
+        import core.jobs.returns
+        import core.kitbins.bins
         import core.print_sender
-        import core.release
-        import core.returns
+        import core.stock.ledger
 
         self.kill_p = p
 
@@ -350,19 +350,19 @@ class Worker:
 
             return wrapper
 
-        for module, names in ((core.ledger, ("post",)), (core.picking, ("add_posting", "record", "enqueue")),
-                              (core.returns, ("add_posting", "record", "enqueue")),
-                              (core.completion, ("add_posting", "record")), (core.kitbins, ("record",)),
-                              (core.release, ("bulk", "record")), (core.postings, ("_write_durably",)),
+        for module, names in ((core.stock.ledger, ("post",)), (core.jobs.picking, ("add_posting", "record", "enqueue")),
+                              (core.jobs.returns, ("add_posting", "record", "enqueue")),
+                              (core.jobs.completion, ("add_posting", "record")), (core.kitbins.bins, ("record",)),
+                              (core.jobs.release, ("bulk", "record")), (core.erp.postings, ("_write_durably",)),
                               (core.print_sender, ("_mark_printed", "print_labels"))):
             for name in names:
                 setattr(module, name, armed(getattr(module, name)))
 
     def resume(self) -> None:
         """Send again, with the same request id, every request an earlier process of this slot left unanswered."""
-        from core.picking import confirm_pick
-        from core.returns import return_unit
         from core.errors import JobfloorError
+        from core.jobs.picking import confirm_pick
+        from core.jobs.returns import return_unit
 
         path = self.log_dir / f"intents-{self.slot}.jsonl"
         if not path.exists():
@@ -415,7 +415,7 @@ class Worker:
 
 
 def _recover_connection() -> None:
-    from core.db import db
+    from core.data.db import db
 
     try:
         if db.in_transaction():
@@ -452,7 +452,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--own-jobs", action="store_true")
     args = p.parse_args(argv)
 
-    from core.db import connect
+    from core.data.db import connect
 
     connect(args.db)
     rng = random.Random(f"{args.seed}-{args.slot}-{os.getpid()}")
@@ -464,7 +464,7 @@ def main(argv: list[str] | None = None) -> int:
     if "release" in kinds:
         # A planner's terminal loads the allocator once, at its first release; loading it here keeps that
         # one-off second out of the run (the release service would load it while holding its row locks).
-        from core.release import load_kernel
+        from core.jobs.release import load_kernel
 
         load_kernel().join()
     if args.crash:

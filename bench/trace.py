@@ -185,7 +185,7 @@ def load(ledger: Ledger) -> None:
 
 def bulk_load(tables: dict[str, tuple[tuple[str, ...], list]]) -> None:
     """Rows straight into the tables, fast: COPY on PostgreSQL, one executemany per table on SQLite."""
-    from core.db import db, is_postgres
+    from core.data.db import db, is_postgres
 
     def columns(cols):
         return ",".join(f'"{c}"' for c in cols)
@@ -224,7 +224,7 @@ def _median_ms(fn, runs: int) -> float:
 
 def measure(ledger: Ledger, runs: int) -> dict[str, tuple[float, float, int]]:
     """name -> (median ms, worst lot's median ms, links found on average)."""
-    from core.trace import trace
+    from core.trace.genealogy import trace
 
     cases = {"forward": ("raw", False), "backward": ("finished", False), "both": ("intermediate", False),
              "full fwd": ("raw", True), "full both": ("intermediate", True)}
@@ -240,7 +240,7 @@ def measure(ledger: Ledger, runs: int) -> dict[str, tuple[float, float, int]]:
 
 
 def depth_of(ledger: Ledger) -> dict[str, int]:
-    from core.trace import trace
+    from core.trace.genealogy import trace
 
     item, code = ledger.samples["raw"][0]
     fwd = trace(code, item, where=False)
@@ -251,9 +251,9 @@ def depth_of(ledger: Ledger) -> dict[str, int]:
 
 
 def run_one(kind: str, url: str, ledger: Ledger, runs: int) -> list[str]:
-    from core.db import connect, db
-    from core.models import Movement
-    from core.schema import init_schema
+    from core.data.db import connect, db
+    from core.data.models import Movement
+    from core.data.schema import init_schema
 
     if db.obj is not None and not db.is_closed():
         db.close()

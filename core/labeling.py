@@ -18,12 +18,12 @@ from urllib.parse import urlsplit
 
 from peewee import chunked
 
-from core import gs1
-from core.actor import Actor
-from core.audit import record
-from core.auth import require
-from core.db import locked, retrying, write_txn
+from core.data.db import locked, retrying, write_txn
+from core.data.models import Counter, Job, LabelJob, Station
+from core.data.schema import setting
+from core.data.serials import next_value
 from core.errors import BusinessRefusal, NotFound, UserInputError
+from core.gs1 import keys as gs1
 from core.labels import (
     DEFAULT_SIZES,
     KINDS,
@@ -37,12 +37,13 @@ from core.labels import (
     product_label,
     trackid_label,
 )
-from core.models import Counter, Job, LabelJob, Station
-from core.schema import setting
-from core.serials import next_value
+from core.site.actor import Actor
+from core.site.audit import record
+from core.site.auth import require
 from drivers.printer import Label, LabelError, LabelSize, PrinterConfig, check_label
 from drivers.printer import label_size as size_named
-from drivers.printer.ql import check_model, models as ql_models
+from drivers.printer.ql import check_model
+from drivers.printer.ql import models as ql_models
 from drivers.printer.transport import SERIAL_SCHEMES
 
 PRINTABLE_JOB_STATES = ("RELEASED", "COMPLETED")
@@ -337,7 +338,7 @@ def print_to(actor: Actor, job: str, target: PrintTarget, kinds: Iterable[str] =
 
 def _ensure_counter(name: str) -> None:
     # Two terminals taking the very first number would both try to create the row; this lets one do it and
-    # the other wait for it, so core.serials.next_value only ever updates.
+    # the other wait for it, so core.data.serials.next_value only ever updates.
     Counter.insert(name=name, value=0).on_conflict_ignore().execute()
 
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import json
 
-from core.models import LabelJob, Station
+from core.data.models import LabelJob, Station
 
 
 def enqueue(kind: str, content: dict, *, station: str | None, job: str | None = None, track_id: str | None = None,

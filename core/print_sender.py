@@ -18,10 +18,10 @@ from urllib.parse import urlsplit
 
 from peewee import fn
 
-from core.db import is_postgres, retrying, write_txn
+from core.data.db import is_postgres, retrying, write_txn
+from core.data.models import LabelJob, utcnow
 from core.labeling import DEFAULT_QL_MODEL, label_for_row
 from core.labels import LabelContentError
-from core.models import LabelJob, utcnow
 from drivers.printer import LabelError, PrinterConfig, PrinterError, WrongMedia, check_label, print_labels
 from drivers.printer.transport import SERIAL_SCHEMES
 

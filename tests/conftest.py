@@ -62,7 +62,7 @@ def pg_url():
     with conn.cursor() as cur:
         cur.execute(f'CREATE DATABASE "{name}"')
     yield f"{PG_HOST}/{name}"
-    from core.db import db
+    from core.data.db import db
 
     if db.obj is not None and not db.is_closed():
         db.close()
@@ -74,9 +74,9 @@ def pg_url():
 
 
 def _fresh(url: str):
-    from core.db import connect, db
-    from core.models import ALL_MODELS
-    from core.schema import init_schema
+    from core.data.db import connect, db
+    from core.data.models import ALL_MODELS
+    from core.data.schema import init_schema
 
     if db.obj is not None and not db.is_closed():
         db.close()
@@ -115,7 +115,7 @@ def sqlite_db(tmp_path):
 @pytest.fixture
 def demo(database):
     """The demo site loaded as of its base date, so expectations are fixed."""
-    from core.demo import load_demo
+    from core.site.demo import load_demo
 
     load_demo(today=DEMO_TODAY)
     return database
@@ -123,7 +123,7 @@ def demo(database):
 
 @pytest.fixture
 def sqlite_demo(sqlite_db):
-    from core.demo import load_demo
+    from core.site.demo import load_demo
 
     load_demo(today=DEMO_TODAY)
     return sqlite_db
@@ -131,7 +131,7 @@ def sqlite_demo(sqlite_db):
 
 @pytest.fixture
 def actors():
-    from core.actor import Actor
+    from core.site.actor import Actor
 
     return {role: Actor(code, role, "PICK-1") for role, code in
             (("operator", "OP1"), ("picker", "PK1"), ("supervisor", "SV1"), ("planner", "PL1"), ("admin", "AD1"))}

@@ -36,13 +36,13 @@ def test_drivers_import_no_textual_or_peewee_or_core():
 
 def test_app_start_does_not_import_numba():
     loaded = _loaded_after_import(["tui.app", "tui.screens.login", "tui.screens.menu", "tui.screens.stock",
-                                   "core.stock", "core.auth"])
+                                   "core.stock.inquiry", "core.site.auth"])
     assert "numba" not in loaded
 
 
 def test_plain_scans_do_not_load_the_gs1_tables():
     """biip's prefix tables cost ~20 MB per terminal: only a GS1 barcode may load them."""
-    code = ("import sys\nfrom core.scan import parse_scan\n"
+    code = ("import sys\nfrom core.gs1.scan import parse_scan\n"
             "parse_scan('T000123'); parse_scan('A-01-02', locations={'A-01-02'}); parse_scan('RM-FLOUR')\n"
             "print('biip' in sys.modules)\n"
             "parse_scan('(01)09501101530003(10)L1')\nprint('biip' in sys.modules)")

@@ -12,7 +12,7 @@ os.environ.setdefault("TEXTUAL_FPS", "120")
 from textual.app import App  # noqa: E402
 from textual.binding import Binding
 
-from core.actor import Actor
+from core.site.actor import Actor
 from tui.theme import FLOOR_THEME
 
 
@@ -59,7 +59,7 @@ class JobfloorApp(App):
             self.action_logout(reason="You were logged out after a while without activity.")
 
     def logged_in(self, actor: Actor) -> None:
-        from core import resume
+        from core.site import resume
         from tui.modules import by_key
         from tui.screens.menu import MenuScreen
 
@@ -70,7 +70,7 @@ class JobfloorApp(App):
         saved = resume.take(actor.user)
         module = by_key(saved[0]) if saved else None
         if module is not None:
-            from core.auth import may
+            from core.site.auth import may
 
             if may(actor.role, module.action):
                 screen = module.load()()
@@ -81,7 +81,7 @@ class JobfloorApp(App):
     def action_logout(self, reason: str | None = None) -> None:
         if self.actor is None:
             return
-        from core import resume
+        from core.site import resume
 
         for screen in reversed(self.screen_stack):
             key = getattr(screen, "RESUME_KEY", None)
@@ -105,7 +105,7 @@ class JobfloorApp(App):
     def watch_changes(self) -> None:
         """Start hearing other terminals' commits (once per session; only screens that show live data ask)."""
         if self._watcher is None and self.db_url:
-            from core.changes import ChangeWatcher
+            from core.data.changes import ChangeWatcher
 
             self._watcher = ChangeWatcher(self.db_url, self._changed).start()
 

@@ -5,7 +5,7 @@ import sys
 
 
 def main(argv: list[str] | None = None) -> int:
-    from core.cli import build_parser, dispatch
+    from core.cli.main import build_parser, dispatch
 
     parser = build_parser()
     args = parser.parse_args(argv)

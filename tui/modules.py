@@ -4,14 +4,14 @@ from __future__ import annotations
 import importlib
 from dataclasses import dataclass
 
-from core.auth import may
+from core.site.auth import may
 
 
 @dataclass(frozen=True)
 class Module:
     key: str
     title: str
-    action: str  # the permission (core.auth.PERMISSIONS) a role needs to see it
+    action: str  # the permission (core.site.auth.PERMISSIONS) a role needs to see it
     screen: str  # "module:Class", imported only when opened so start-up stays light
     hint: str = ""
 

@@ -8,10 +8,10 @@ def build_app(db_url: str | None = None, station_code: str | None = None, enviro
     import os
 
     from core.config import db_url as resolve_url
-    from core.db import connect
+    from core.data.db import connect
+    from core.data.schema import current_version, setting
     from core.errors import UserInputError
-    from core.schema import current_version, setting
-    from core.stations import resolve_station
+    from core.site.stations import resolve_station
     from tui.app import JobfloorApp
 
     url = resolve_url(db_url)

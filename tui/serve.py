@@ -21,9 +21,9 @@ def app_command(db_url: str, station: str | None = None) -> str:
 
 def _check_database(db_url: str, station: str | None) -> str | None:
     """Say what is wrong before serving, rather than in every browser that connects."""
-    from core.db import connect
-    from core.schema import current_version
-    from core.stations import resolve_station
+    from core.data.db import connect
+    from core.data.schema import current_version
+    from core.site.stations import resolve_station
 
     try:
         connect(db_url)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from core import gs1
+from core.gs1 import keys as gs1
 
 
 class LabelContentError(ValueError):

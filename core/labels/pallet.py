@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from core.gs1 import GS1Error, validate_sscc
+from core.gs1.keys import GS1Error, validate_sscc
 from core.labels.job import JobLabelInfo, LabelContentError, gs1_data
 from core.labels.stack import Stack, date_text, qty_text
 from drivers.printer.model import SIZE_102X152, Label, LabelSize, Symbology, TextSize

@@ -5,11 +5,11 @@ from pathlib import Path
 
 import pytest
 
-from core.assignment import assign, take
+from core.data.models import Job
 from core.errors import BusinessRefusal, PermissionDenied
-from core.models import Job
-from core.pick_list import jobs_to_pick
-from core.release import release
+from core.jobs.assignment import assign, take
+from core.jobs.pick_list import jobs_to_pick
+from core.jobs.release import release
 
 ROOT = Path(__file__).resolve().parents[2]
 JOB = "000000000012345"
@@ -22,7 +22,7 @@ def released(demo, actors):
 
 
 def test_assigned_jobs_come_first_and_others_are_hidden(released, actors):
-    from core.actor import Actor
+    from core.site.actor import Actor
 
     assign(actors["supervisor"], "000000000012346", "PK1")
     assert [j.job for j in jobs_to_pick("PK1")][0] == "000000000012346"
@@ -40,7 +40,7 @@ def test_only_supervisors_assign(released, actors):
 
 
 def test_taken_job_cannot_be_taken_again(released, actors):
-    from core.actor import Actor
+    from core.site.actor import Actor
 
     take(Actor("PK1", "picker"), JOB)
     with pytest.raises(BusinessRefusal, match="already"):

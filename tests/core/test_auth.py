@@ -1,8 +1,8 @@
 import pytest
 
-from core.auth import PERMISSIONS, add_user, check_pin, login, login_badge, may, require
+from core.data.models import ROLES, User
 from core.errors import AuthError, PermissionDenied
-from core.models import ROLES, User
+from core.site.auth import PERMISSIONS, add_user, check_pin, login, login_badge, may, require
 
 
 def test_pins_are_salted_scrypt_hashes(database):
@@ -34,7 +34,7 @@ def test_badge_and_code_login(database):
 @pytest.mark.parametrize("role", ROLES)
 @pytest.mark.parametrize("action", sorted(PERMISSIONS))
 def test_every_role_and_action(role, action):
-    from core.actor import Actor
+    from core.site.actor import Actor
 
     allowed = role == "admin" or role in PERMISSIONS[action]
     assert may(role, action) is allowed

@@ -3,13 +3,12 @@ import datetime as dt
 
 import pytest
 
-from core.completion import complete_job
+from core.data.models import AuditEvent, Job, JobLine, KitTask, Movement, PickTask, Posting, Reservation, StockUnit
 from core.errors import BusinessRefusal, NotFound, PermissionDenied, UserInputError
-from core.ledger import ledger_mismatches
-from core.models import (AuditEvent, Job, JobLine, KitTask, Movement, PickTask, Posting, Reservation,
-                         StockUnit)
-from core.picking import confirm_pick
-from core.release import release
+from core.jobs.completion import complete_job
+from core.jobs.picking import confirm_pick
+from core.jobs.release import release
+from core.stock.ledger import ledger_mismatches
 
 BREAD = "000000000012345"
 BRAKE = "000000000020001"
@@ -92,7 +91,7 @@ def test_held_stock_in_a_bin_is_not_drawn(demo, actors):
 
 
 def test_quantity_made_and_receipt_fallback(demo, actors):
-    from core.models import Setting
+    from core.data.models import Setting
 
     Setting.delete().where(Setting.key == "receipt_location.FP").execute()
     release(actors["planner"], [BREAD])
@@ -121,7 +120,7 @@ def test_refusals_change_nothing(demo, actors):
 
 
 def test_cli_complete(demo, actors, capsys):
-    from core.cli import main
+    from core.cli.main import main
 
     release(actors["planner"], [BRAKE])
     assert main(["--db", demo.url, "complete", BRAKE, "--user", "OP1", "--qty", "abc"]) == 2

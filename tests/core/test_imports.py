@@ -3,9 +3,9 @@ from pathlib import Path
 
 import pytest
 
-from core.imports import ImportFileError, run_import
-from core.ledger import ledger_mismatches
-from core.models import Item, Job, JobLine, Location, Movement, StockUnit
+from core.data.models import Item, Job, JobLine, Location, Movement, StockUnit
+from core.erp.imports import ImportFileError, run_import
+from core.stock.ledger import ledger_mismatches
 
 FIX = Path(__file__).resolve().parents[2] / "fixtures" / "demo"
 

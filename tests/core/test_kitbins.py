@@ -4,13 +4,23 @@ import json
 
 import pytest
 
-from core.completion import complete_job
+from core.data.models import AuditEvent, KitTask, Movement, StockUnit, utcnow
 from core.errors import BusinessRefusal, NotFound, PermissionDenied, UserInputError
-from core.kitbins import (board, confirm_replenishment, count_bin, history_from, kitbins, level, open_tasks,
-                          pieces_from_weight, suggest_sources, sweep_tasks)
-from core.ledger import ledger_mismatches
-from core.models import AuditEvent, KitTask, Movement, StockUnit, utcnow
-from core.release import release
+from core.jobs.completion import complete_job
+from core.jobs.release import release
+from core.kitbins.bins import (
+    board,
+    confirm_replenishment,
+    count_bin,
+    history_from,
+    kitbins,
+    level,
+    open_tasks,
+    pieces_from_weight,
+    suggest_sources,
+    sweep_tasks,
+)
+from core.stock.ledger import ledger_mismatches
 
 BRAKE = "000000000020001"
 STOCK_HEADER = "track_id,item,lot,location,qty,expiry,received,status,tare_kg,opened\n"
@@ -28,7 +38,7 @@ DEMO_BINS = [
 
 
 def _import_stock(tmp_path, rows: str):
-    from core.imports import run_import
+    from core.erp.imports import run_import
 
     path = tmp_path / "more.csv"
     path.write_text(STOCK_HEADER + rows)
@@ -36,7 +46,7 @@ def _import_stock(tmp_path, rows: str):
 
 
 def test_kitbins_json(demo, capsys):
-    from core.cli import main
+    from core.cli.main import main
 
     assert kitbins() == DEMO_BINS
     assert main(["--db", demo.url, "kitbins", "--json"]) == 0

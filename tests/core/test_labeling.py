@@ -9,9 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from core import gs1
-from core.db import write_txn
+from core.data.db import write_txn
+from core.data.models import AuditEvent, Counter, Item, Job, LabelJob
 from core.errors import BusinessRefusal, NotFound, PermissionDenied, UserInputError
+from core.gs1 import keys as gs1
 from core.labeling import (
     ledger,
     make_target,
@@ -23,7 +24,6 @@ from core.labeling import (
     void,
     void_range,
 )
-from core.models import AuditEvent, Counter, Item, Job, LabelJob
 from core.print_queue import enqueue, trackid_label_content
 from core.print_sender import send_pending
 from tests.core.labels.conftest import scan
@@ -178,7 +178,7 @@ def test_zpl_to_a_file(demo, actors, tmp_path):
 
 
 def test_output_lot_is_the_one_fixed_at_release(demo, actors, tmp_path):
-    from core.release import release
+    from core.jobs.release import release
 
     job = "000000000012345"
     release(actors["planner"], [job])
@@ -192,7 +192,7 @@ def test_output_lot_is_the_one_fixed_at_release(demo, actors, tmp_path):
 
 
 def test_trackid_labels_from_picks_are_sent_the_same_way(demo, actors, tmp_path, monkeypatch):
-    from core.models import Station, StockUnit
+    from core.data.models import Station, StockUnit
 
     out = tmp_path / "station.prn"
     with write_txn():
@@ -372,8 +372,8 @@ def test_preview_takes_no_serial_and_says_what_cannot_print(demo, actors):
 
 
 def test_print_to_a_station_target(demo, actors, tmp_path):
+    from core.data.models import Station
     from core.labeling import target_for_station
-    from core.models import Station
 
     with pytest.raises(UserInputError, match="not at a station"):
         target_for_station(None)

@@ -1,11 +1,11 @@
 """Picking on both databases: the transaction, tolerance, substitutes, short picks, idempotency, roles."""
 import pytest
 
+from core.data.models import AuditEvent, JobLine, LabelJob, Movement, PickTask, Posting, Reservation, StockUnit
 from core.errors import BusinessRefusal, PermissionDenied, UserInputError
-from core.ledger import ledger_mismatches
-from core.models import AuditEvent, JobLine, LabelJob, Movement, PickTask, Posting, Reservation, StockUnit
-from core.picking import confirm_pick, short_pick, tolerance_band
-from core.release import release
+from core.jobs.picking import confirm_pick, short_pick, tolerance_band
+from core.jobs.release import release
+from core.stock.ledger import ledger_mismatches
 
 JOB = "000000000012345"
 
@@ -42,7 +42,7 @@ def test_partial_pick_dispenses_a_new_portion(released, actors):
 
 
 def test_whole_container_keeps_its_trackid(demo, actors, tmp_path):
-    from core.imports import run_import
+    from core.erp.imports import run_import
 
     (tmp_path / "s.csv").write_text("track_id,item,lot,location,qty,expiry,received,status,tare_kg,opened\n"
                                     "T900001,RM-YEAST,YE2611-20,C-COLD-01,5.000,2026-12-08,2026-11-20,AVAILABLE,"

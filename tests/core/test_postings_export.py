@@ -1,10 +1,10 @@
 import xml.etree.ElementTree as ET
 
-from core import ledger
-from core.actor import Actor
-from core.db import write_txn
-from core.models import Posting, StockUnit
-from core.postings import add_posting, export_pending
+from core.data.db import write_txn
+from core.data.models import Posting, StockUnit
+from core.erp.postings import add_posting, export_pending
+from core.site.actor import Actor
+from core.stock import ledger
 
 
 def _post(qty):

@@ -11,9 +11,9 @@ import time
 import pytest
 from brother_ql.reader import BrotherQLReader
 
-from core.db import write_txn
+from core.data.db import write_txn
+from core.data.models import LabelJob, utcnow
 from core.labeling import ledger, print_job_labels
-from core.models import LabelJob, utcnow
 from core.print_sender import INTERRUPTED, retry_delay, send_pending
 from drivers.printer.emulator import QLDeviceEmulator, TcpPrinterEmulator
 from tests.core.test_labeling import TINY, tiny_job
@@ -180,7 +180,7 @@ def test_backoff_doubles_up_to_a_cap():
 
 
 def test_cli_print_to_a_printer_that_is_off_exits_1_and_keeps_the_labels(demo, printer, capsys):
-    from core.cli import main
+    from core.cli.main import main
 
     tiny_job()
     printer.refuse()

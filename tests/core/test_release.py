@@ -1,10 +1,10 @@
 """Job release on both databases: the default FEFO rules, the JSON of INTERCHANGE.md, top-ups, un-release."""
 import pytest
 
+from core.data.models import Job, JobLine, PickTask, Reservation, StockUnit
 from core.errors import BusinessRefusal, PermissionDenied
-from core.ledger import ledger_mismatches
-from core.models import Job, JobLine, PickTask, Reservation, StockUnit
-from core.release import NO_SINGLE_LOT, release, slip, unrelease
+from core.jobs.release import NO_SINGLE_LOT, release, slip, unrelease
+from core.stock.ledger import ledger_mismatches
 
 
 def _reserved_ok():
@@ -59,7 +59,7 @@ def test_release_all_reports_shortages_with_reasons(demo, actors):
 
 
 def test_top_up_after_stock_arrives(demo, actors, tmp_path):
-    from core.imports import run_import
+    from core.erp.imports import run_import
 
     release(actors["planner"], all_imported=True)
     before = JobLine.get((JobLine.job == "000000000020003") & (JobLine.line == 1)).allocated
@@ -113,7 +113,7 @@ def test_slip_in_walk_order(demo, actors):
 def test_released_job_reimport_change_refused(demo, actors, tmp_path):
     from pathlib import Path
 
-    from core.imports import ImportFileError, run_import
+    from core.erp.imports import ImportFileError, run_import
 
     release(actors["planner"], ["000000000012345"])
     fix = Path(__file__).resolve().parents[2] / "fixtures" / "demo" / "jobs.xml"

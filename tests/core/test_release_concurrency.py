@@ -3,8 +3,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-from core.imports import run_import
-from core.models import Reservation, StockUnit
+from core.data.models import Reservation, StockUnit
+from core.erp.imports import run_import
 
 ROOT = Path(__file__).resolve().parents[2]
 N_JOBS = 12

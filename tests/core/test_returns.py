@@ -1,12 +1,12 @@
 """Job returns on both databases: the transaction and every guard."""
 import pytest
 
+from core.data.models import AuditEvent, JobLine, LabelJob, Movement, Posting, StockUnit
 from core.errors import BusinessRefusal, NotFound, PermissionDenied, UserInputError
-from core.ledger import ledger_mismatches
-from core.models import AuditEvent, JobLine, LabelJob, Movement, Posting, StockUnit
-from core.picking import confirm_pick
-from core.release import release
-from core.returns import correct_tare, issued_to_job, return_unit
+from core.jobs.picking import confirm_pick
+from core.jobs.release import release
+from core.jobs.returns import correct_tare, issued_to_job, return_unit
+from core.stock.ledger import ledger_mismatches
 
 JOB = "000000000012345"
 

@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from core.scan import (
+from core.gs1.scan import (
     CHECK_DIGIT_MESSAGE,
     GS,
     TRACK_ID_PATTERN,

@@ -18,10 +18,10 @@ def test_version_1_database_is_upgraded_without_losing_data(tmp_path):
                          text=True)
     assert out.returncode == 0, out.stderr
     assert "upgraded from version 1" in out.stdout
-    from core.db import connect
-    from core.ledger import ledger_mismatches
-    from core.models import SCHEMA_VERSION, Job, Reservation, StockUnit, User
-    from core.schema import current_version
+    from core.data.db import connect
+    from core.data.models import SCHEMA_VERSION, Job, Reservation, StockUnit, User
+    from core.data.schema import current_version
+    from core.stock.ledger import ledger_mismatches
 
     database = connect(url)
     try:

@@ -9,14 +9,14 @@ import json
 
 import pytest
 
-from core.completion import complete_job
+from core.data.models import AuditEvent, KitTask, LabelJob, Lot, Movement, StockUnit
 from core.errors import NotFound, PermissionDenied, UserInputError
-from core.kitbins import confirm_replenishment, sweep_tasks
-from core.models import AuditEvent, KitTask, LabelJob, Lot, Movement, StockUnit
-from core.picking import confirm_pick
-from core.release import release
-from core.returns import return_unit
-from core.trace import export_recall, hold_lot, resolve, trace
+from core.jobs.completion import complete_job
+from core.jobs.picking import confirm_pick
+from core.jobs.release import release
+from core.jobs.returns import return_unit
+from core.kitbins.bins import confirm_replenishment, sweep_tasks
+from core.trace.genealogy import export_recall, hold_lot, resolve, trace
 
 SPONGE_JOB, BREAD_JOB = "000000000012348", "000000000012349"
 SPONGE, BREAD = "12348-261126", "12349-261127"
@@ -167,7 +167,7 @@ def test_recall_export(demo, actors, tmp_path):
 
 
 def test_cli_trace(demo, actors, capsys, tmp_path):
-    from core.cli import main
+    from core.cli.main import main
 
     sponge_chain(actors)
     assert main(["--db", demo.url, "trace", FLOUR, "--json"]) == 0

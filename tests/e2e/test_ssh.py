@@ -203,9 +203,9 @@ def test_station_by_ssh_address_on_a_plain_terminal(site):
     """A key without a station: the station comes from the client's address. TERM=vt220 with NO_COLOR: grey only."""
     import re
 
-    from core.actor import Actor
-    from core.db import connect, db
-    from core.stations import update_station
+    from core.data.db import connect, db
+    from core.site.actor import Actor
+    from core.site.stations import update_station
 
     connect(site.db_url)
     try:

@@ -9,19 +9,18 @@ huge cells, XML with entity expansion, external entities, DTDs):
 They run on SQLite and PostgreSQL over the demo site.
 """
 import codecs
-import string
 from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from core.imports import ImportFileError, run_import
-from core.imports.common import MAX_CELL
-from core.imports.items import COLUMNS as ITEM_COLUMNS
-from core.imports.locations import COLUMNS as LOCATION_COLUMNS
-from core.imports.stock import COLUMNS as STOCK_COLUMNS
-from core.models import ALL_MODELS, StockUnit
+from core.data.models import ALL_MODELS, StockUnit
+from core.erp.imports import ImportFileError, run_import
+from core.erp.imports.common import MAX_CELL
+from core.erp.imports.items import COLUMNS as ITEM_COLUMNS
+from core.erp.imports.locations import COLUMNS as LOCATION_COLUMNS
+from core.erp.imports.stock import COLUMNS as STOCK_COLUMNS
 
 pytestmark = pytest.mark.slow
 FUZZ = settings(max_examples=120, deadline=None, suppress_health_check=list(HealthCheck))

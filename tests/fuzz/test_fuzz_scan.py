@@ -1,4 +1,4 @@
-"""Property-based fuzzing of core.scan.parse_scan beyond the unit tests' own fuzz (tests/core/test_scan.py).
+"""Property-based fuzzing of core.gs1.scan.parse_scan beyond the unit tests' own fuzz (tests/core/test_scan.py).
 
 Three properties, each over thousands of inputs:
 - whatever the text (any code point, control characters, lone surrogates, 100 000 characters), the answer is a
@@ -16,8 +16,8 @@ import time
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from core import gs1
-from core.scan import GS, TRACK_ID_PATTERN, Scan, ScanError, parse_scan
+from core.gs1 import keys as gs1
+from core.gs1.scan import GS, TRACK_ID_PATTERN, Scan, ScanError, parse_scan
 
 KINDS = {"track_id", "sscc", "gtin", "location", "text"}
 LOCATIONS = frozenset({"A-01-01", "KB-CLIP", "WIP-BAKERY", "D-DRUM-01", "QC-HOLD"})

@@ -4,13 +4,12 @@ the same transaction, by the same user at the same station, naming what moved.
 The check is bench.stress_check.check_audit, the one the stress and crash runs apply to thousands of operations;
 here it runs over a session that makes every kind of movement, and is shown to catch a gap.
 """
-from core.kitbins import confirm_replenishment, count_bin, suggest_sources, sweep_tasks
-from core.models import AuditEvent, KitTask, Movement, PickTask, StockUnit
-from core.picking import confirm_pick
-from core.release import release
-from core.returns import return_unit
-
 from bench.stress_check import AUDIT_ACTION, check_audit
+from core.data.models import AuditEvent, KitTask, Movement, PickTask, StockUnit
+from core.jobs.picking import confirm_pick
+from core.jobs.release import release
+from core.jobs.returns import return_unit
+from core.kitbins.bins import confirm_replenishment, count_bin, suggest_sources, sweep_tasks
 
 JOB = "000000000012345"
 BRAKE_JOB = "000000000020001"
@@ -18,7 +17,7 @@ BRAKE_JOB = "000000000020001"
 
 def _session(actors):
     """One of everything that moves stock; returns the audit actions each call should have written."""
-    from core.completion import complete_job
+    from core.jobs.completion import complete_job
 
     steps = []
 

@@ -2,10 +2,10 @@
 drivers, tui). bench/ is left out: it runs only on databases it creates, under names it makes up itself.
 
 SQL: every string handed to the database (execute_sql, a cursor's execute, executemany, execute_values,
-execute_batch, core.db.bulk, Model.raw, peewee SQL()) must be provably built from the program's own text: string
+execute_batch, core.data.db.bulk, Model.raw, peewee SQL()) must be provably built from the program's own text: string
 literals, and f-strings, `+`, `%`, .format() and str.join over such strings, over placeholders, or over names and
 helper functions whose every value is such a string. A function that only passes its own parameter on to the
-database (core.db.bulk: a parameter named sql, query, pg or statement) is checked where it is called. Anything else (a parameter, an attribute, a value
+database (core.data.db.bulk: a parameter named sql, query, pg or statement) is checked where it is called. Anything else (a parameter, an attribute, a value
 read from a file or the database) is a finding, whatever the code around it seems to promise: values go in as
 query parameters.
 
@@ -213,7 +213,7 @@ def _sink_calls(tree, wrappers):
 
 def _wrappers(trees, functions) -> frozenset:
     """Functions that take SQL text as a parameter (named sql, query, pg or statement) and hand it on to the
-    database (core.db.bulk and its helper): that text is checked where they are called. A parameter of any
+    database (core.data.db.bulk and its helper): that text is checked where they are called. A parameter of any
     other name in SQL is a value built into it: a finding. Found by fixed point, as a wrapper may wrap another."""
     wrappers: frozenset = frozenset()
     while True:
@@ -282,7 +282,7 @@ def test_no_shell_commands_and_no_eval():
 
 BAD_MODULE = """\
 import os, subprocess
-from core.db import db
+from core.data.db import db
 def lookup(code):
     return db.execute_sql(f"SELECT * FROM item WHERE code = '{code}'")  # BAD
 def lookup2(code):

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from core.auth import add_user, login, login_badge
+from core.data.models import User, utcnow
 from core.errors import AuthError
-from core.models import User, utcnow
+from core.site.auth import add_user, login, login_badge
 
 WRONG = "unknown user or wrong PIN: try again"
 
@@ -64,7 +64,7 @@ def test_pins_are_salted_hashes(demo):
 
 
 def _guess(url: str, start: float) -> str:
-    from core.db import connect
+    from core.data.db import connect
 
     connect(url)
     while time.time() < start:
@@ -78,7 +78,7 @@ def _guess(url: str, start: float) -> str:
 
 def test_wrong_pins_guessed_at_once_from_many_terminals_each_count(demo):
     # On PostgreSQL ten simultaneous wrong PINs once counted as one: each read the count before any wrote it.
-    from core.db import db
+    from core.data.db import db
 
     db.close()
     start = time.time() + 1.5

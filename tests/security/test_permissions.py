@@ -1,13 +1,13 @@
 """Every role against every service that changes stock or the floor's records: a role the rules refuse gets
-PermissionDenied and nothing is written; a role they allow is not refused. The rules are core.auth.PERMISSIONS,
+PermissionDenied and nothing is written; a role they allow is not refused. The rules are core.site.auth.PERMISSIONS,
 and every action there is covered here (or named below as one no floor role performs through a service).
 """
 import pytest
 
-from core.actor import Actor
-from core.auth import PERMISSIONS, may
+from core.data.models import ALL_MODELS, ROLES
 from core.errors import JobfloorError, PermissionDenied
-from core.models import ALL_MODELS, ROLES
+from core.site.actor import Actor
+from core.site.auth import PERMISSIONS, may
 
 JOB = "000000000012345"
 BRAKE_JOB = "000000000020001"
@@ -20,15 +20,15 @@ COMMAND_LINE_ONLY = {"import", "postings.export", "users.edit"}
 
 def _services(ctx):
     """action -> [(name, call(actor))]: each service the action guards, called as the floor calls it."""
-    from core.completion import complete_job
-    from core.kitbins import confirm_replenishment, count_bin, sweep_tasks
+    from core.jobs.assignment import assign, take
+    from core.jobs.completion import complete_job
+    from core.jobs.picking import confirm_pick, short_pick
+    from core.jobs.release import release, unrelease
+    from core.jobs.returns import correct_tare, return_unit
+    from core.kitbins.bins import confirm_replenishment, count_bin, sweep_tasks
     from core.labeling import print_job_labels, reprint, void
-    from core.picking import confirm_pick, short_pick
-    from core.release import release, unrelease
-    from core.returns import correct_tare, return_unit
-    from core.assignment import assign, take
-    from core.stations import update_station
-    from core.trace import hold_lot
+    from core.site.stations import update_station
+    from core.trace.genealogy import hold_lot
 
     return {
         "release": [("release", lambda a: release(a, [BRAKE_JOB]))],
@@ -61,11 +61,11 @@ def _snapshot() -> dict:
 def floor(demo, actors, tmp_path):
     """The demo with something of everything to act on: released jobs, a portion in WIP, a printed label and an
     open kit-bin task."""
-    from core.kitbins import suggest_sources, sweep_tasks
+    from core.data.models import KitTask, PickTask
+    from core.jobs.picking import confirm_pick
+    from core.jobs.release import release
+    from core.kitbins.bins import suggest_sources, sweep_tasks
     from core.labeling import print_job_labels
-    from core.models import KitTask, PickTask
-    from core.picking import confirm_pick
-    from core.release import release
 
     release(actors["planner"], [JOB, BRAKE_JOB])
     picked = confirm_pick(actors["picker"], JOB, 5, "T000152", 7500)
@@ -88,7 +88,7 @@ def test_every_action_in_the_rules_is_covered(floor):
 
 @pytest.mark.parametrize("action", sorted(set(PERMISSIONS) - READ_ONLY - COMMAND_LINE_ONLY))
 def test_refused_roles_write_nothing_and_allowed_roles_are_not_refused(floor, action):
-    from core.db import db
+    from core.data.db import db
 
     for name, call in _services(floor)[action]:
         done = []

@@ -11,11 +11,11 @@ from decimal import Decimal
 
 import pytest
 
-from core.actor import Actor
-from core.ledger import ledger_mismatches
-from core.models import LabelJob, Movement, Posting
-from core.picking import confirm_pick
-from core.release import release
+from core.data.models import LabelJob, Movement, Posting
+from core.jobs.picking import confirm_pick
+from core.jobs.release import release
+from core.site.actor import Actor
+from core.stock.ledger import ledger_mismatches
 from tests.tui.helpers import login, make_app, open_module, screen_text, type_text, wait_for
 
 JOB = "000000000012348"  # its line 1: 89.100 kg of flour from T000107, band 88.209-89.991 kg

@@ -1,9 +1,9 @@
 """Bugs the stress runs found, each pinned by the smallest case that shows it."""
-from core.ledger import ledger_mismatches
-from core.models import JobLine, Posting, PickTask, StockUnit
-from core.picking import confirm_pick
-from core.release import release
-from core.returns import issued_to_job, return_unit
+from core.data.models import JobLine, PickTask, Posting, StockUnit
+from core.jobs.picking import confirm_pick
+from core.jobs.release import release
+from core.jobs.returns import issued_to_job, return_unit
+from core.stock.ledger import ledger_mismatches
 
 BRAKE_JOB = "000000000020001"
 
@@ -27,8 +27,8 @@ def test_a_whole_container_issued_to_a_job_can_come_back(demo, actors):
 def test_a_substitute_holding_less_than_the_suggested_container_leaves_the_line_true(demo, actors, tmp_path):
     # The suggested container gave up all it held for the line and the substitute could hold only part of it:
     # the rest was no longer reserved, yet the line still counted it as allocated (a top-up then saw it covered).
-    from core.imports import run_import
-    from core.models import Reservation
+    from core.data.models import Reservation
+    from core.erp.imports import run_import
 
     release(actors["planner"], [BRAKE_JOB])
     task = next(t for t in PickTask.select().join(JobLine).where((JobLine.job == BRAKE_JOB)
@@ -52,7 +52,7 @@ def test_two_exports_into_one_folder_at_once(demo, tmp_path):
     import sys
     from pathlib import Path
 
-    from core.postings import document
+    from core.erp.postings import document
 
     Posting.insert_many([{"key": f"PICK-J-1-{k:09d}", "job": "J", "stock_code": "RM-FLOUR", "line": 1,
                           "qty": 1000 + k, "txn_date": dt.date(2026, 11, 25)} for k in range(400)]).execute()
@@ -76,8 +76,8 @@ def test_two_terminals_taking_the_first_trackid_at_once(database):
     # On a fresh database both created the counter row and one pick failed with a duplicate key.
     import threading
 
-    from core.db import db, is_postgres, write_txn
-    from core.serials import next_value
+    from core.data.db import db, is_postgres, write_txn
+    from core.data.serials import next_value
 
     got, errors = [], []
     barrier = threading.Barrier(2)
@@ -120,18 +120,18 @@ def _deadlock_once(monkeypatch, module, name):
 
 def test_unrelease_and_short_pick_are_retried_as_deadlock_victims(demo, actors, monkeypatch):
     # Both ran their transaction once: a deadlock with a release or a pick reached the user as a traceback.
-    import core.picking
-    import core.release
-    from core.models import Job
-    from core.release import unrelease
+    import core.jobs.picking
+    import core.jobs.release
+    from core.data.models import Job
+    from core.jobs.release import unrelease
 
     release(actors["planner"], [BRAKE_JOB, "000000000012345"])
-    calls = _deadlock_once(monkeypatch, core.release, "record")
+    calls = _deadlock_once(monkeypatch, core.jobs.release, "record")
     assert unrelease(actors["supervisor"], BRAKE_JOB) > 0
     assert len(calls) == 2 and Job.get_by_id(BRAKE_JOB).state == "IMPORTED"
     task = PickTask.select().join(JobLine).where(JobLine.job == "000000000012345").first()
-    calls = _deadlock_once(monkeypatch, core.picking, "record")
-    core.picking.short_pick(actors["picker"], "000000000012345", task.job_line.line, task.unit_id, "DAMAGED")
+    calls = _deadlock_once(monkeypatch, core.jobs.picking, "record")
+    core.jobs.picking.short_pick(actors["picker"], "000000000012345", task.job_line.line, task.unit_id, "DAMAGED")
     assert len(calls) == 2 and PickTask.get_by_id(task.id).state == "SHORT"
     assert ledger_mismatches() == []
 
@@ -141,7 +141,7 @@ def test_a_deadlock_inside_a_bulk_write_is_retried(demo, actors, monkeypatch):
     # `retrying` knows, and a release chosen as deadlock victim failed with a traceback.
     import pytest
 
-    from core.db import is_postgres
+    from core.data.db import is_postgres
 
     if not is_postgres():
         pytest.skip("SQLite holds the write lock for the whole transaction: no deadlock victims")

@@ -4,9 +4,9 @@ import sys
 import time
 from pathlib import Path
 
-from core.actor import Actor
-from core.release import release
-from tests.tui.helpers import open_module, login, make_app, screen_text, wait_for
+from core.jobs.release import release
+from core.site.actor import Actor
+from tests.tui.helpers import login, make_app, open_module, screen_text, wait_for
 
 ROOT = Path(__file__).resolve().parents[2]
 JOB = "000000000012348"
@@ -36,7 +36,7 @@ async def test_board_follows_a_pick_made_elsewhere(demo):
 
 
 async def test_assign_from_the_board(sqlite_demo):
-    from core.models import Job
+    from core.data.models import Job
 
     release(Actor("PL1", "planner"), [JOB])
     app = make_app(sqlite_demo.url)

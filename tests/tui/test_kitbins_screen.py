@@ -1,6 +1,6 @@
 """The Kit bins board and the operators' Kit bin tasks at 80x24."""
-from core.kitbins import level
-from core.models import KitTask, StockUnit
+from core.data.models import KitTask, StockUnit
+from core.kitbins.bins import level
 from tests.tui.helpers import login, make_app, screen_text, type_text, wait_for
 from tests.tui.test_trace_screen import open_module
 
@@ -40,9 +40,9 @@ async def test_board_levels_states_sort_and_filter(sqlite_demo):
 
 
 async def test_operator_fills_a_bin_by_two_scans_and_counts_one(sqlite_demo):
-    from core.actor import Actor
-    from core.kitbins import sweep_tasks
-    from core.models import utcnow
+    from core.data.models import utcnow
+    from core.kitbins.bins import sweep_tasks
+    from core.site.actor import Actor
 
     sweep_tasks(Actor("OP1", "operator"))  # the two bins loaded below min; the clip task is overdue
     KitTask.update(due_at=utcnow().replace(year=2020)).where(KitTask.location == "KB-CLIP").execute()

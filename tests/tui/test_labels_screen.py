@@ -2,8 +2,8 @@
 the queue with its errors, and a supervisor's reprint and void."""
 from pathlib import Path
 
-from core.db import write_txn
-from core.models import LabelJob, Station
+from core.data.db import write_txn
+from core.data.models import LabelJob, Station
 from tests.core.test_labeling import LOT, TINY, tiny_job
 from tests.tui.helpers import login, make_app, screen_text, type_text, wait_for
 from tui.modules import modules_for

@@ -120,7 +120,7 @@ async def test_wrong_pin_typed_ahead_still_refused(sqlite_demo):
 
 
 async def test_ctrl_q_logs_out_first_so_work_resumes(sqlite_demo):
-    from core import resume
+    from core.site import resume
 
     app = make_app(sqlite_demo.url)
     async with app.run_test(size=(80, 24)) as pilot:

@@ -3,17 +3,17 @@ from decimal import Decimal
 
 import pytest
 
-from core.ledger import ledger_mismatches
-from core.models import JobLine, Posting, StockUnit
-from core.release import release
-from tests.tui.helpers import open_module, login, make_app, screen_text, type_text, wait_for
+from core.data.models import JobLine, Posting, StockUnit
+from core.jobs.release import release
+from core.stock.ledger import ledger_mismatches
+from tests.tui.helpers import login, make_app, open_module, screen_text, type_text, wait_for
 
 JOB = "000000000012348"
 
 
 @pytest.fixture
 def released(sqlite_demo):
-    from core.actor import Actor
+    from core.site.actor import Actor
 
     release(Actor("PL1", "planner"), [JOB])
     return sqlite_demo

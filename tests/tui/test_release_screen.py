@@ -1,6 +1,6 @@
 """The Release screen: a live what-if plan, release of the selection, slips and un-release."""
-from core.models import Job, Reservation
-from tests.tui.helpers import open_module, login, make_app, screen_text, wait_for
+from core.data.models import Job, Reservation
+from tests.tui.helpers import login, make_app, open_module, screen_text, wait_for
 
 
 async def _open(pilot, app):

@@ -1,12 +1,12 @@
 """A full weighed return through the Return screen with an emulated scale."""
 from decimal import Decimal
 
-from core.actor import Actor
-from core.ledger import ledger_mismatches
-from core.models import JobLine, Posting, StockUnit
-from core.picking import confirm_pick
-from core.release import release
-from tests.tui.helpers import open_module, login, make_app, screen_text, type_text, wait_for
+from core.data.models import JobLine, Posting, StockUnit
+from core.jobs.picking import confirm_pick
+from core.jobs.release import release
+from core.site.actor import Actor
+from core.stock.ledger import ledger_mismatches
+from tests.tui.helpers import login, make_app, open_module, screen_text, type_text, wait_for
 
 JOB = "000000000012345"
 

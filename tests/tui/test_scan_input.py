@@ -3,7 +3,7 @@ from textual._xterm_parser import XTermParser
 from textual.app import App, ComposeResult
 from textual.message import Message
 
-from core.scan import CHECK_DIGIT_MESSAGE, GS
+from core.gs1.scan import CHECK_DIGIT_MESSAGE, GS
 from tui.widgets.scan_input import GS_KEY, GS_SHOWN, ScanInput
 
 GTIN = "09501101530003"  # valid check digit (GS1's example GTIN)

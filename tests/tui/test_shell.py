@@ -1,5 +1,5 @@
 """The floor terminal's shell: login, menu by role, Esc, logout, resume, stock inquiry."""
-from tests.tui.helpers import open_module, login, make_app, screen_text, type_text, wait_for
+from tests.tui.helpers import login, make_app, open_module, screen_text, type_text, wait_for
 
 
 async def test_login_menu_and_stock_inquiry(sqlite_demo):

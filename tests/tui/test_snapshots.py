@@ -11,7 +11,7 @@ from tests.tui.helpers import login, make_app, screen_text, type_text, wait_for
 
 @pytest.fixture
 def floor_app(sqlite_demo):
-    from core.models import Station
+    from core.data.models import Station
 
     # The demo's printers are files in the data directory, a path that differs per test run; these do not.
     for n, code in enumerate(("OFFICE", "PICK-1", "PICK-2"), 1):

@@ -29,7 +29,7 @@ async def _set(pilot, name, value):
 
 
 async def test_supervisor_edits_a_station(sqlite_demo):
-    from core.models import AuditEvent, Station
+    from core.data.models import AuditEvent, Station
 
     app = make_app(sqlite_demo.url, "PICK-1")
     async with app.run_test(size=(80, 24)) as pilot:
@@ -68,7 +68,7 @@ async def test_supervisor_edits_a_station(sqlite_demo):
 
 
 async def test_bad_settings_are_refused_in_floor_language(sqlite_demo):
-    from core.models import Station
+    from core.data.models import Station
 
     app = make_app(sqlite_demo.url, "PICK-1")
     bell = []
@@ -146,7 +146,7 @@ async def test_only_supervisors_see_stations(sqlite_demo, role, code, pin):
 
 def test_update_refuses_a_picker(sqlite_demo, actors):
     from core.errors import PermissionDenied
-    from core.stations import update_station
+    from core.site.stations import update_station
 
     with pytest.raises(PermissionDenied):
         update_station(actors["picker"], "PICK-1", area="X")

@@ -1,8 +1,8 @@
 """The Trace screen at 80x24: scan a lot, read the tree, hold the lot, write the recall report."""
 from pathlib import Path
 
-from core.actor import Actor
-from core.models import AuditEvent, StockUnit
+from core.data.models import AuditEvent, StockUnit
+from core.site.actor import Actor
 from tests.core.test_trace import BREAD, FLOUR, SPONGE, sponge_chain
 from tests.tui.helpers import login, make_app, screen_text, type_text, wait_for
 
@@ -93,7 +93,7 @@ async def test_trace_by_trackid_shows_backward_and_errors_plainly(sqlite_demo):
         await wait_for(pilot, lambda: app.screen.result is not None)
         tree = _tree_text(app)
         assert f"SF-SPONGE {SPONGE} 120 KG into job 000000000012349" in tree
-        assert f"RM-YEAST YE2611-12 0.6 KG into job 000000000012348" in tree
+        assert "RM-YEAST YE2611-12 0.6 KG into job 000000000012348" in tree
         # a planner may trace but not hold: the refusal is a message, nothing changes
         await pilot.press("f5")
         await wait_for(pilot, lambda: "on HOLD?" in screen_text(app))

@@ -59,7 +59,7 @@ class FloorScreen(Screen):
 
     @work(thread=True, group="resume", exclusive=True)
     def _save_resume(self, user: str, key: str, state: dict | None) -> None:
-        from core import resume
+        from core.site import resume
 
         if state:
             resume.save(user, key, state)

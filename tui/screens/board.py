@@ -60,7 +60,7 @@ class BoardScreen(FloorScreen):
 
     @work(thread=True, exclusive=True, group="board")
     def reload(self) -> None:
-        from core.board import board
+        from core.jobs.board import board
 
         rows = board()
         self.app.call_from_thread(self._show, rows)
@@ -136,7 +136,7 @@ class BoardScreen(FloorScreen):
 
     @work(thread=True, group="board-write")
     def _do_assign(self, job: str, target: str | None) -> None:
-        from core.assignment import assign
+        from core.jobs.assignment import assign
 
         try:
             assign(self.app.actor, job, target)
@@ -153,7 +153,7 @@ class BoardScreen(FloorScreen):
 
     @work(thread=True, group="board-detail")
     def _load_detail(self, job: str) -> None:
-        from core.board import job_detail
+        from core.jobs.board import job_detail
 
         lines = job_detail(job)
         self.app.call_from_thread(self._show_detail, job, lines)

@@ -76,7 +76,7 @@ class KitTasksScreen(FloorScreen):
 
     @work(thread=True, exclusive=True, group="kit-tasks")
     def _load(self, sweep: bool) -> None:
-        from core.kitbins import open_tasks, sweep_tasks
+        from core.kitbins.bins import open_tasks, sweep_tasks
 
         try:
             if sweep:
@@ -180,7 +180,7 @@ class KitTasksScreen(FloorScreen):
 
     @work(thread=True, exclusive=True, group="kit-write")
     def _confirm(self, task_id: int, source: str, bin_code: str) -> None:
-        from core.kitbins import confirm_replenishment
+        from core.kitbins.bins import confirm_replenishment
 
         try:
             result = confirm_replenishment(self.app.actor, task_id, source, bin_code)
@@ -222,7 +222,7 @@ class KitTasksScreen(FloorScreen):
 
     @work(thread=True, exclusive=True, group="kit-write")
     def _count(self, location: str, values: dict) -> None:
-        from core.kitbins import count_bin
+        from core.kitbins.bins import count_bin
 
         try:
             result = count_bin(self.app.actor, location, **values)

@@ -20,8 +20,8 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 from textual.widgets import Input, Static
 
+from core.data.models import utcnow
 from core.errors import JobfloorError
-from core.models import utcnow
 from core.qty import fmt_short
 from tui.screens.base import FloorScreen
 
@@ -252,7 +252,7 @@ class KitBinsScreen(FloorScreen):
     def _load(self, days: int) -> None:
         import time
 
-        from core.kitbins import board
+        from core.kitbins.bins import board
 
         t0 = time.perf_counter()
         try:

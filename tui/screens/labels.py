@@ -17,9 +17,9 @@ from textual.screen import ModalScreen
 from textual.widgets import DataTable, Input, SelectionList, Static
 from textual.widgets.selection_list import Selection
 
-from core.auth import may
 from core.errors import JobfloorError
 from core.qty import fmt_short
+from core.site.auth import may
 from tui.screens.base import FloorScreen
 from tui.widgets.label_preview import LabelPreview
 
@@ -244,6 +244,7 @@ class LabelsScreen(FloorScreen):
 
     @work(thread=True, exclusive=True, group="labels-job")
     def _load_job(self, code: str) -> None:
+        from core.data.models import Station
         from core.labeling import (
             PrintTarget,
             job_info,
@@ -252,7 +253,6 @@ class LabelsScreen(FloorScreen):
             problems_for,
             target_for_station,
         )
-        from core.models import Station
 
         station = Station.get_or_none(Station.code == self.app.station_code) if self.app.station_code else None
         try:
@@ -453,8 +453,8 @@ class LabelsScreen(FloorScreen):
 
     @work(thread=True, exclusive=True, group="labels-send")
     def _send(self, force: bool) -> None:
+        from core.data.models import Station
         from core.labeling import target_for_station
-        from core.models import Station
         from core.print_sender import send_pending
 
         station = Station.get_or_none(Station.code == self.app.station_code) if self.app.station_code else None

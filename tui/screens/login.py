@@ -77,7 +77,7 @@ class LoginScreen(Screen):
 
     @work(thread=True, exclusive=True, group="login")
     def _try_badge(self, value: str) -> None:
-        from core.auth import badge_or_code
+        from core.site.auth import badge_or_code
 
         try:
             actor = badge_or_code(value, self.app.station_code)
@@ -91,7 +91,7 @@ class LoginScreen(Screen):
 
     @work(thread=True, exclusive=True, group="login")
     def _try_pin(self, code: str, pin: str) -> None:
-        from core.auth import login
+        from core.site.auth import login
 
         try:
             actor = login(code, pin, self.app.station_code)

@@ -129,7 +129,7 @@ class PickScreen(FloorScreen):
     # --- job list ------------------------------------------------------------------------------------------
     @work(thread=True, exclusive=True, group="pick-load")
     def _load_jobs(self) -> None:
-        from core.pick_list import jobs_to_pick
+        from core.jobs.pick_list import jobs_to_pick
 
         area = self.app.station.area if self.app.station is not None else None
         jobs = jobs_to_pick(self.app.actor.user if self.app.actor else None, area or None, self.app.station_code)
@@ -158,7 +158,7 @@ class PickScreen(FloorScreen):
     @work(thread=True, exclusive=True, group="pick-load")
     def _take(self, job: str, task_id: int | None) -> None:
         """Opening a job takes it, so no other picker works the same slip."""
-        from core.assignment import take
+        from core.jobs.assignment import take
 
         try:
             take(self.app.actor, job)
@@ -170,7 +170,7 @@ class PickScreen(FloorScreen):
 
     @work(thread=True, exclusive=True, group="pick-load")
     def _load_tasks(self, job: str, task_id: int | None = None) -> None:
-        from core.pick_list import open_tasks
+        from core.jobs.pick_list import open_tasks
 
         tasks = open_tasks(job)
         self.app.call_from_thread(self._tasks_loaded, tasks, task_id)
@@ -205,7 +205,7 @@ class PickScreen(FloorScreen):
 
     @work(thread=True, exclusive=True, group="pick-scan")
     def _resolve_scan(self, track_id, gtin, lot) -> None:
-        from core.pick_list import unit_for_scan
+        from core.jobs.pick_list import unit_for_scan
 
         resolved = unit_for_scan(track_id, gtin, lot, self.current)
         self.app.call_from_thread(self._scan_resolved, resolved)
@@ -217,7 +217,7 @@ class PickScreen(FloorScreen):
             self.app.signal_error("", toast=False)
             return
         if track_id != t.track_id:
-            from core.picking import REASONS
+            from core.jobs.picking import REASONS
             from tui.screens.choose import ChooseScreen
 
             self.app.push_screen(ChooseScreen(f"{track_id} is not the suggested {t.track_id}. Why?", REASONS),
@@ -331,7 +331,7 @@ class PickScreen(FloorScreen):
 
     @work(thread=True, exclusive=True, group="pick-confirm")
     def _do_confirm(self, task, track_id, qty, reason, weighed, request_id) -> None:
-        from core.picking import confirm_pick
+        from core.jobs.picking import confirm_pick
 
         try:
             result = confirm_pick(self.app.actor, task.job, task.line, track_id, qty, reason=reason,
@@ -358,7 +358,7 @@ class PickScreen(FloorScreen):
     def action_short(self) -> None:
         if self.current is None or self.step == "jobs":
             return
-        from core.picking import SHORT_REASONS
+        from core.jobs.picking import SHORT_REASONS
         from tui.screens.choose import ChooseScreen
 
         t = self.current
@@ -367,7 +367,7 @@ class PickScreen(FloorScreen):
 
     @work(thread=True, group="pick-confirm")
     def _do_short(self, task, reason: str) -> None:
-        from core.picking import short_pick
+        from core.jobs.picking import short_pick
 
         try:
             short_pick(self.app.actor, task.job, task.line, task.track_id, reason)

@@ -73,8 +73,8 @@ class ReleaseScreen(FloorScreen):
 
         numba_cache_dir()
         from core.allocator import warm_up
-        from core.planning import Schedule
-        from core.release import released_jobs
+        from core.jobs.planning import Schedule
+        from core.jobs.release import released_jobs
 
         warm_up()
         schedule = Schedule()
@@ -218,7 +218,7 @@ class ReleaseScreen(FloorScreen):
 
     @work(thread=True, exclusive=True, group="release-write")
     def _do_release(self, jobs: list[str]) -> None:
-        from core.release import release
+        from core.jobs.release import release
 
         try:
             # Released one by one in the planner's order, so the what-if order is the order stock is taken.
@@ -243,7 +243,7 @@ class ReleaseScreen(FloorScreen):
 
     @work(thread=True, group="release-slip")
     def _show_slip(self, code: str) -> None:
-        from core.release import slip
+        from core.jobs.release import slip
         from tui.screens.slip import SlipScreen
 
         lines = slip(code)
@@ -261,7 +261,7 @@ class ReleaseScreen(FloorScreen):
 
     @work(thread=True, group="release-write")
     def _do_unrelease(self, code: str) -> None:
-        from core.release import unrelease
+        from core.jobs.release import unrelease
 
         try:
             unrelease(self.app.actor, code)

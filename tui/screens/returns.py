@@ -102,7 +102,7 @@ class ReturnScreen(FloorScreen):
 
     @work(thread=True, exclusive=True, group="return-look")
     def _look_up(self, track_id: str) -> None:
-        from core.returns import issued_to_job
+        from core.jobs.returns import issued_to_job
 
         try:
             info = issued_to_job(track_id)
@@ -200,7 +200,7 @@ class ReturnScreen(FloorScreen):
 
     @work(thread=True, exclusive=True, group="return-post")
     def _post(self, track_id: str, qty: int, location: str, request_id: str) -> None:
-        from core.returns import return_unit
+        from core.jobs.returns import return_unit
 
         # The weight taken at Enter, not whatever the scale says now: it may have gone since.
         weighed = {"gross": qty + self.info.tare} if self.info.weighed else None

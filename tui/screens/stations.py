@@ -2,7 +2,7 @@
 
 A terminal finds its station by --station, by JOBFLOOR_STATION (per SSH key, docs/ssh.md) or by the address it
 connects from ("SSH from" here). The settings are checked before anything is saved, and saved by
-core.stations.update_station, which checks the role and writes the audit row; only the fields that changed go in.
+core.site.stations.update_station, which checks the role and writes the audit row; only the fields that changed go in.
 """
 from __future__ import annotations
 
@@ -177,7 +177,7 @@ class StationsScreen(FloorScreen):
 
     @work(thread=True, exclusive=True, group="stations")
     def _load(self, select: str | None = None) -> None:
-        from core.stations import list_stations
+        from core.site.stations import list_stations
 
         stations = list_stations()
         self.app.call_from_thread(self._loaded, stations, select)
@@ -294,7 +294,7 @@ class StationsScreen(FloorScreen):
 
     @work(thread=True, exclusive=True, group="stations-save")
     def _save(self, code: str, typed: dict, before: dict, others: dict) -> None:
-        from core.stations import update_station
+        from core.site.stations import update_station
 
         try:
             changes = checked_changes(code, typed, before, others)

@@ -66,7 +66,7 @@ class StockScreen(FloorScreen):
 
     @work(thread=True, exclusive=True, group="stock")
     def _search(self, text: str) -> None:
-        from core.stock import search
+        from core.stock.inquiry import search
 
         what, rows = search(text)
         self.app.call_from_thread(self._show, text, what, rows)

@@ -9,7 +9,7 @@ Input gets wrong for GS1 barcodes:
   line break.
 
 The field shows each GS as `␝` so the user can see it, and turns it back into
-0x1D before parsing. Enter parses with core.scan.parse_scan, posts `Scanned` or
+0x1D before parsing. Enter parses with core.gs1.scan.parse_scan, posts `Scanned` or
 `ScanFailed`, and clears the field for the next scan.
 """
 from __future__ import annotations
@@ -21,7 +21,7 @@ from textual import events
 from textual.message import Message
 from textual.widgets import Input
 
-from core.scan import GS, TRACK_ID_PATTERN, Scan, ScanError, parse_scan
+from core.gs1.scan import GS, TRACK_ID_PATTERN, Scan, ScanError, parse_scan
 
 GS_SHOWN = "\u241d"  # SYMBOL FOR GROUP SEPARATOR: one cell wide, like the char it stands for
 GS_KEY = "ctrl+right_square_bracket"

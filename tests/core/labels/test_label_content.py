@@ -5,9 +5,15 @@ import pytest
 from brother_ql.reader import BrotherQLReader
 from PIL import Image
 
-from core.gs1 import sscc
+from core.gs1.keys import sscc
 from core.labels import (
-    LabelContentError, LabelPlanError, carton_label, expiry_date, job_labels, pallet_label, product_label,
+    LabelContentError,
+    LabelPlanError,
+    carton_label,
+    expiry_date,
+    job_labels,
+    pallet_label,
+    product_label,
     trackid_label,
 )
 from drivers.printer import PrinterConfig, print_labels, render_for

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from core.gs1 import sscc
+from core.gs1.keys import sscc
 from core.labels import DEFAULT_SIZES, carton_label, choose_size, pallet_label, product_label, trackid_label
 from drivers.printer import LabelDoesNotFit, PrinterConfig, UnsupportedLabel, check_label
 from drivers.printer.model import SIZE_62, SIZE_62X29, SIZE_102X152

@@ -2,7 +2,7 @@ import numpy as np
 import pytest
 import zxingcpp
 
-from drivers.printer.model import Barcode, Box, Label, SIZE_62, Symbology, Text, TextSize
+from drivers.printer.model import SIZE_62, Barcode, Box, Label, Symbology, Text, TextSize
 
 
 def decode(image) -> list[tuple[str, str]]:

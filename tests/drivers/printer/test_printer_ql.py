@@ -4,7 +4,14 @@ from PIL import Image
 
 from drivers.printer import ql
 from drivers.printer.emulator import QLDeviceEmulator, ql_status_bytes
-from drivers.printer.errors import OutOfPaper, PrinterError, PrinterTimeout, StatusNotAvailable, UnsupportedLabel, WrongMedia
+from drivers.printer.errors import (
+    OutOfPaper,
+    PrinterError,
+    PrinterTimeout,
+    StatusNotAvailable,
+    UnsupportedLabel,
+    WrongMedia,
+)
 from drivers.printer.model import SIZE_62, SIZE_62X29, SIZE_102X152, Barcode, Label, Symbology, Text, TextSize
 from drivers.printer.printing import PrinterConfig, print_labels, printer_status
 

@@ -4,7 +4,18 @@ from drivers.printer import ql, zpl
 from drivers.printer.errors import LabelDoesNotFit, LabelError, UnsupportedLabel
 from drivers.printer.layout import PlacedBarcode, layout
 from drivers.printer.model import (
-    SIZE_62, SIZE_62X29, SIZE_102X152, Barcode, Box, Canvas, Label, LabelSize, Symbology, Text, TextSize, label_size,
+    SIZE_62,
+    SIZE_62X29,
+    SIZE_102X152,
+    Barcode,
+    Box,
+    Canvas,
+    Label,
+    LabelSize,
+    Symbology,
+    Text,
+    TextSize,
+    label_size,
 )
 from drivers.printer.render import render
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 
 import pytest
-from tests.drivers.scale.scale_helpers import BACKOFF, REPLY_TIMEOUT
 
 from drivers.scale import Scale
 from drivers.scale.emulator import Emulator, start_emulator
+from tests.drivers.scale.scale_helpers import BACKOFF, REPLY_TIMEOUT
 
 
 @pytest.fixture

@@ -6,7 +6,6 @@ import time
 from decimal import Decimal
 
 import pytest
-from tests.drivers.scale.scale_helpers import PROTOCOLS, TRANSPORTS, Recorder, wait_until
 
 from drivers.scale import (
     PROTOCOL_NAMES,
@@ -18,6 +17,7 @@ from drivers.scale import (
     ScaleUnsupported,
     read_once,
 )
+from tests.drivers.scale.scale_helpers import PROTOCOLS, TRANSPORTS, Recorder, wait_until
 
 ALL = [(p, t) for p in PROTOCOLS for t in TRANSPORTS]
 

@@ -1,0 +1,1 @@
+"""The `jobfloor` command line: a face like the screens; it parses, calls core services and prints."""

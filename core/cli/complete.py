@@ -1,0 +1,37 @@
+"""`jobfloor complete JOB --user CODE [--qty Q]`: receive a job's output and draw its kit lines from the bins."""
+from __future__ import annotations
+
+import json
+
+
+def register(sub) -> dict:
+    s = sub.add_parser("complete", help="complete a job: receive its output lot, consume its kit-issue lines")
+    s.add_argument("job", metavar="JOB", help="the job number, as in jobs.xml")
+    s.add_argument("--user", required=True, help="acting user code")
+    s.add_argument("--qty", help="quantity made (default: the job's QtyToMake)")
+    s.add_argument("--json", action="store_true", help="the result as one JSON object")
+    return {"complete": run}
+
+
+def run(args) -> int:
+    from core.errors import UserInputError
+    from core.jobs.completion import complete_job
+    from core.qty import QtyError, fmt_qty, parse_qty
+    from core.site.auth import actor_for
+
+    try:
+        qty = parse_qty(args.qty) if args.qty is not None else None
+    except QtyError as exc:
+        raise UserInputError(f"--qty: {exc}") from None
+    actor = actor_for(args.user, args.station)
+    result = complete_job(actor, args.job, qty)
+    if args.json:
+        print(json.dumps({
+            "job": result.job, "item": result.item, "lot": result.lot, "qty": fmt_qty(result.qty),
+            "track_id": result.track_id, "location": result.location,
+            "kit": [{"line": k.line, "item": k.item, "required": fmt_qty(k.required),
+                     "consumed": fmt_qty(k.consumed), "short": fmt_qty(max(0, k.short))} for k in result.kit],
+            "tasks": result.tasks}, indent=1))
+    else:
+        print("\n".join(result.lines()))
+    return 0

@@ -1,0 +1,143 @@
+"""`jobfloor labels print|send|ledger|queue`: job labels from the command line, through the print queue.
+
+`print` stores a new set first and then sends it, so a printer that cannot be reached leaves the labels queued
+(exit 1, and `labels send` sends them later) instead of losing them.
+"""
+from __future__ import annotations
+
+import json
+import sys
+
+KINDS = ("pallet", "carton", "product")
+
+
+def register(sub) -> dict:
+    s = sub.add_parser("labels", help="job labels and the print queue")
+    ls = s.add_subparsers(dest="labels_command", required=True, metavar="ACTION")
+
+    p = ls.add_parser("print", help="print a new set of a job's labels (exit 1 if they stay queued)",
+                      description="Store a new set of the job's labels (new pallets get new SSCCs), then send it. "
+                                  "A printer that cannot be reached leaves the labels in the print queue: exit 1.")
+    p.add_argument("job", metavar="JOB")
+    p.add_argument("--printer", required=True, metavar="URL",
+                   help="tcp://host:9100, a serial port (/dev/ttyUSB0, socket://host:port) or file:///path")
+    p.add_argument("--language", choices=("ql", "zpl"), default="ql", help="Brother QL raster or Zebra ZPL (ql)")
+    p.add_argument("--model", help="Brother QL model, e.g. QL-1100 (default QL-820NWB)")
+    p.add_argument("--label", metavar="SIZE",
+                   help="the labels loaded, e.g. 62, 62x29, 102x152: every kind goes on it (default: pallet "
+                        "102x152, carton and product 62 mm endless)")
+    p.add_argument("--kind", action="append", choices=KINDS, help="pallet, carton or product; repeat for more "
+                                                                   "(default all three)")
+    p.add_argument("--user", help="acting user code (default: the command line as an operator)")
+    p.add_argument("--json", action="store_true")
+
+    p = ls.add_parser("send", help="send the labels waiting in the print queue (exit 1 if some stay queued)")
+    p.add_argument("--printer", metavar="URL", help="only this printer's labels")
+    p.add_argument("--all", action="store_true", help="also those waiting for their next try (the printer is back)")
+    p.add_argument("--watch", action="store_true", help="keep sending every few seconds until stopped (Ctrl-C)")
+    p.add_argument("--interval", type=float, default=5.0, help="seconds between rounds with --watch (5)")
+
+    p = ls.add_parser("ledger", help="a job's labels: printed, reprinted, voided, queued, failed per kind")
+    p.add_argument("job", metavar="JOB")
+    p.add_argument("--json", action="store_true")
+
+    p = ls.add_parser("queue", help="labels waiting for a printer or failed, with their error and next try")
+    p.add_argument("--printer", metavar="URL")
+    p.add_argument("--job")
+    p.add_argument("--json", action="store_true")
+    return {"labels": run}
+
+
+def run(args) -> int:
+    return {"print": _print, "send": _send, "ledger": _ledger, "queue": _queue}[args.labels_command](args)
+
+
+def _print(args) -> int:
+    from core.errors import UserInputError
+    from core.labeling import DEFAULT_QL_MODEL, print_job_labels
+    from core.site.actor import Actor
+    from core.site.auth import actor_for
+
+    actor = actor_for(args.user, args.station) if args.user else Actor("cli", "operator", args.station)
+    try:
+        result = print_job_labels(actor, args.job, args.printer, args.language, args.model, args.label,
+                                  args.kind or KINDS)
+    except UserInputError as exc:
+        if args.language == "ql" and not args.model and DEFAULT_QL_MODEL in str(exc):
+            raise UserInputError(f"{exc} (No --model was given, so a {DEFAULT_QL_MODEL} was assumed: name the "
+                                 "printer's model, or print the pallet labels separately.)") from None
+        raise
+    sent = result.sent
+    if args.json:
+        print(json.dumps({"job": result.job, "lot": result.lot, "set": result.set_no, "counts": result.counts,
+                          "ids": [result.ids[0], result.ids[-1]] if result.ids else [],
+                          "ssccs": result.ssccs, "printed": sent.printed, "queued": sent.queued,
+                          "failed": sent.failed, "errors": sent.errors}, indent=1))
+    else:
+        print(result.text())
+    if result.all_printed:
+        return 0
+    if sent.queued:
+        print(f"jobfloor: {sent.queued} of {result.total} label(s) are stored in the print queue and were not "
+              f"printed: {sent.errors[0] if sent.errors else 'the printer was busy'}. `jobfloor labels send` "
+              "sends them when the printer is back.", file=sys.stderr)
+    if sent.failed:
+        print(f"jobfloor: {sent.failed} label(s) cannot print as stored; a supervisor reprints or voids them on the "
+              "Labels screen.", file=sys.stderr)
+    return 1
+
+
+def _send(args) -> int:
+    from core.print_sender import send_pending
+
+    if args.interval <= 0:
+        print("jobfloor: --interval must be above zero", file=sys.stderr)
+        return 2
+    if not args.watch:
+        report = send_pending(printer_url=args.printer, force=args.all)
+        print(report.text())
+        return 0 if report.ok else 1
+    import threading
+
+    from core.print_sender import run as run_loop
+
+    stop = threading.Event()
+    print(f"sending the print queue every {args.interval:g} s; Ctrl-C stops", flush=True)
+    try:
+        run_loop(stop, args.interval, on_report=lambda r: print(r.text(), flush=True), printer_url=args.printer)
+    except KeyboardInterrupt:
+        stop.set()
+    return 0
+
+
+def _ledger(args) -> int:
+    from core.labeling import ledger
+
+    book = ledger(args.job)
+    if args.json:
+        print(json.dumps(book.as_json(), indent=1))
+        return 0
+    print(f"job {book.job} lot {book.lot or '-'}: " + ("reconciled: every label printed or voided"
+                                                      if book.reconciled else "labels still owed to a printer"))
+    for line in book.lines():
+        print("  " + line)
+    return 0
+
+
+def _queue(args) -> int:
+    from core.labeling import queue
+
+    rows = queue(printer_url=args.printer, job=args.job)
+    if args.json:
+        print(json.dumps([{"id": r.id, "job": r.job, "kind": r.kind, "seq": r.seq, "of": r.of, "state": r.state,
+                           "attempts": r.attempts, "reprint": r.reprint, "sscc": r.sscc, "track_id": r.track_id,
+                           "printer": r.printer_url,
+                           "next_try_at": r.next_try_at.isoformat() if r.next_try_at else None,
+                           "error": r.last_error} for r in rows], indent=1))
+        return 0
+    for r in rows:
+        when = f" next try {r.next_try_at:%H:%M:%S}" if r.next_try_at and r.state == "QUEUED" else ""
+        print(f"{r.id:>7} {r.job or '-':<16} {r.name:<16} {r.state:<8} tries {r.attempts}{when}  "
+              f"{r.last_error or ''}")
+    print(f"{len(rows)} label(s) waiting or failed")
+    return 0

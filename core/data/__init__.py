@@ -1,0 +1,1 @@
+"""The database: connection and transactions, the models, schema versions, change notices, counters."""

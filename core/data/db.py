@@ -1,0 +1,148 @@
+"""The database, chosen at run time: SQLite for one site PC, PostgreSQL for many terminals.
+
+Every model binds to the one proxy here; `connect(url)` points it at a real database.
+"""
+from __future__ import annotations
+
+import time
+from contextlib import contextmanager
+from pathlib import Path
+from urllib.parse import unquote, urlparse
+
+import peewee
+
+db = peewee.DatabaseProxy()
+
+
+class DatabaseUrlError(ValueError):
+    pass
+
+
+class BusyError(RuntimeError):
+    """Another terminal held the lock for longer than we are willing to wait."""
+
+
+def sqlite_path(url: str) -> str:
+    """sqlite:///tmp/x.db is the file /tmp/x.db (the URL's path as written); sqlite:x.db is relative."""
+    path = unquote(url[len("sqlite:"):])
+    if path.startswith("//"):
+        path = path[2:]
+    if path.startswith("//"):
+        path = path[1:]
+    if not path or path == "/":
+        raise DatabaseUrlError("sqlite URL needs a file: sqlite:///path/to/file.db")
+    return path
+
+
+def make_database(url: str) -> peewee.Database:
+    parsed = urlparse(url)
+    if parsed.scheme == "sqlite":
+        path = sqlite_path(url)
+        if path != ":memory:":
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+        return peewee.SqliteDatabase(
+            path,
+            pragmas={"journal_mode": "wal", "foreign_keys": 1, "busy_timeout": 15000, "synchronous": "normal"},
+            timeout=15,
+        )
+    if parsed.scheme in ("postgresql", "postgres"):
+        if not parsed.path.strip("/"):
+            raise DatabaseUrlError("postgresql URL needs a database name: postgresql://user@host:5432/dbname")
+        return peewee.PostgresqlDatabase(
+            parsed.path.lstrip("/"),
+            user=unquote(parsed.username or "") or None,
+            password=unquote(parsed.password or "") or None,
+            host=parsed.hostname or None,
+            port=parsed.port or None,
+        )
+    raise DatabaseUrlError(f"unknown database URL '{url}': use sqlite:///path.db or postgresql://user@host/dbname")
+
+
+def connect(url: str) -> peewee.Database:
+    database = make_database(url)
+    db.initialize(database)
+    database.connect(reuse_if_open=True)
+    return database
+
+
+def is_postgres() -> bool:
+    return isinstance(db.obj, peewee.PostgresqlDatabase)
+
+
+@contextmanager
+def write_txn():
+    """A transaction that will write stock.
+
+    SQLite takes the write lock up front (BEGIN IMMEDIATE) so two terminals never both read a balance and then
+    both write it; PostgreSQL locks the rows it reads with `locked()` below.
+    """
+    if is_postgres():
+        with db.atomic() as txn:
+            yield txn
+            if db.transaction_depth() == 1:
+                # Delivered at commit, and only if it commits: other terminals' screens refresh (core.data.changes).
+                db.execute_sql("NOTIFY jobfloor")
+    else:
+        with db.atomic("IMMEDIATE") as txn:
+            yield txn
+
+
+def locked(query):
+    """SELECT ... FOR UPDATE on PostgreSQL; SQLite already holds the database write lock."""
+    return query.for_update() if is_postgres() else query
+
+
+def placeholder() -> str:
+    return "%s" if is_postgres() else "?"
+
+
+def bulk(sql: str, rows: list[tuple], pg: str | None = None) -> None:
+    """One statement for many rows, written with '?' placeholders. Hot paths only: no model objects.
+
+    psycopg2's executemany is a round trip per row. On PostgreSQL an INSERT becomes one multi-row VALUES per
+    page, and an UPDATE uses `pg`, the same change written as UPDATE ... FROM (VALUES %s) when given.
+    """
+    if not rows:
+        return
+    # The driver's own errors, turned into peewee's as every other query's are, so that `retrying` knows a
+    # deadlock or a busy database here too.
+    with peewee.__exception_wrapper__:
+        _bulk(sql, rows, pg)
+
+
+def _bulk(sql: str, rows: list[tuple], pg: str | None) -> None:
+    if not is_postgres():
+        db.cursor().executemany(sql, rows)
+        return
+    from psycopg2.extras import execute_batch, execute_values
+
+    with db.cursor() as cur:
+        if pg is not None:
+            execute_values(cur, pg, rows, page_size=1000)
+        elif sql.lstrip().upper().startswith("INSERT") and " VALUES " in sql:
+            head, template = sql.split(" VALUES ", 1)
+            execute_values(cur, head + " VALUES %s", rows, template=template.replace("?", "%s"), page_size=1000)
+        else:
+            execute_batch(cur, sql.replace("?", "%s"), rows, page_size=1000)
+
+
+def _is_busy(exc: Exception) -> bool:
+    text = str(exc).lower()
+    return "locked" in text or "busy" in text or "deadlock" in text or "could not serialize" in text
+
+
+def retrying(fn, *args, attempts: int = 6, **kwargs):
+    """Run a whole write transaction again when the database says it is busy or picked us as deadlock victim."""
+    delay = 0.05
+    for attempt in range(attempts):
+        try:
+            return fn(*args, **kwargs)
+        except (peewee.OperationalError, peewee.InternalError) as exc:
+            if not _is_busy(exc) or attempt == attempts - 1:
+                if _is_busy(exc):
+                    raise BusyError("the database is busy with another terminal: try again in a moment") from exc
+                raise
+            if is_postgres():
+                db.rollback() if db.in_transaction() else None
+            time.sleep(delay)
+            delay = min(delay * 2, 1.0)

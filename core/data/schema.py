@@ -1,0 +1,85 @@
+"""Create the schema, or upgrade an older one in place, keeping its data."""
+from __future__ import annotations
+
+from core.data.db import db
+from core.data.models import ALL_MODELS, SCHEMA_VERSION, SchemaVersion, Setting
+from core.errors import UserInputError
+
+DEFAULT_SETTINGS = {
+    "gs1_company_prefix": "9501101",
+    "sscc_extension_digit": "0",
+    "site_name": "Demo site",
+    "idle_logout_minutes": "15",
+    "lockout_attempts": "5",
+    "lockout_minutes": "10",
+    "track_id_prefix": "T",
+    "kit_task_due_hours": "4",
+    "shift_start": "06:00",
+    "shift_hours": "8",
+    "at_risk_hours": "2",
+}
+
+def add_missing_columns() -> list[str]:
+    """Additive upgrades: every model field that its table lacks is added, with its default for old rows."""
+    from playhouse.migrate import SchemaMigrator, migrate
+
+    migrator = SchemaMigrator.from_database(db.obj)
+    added = []
+    for model in ALL_MODELS:
+        table = model._meta.table_name
+        if not db.table_exists(table):
+            continue
+        have = {c.name for c in db.get_columns(table)}
+        for field in model._meta.sorted_fields:
+            if field.column_name not in have:
+                migrate(migrator.add_column(table, field.column_name, field))
+                added.append(f"{table}.{field.column_name}")
+    return added
+
+
+# version -> function that takes the database from version-1 to version. Each is idempotent.
+UPGRADES: dict[int, callable] = {
+    2: add_missing_columns,  # user.team, job.assigned_at: assignment and the job board
+}
+
+
+def current_version() -> int | None:
+    if not db.table_exists("schema_version"):
+        return None
+    row = SchemaVersion.select().order_by(SchemaVersion.version.desc()).first()
+    return row.version if row else None
+
+
+def init_schema() -> tuple[int | None, int]:
+    """Returns (version before, version after)."""
+    before = current_version()
+    with db.atomic():
+        if before is not None and before > SCHEMA_VERSION:
+            raise UserInputError(
+                f"this database is at schema version {before}, newer than this jobfloor ({SCHEMA_VERSION}): "
+                "upgrade jobfloor before using it"
+            )
+        if before is not None:
+            for version in range(before + 1, SCHEMA_VERSION + 1):
+                UPGRADES[version]()
+        db.create_tables(ALL_MODELS, safe=True)
+        for key, value in DEFAULT_SETTINGS.items():
+            if not Setting.get_or_none(Setting.key == key):
+                Setting.create(key=key, value=value)
+        if before != SCHEMA_VERSION:
+            SchemaVersion.create(version=SCHEMA_VERSION)
+    return before, SCHEMA_VERSION
+
+
+def setting(key: str, default: str | None = None) -> str | None:
+    row = Setting.get_or_none(Setting.key == key)
+    if row:
+        return row.value
+    return DEFAULT_SETTINGS.get(key, default)
+
+
+def set_setting(key: str, value: str) -> None:
+    if Setting.get_or_none(Setting.key == key):
+        Setting.update(value=value).where(Setting.key == key).execute()
+    else:
+        Setting.create(key=key, value=value)

@@ -1,0 +1,1 @@
+"""The ERP edge: SYSPRO's files in (imports) and the postings out (WIPTMI documents)."""

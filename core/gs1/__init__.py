@@ -1,0 +1,1 @@
+"""GS1 and scanning: keys and check digits, element strings, what a scanner sent."""

@@ -1,0 +1,1 @@
+"""Jobs: release, the pick list and picking, returns, completion, assignment and the job board."""

@@ -1,0 +1,68 @@
+"""Who picks which job: a supervisor assigns released jobs to a picker, a team or a station; a picker takes one.
+
+Taking is a single conditional UPDATE, so of two pickers pressing at the same moment exactly one gets the job.
+"""
+from __future__ import annotations
+
+from core.data.db import write_txn
+from core.data.models import Job, Station, User, utcnow
+from core.errors import BusinessRefusal, NotFound, UserInputError
+from core.site.actor import Actor
+from core.site.audit import record
+from core.site.auth import require
+
+KINDS = ("user", "team", "station")
+
+
+def parse_target(text: str) -> tuple[str, str]:
+    """'PK1', 'user:PK1', 'team:DOUGH' or 'station:PICK-1'."""
+    kind, _, name = (text or "").strip().rpartition(":")
+    kind = kind or "user"
+    if kind not in KINDS or not name:
+        raise UserInputError(f"assign to a user code, team:NAME or station:CODE, not '{text}'")
+    return kind, name
+
+
+def assign(actor: Actor, job: str, target: str | None) -> None:
+    """Assign (or, with target None, free) a released job."""
+    require(actor, "jobs.assign")
+    with write_txn():
+        row = Job.get_or_none(Job.job == job)
+        if row is None:
+            raise NotFound(f"job {job} is not imported")
+        if row.state != "RELEASED":
+            raise BusinessRefusal(f"job {job} is {row.state.lower()}: only released jobs are assigned")
+        if target is None:
+            Job.update(assignee=None, assignee_kind=None, assigned_at=None).where(Job.job == job).execute()
+            record(actor, "job.unassign", job)
+            return
+        kind, name = parse_target(target)
+        if kind == "user" and not User.get_or_none((User.code == name) & (User.active == True)):  # noqa: E712
+            raise NotFound(f"user {name} is not known")
+        if kind == "station" and not Station.get_or_none(Station.code == name):
+            raise NotFound(f"station {name} is not set up")
+        Job.update(assignee=name, assignee_kind=kind, assigned_at=utcnow()).where(Job.job == job).execute()
+        record(actor, "job.assign", job, kind=kind, to=name, before=row.assignee)
+
+
+def take(actor: Actor, job: str) -> None:
+    """A picker takes a free job (or one assigned to their team or station) for themself."""
+    require(actor, "pick")
+    with write_txn():
+        user = User.get_or_none(User.code == actor.user)
+        mine = (Job.assignee.is_null()) | ((Job.assignee_kind == "user") & (Job.assignee == actor.user))
+        if user is not None and user.team:
+            mine |= (Job.assignee_kind == "team") & (Job.assignee == user.team)
+        if actor.station:
+            mine |= (Job.assignee_kind == "station") & (Job.assignee == actor.station)
+        taken = (Job.update(assignee=actor.user, assignee_kind="user", assigned_at=utcnow())
+                 .where((Job.job == job) & (Job.state == "RELEASED") & mine).execute())
+        if not taken:
+            row = Job.get_or_none(Job.job == job)
+            if row is None:
+                raise NotFound(f"job {job} is not imported")
+            if row.state != "RELEASED":
+                raise BusinessRefusal(f"job {job} is {row.state.lower()}: nothing to pick")
+            raise BusinessRefusal(f"job {job} is already {row.assignee_kind or 'user'} {row.assignee}'s: "
+                                  "take another one")
+        record(actor, "job.take", job)

@@ -1,0 +1,276 @@
+"""Job release: allocate the most suitable stock by the FEFO rules and issue picking slips.
+
+One transaction per call: load what is available (locked), run the kernel over every line in rule order, write
+reservations, pick tasks and balances, mark the jobs released. Safe with many terminals releasing at once.
+"""
+from __future__ import annotations
+
+import json
+import threading
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from core.allocator.arrays import REASON_NO_SINGLE_LOT
+from core.allocator.loading import LineRow, line_arrays, load_lines, load_units
+from core.data.db import bulk, locked, retrying, write_txn
+from core.data.models import AuditEvent, Job, JobLine, Lot, PickTask, Reservation, StockUnit, utcnow
+from core.errors import BusinessRefusal, NotFound, UserInputError
+from core.qty import fmt_qty
+from core.site.actor import Actor
+from core.site.audit import record
+from core.site.auth import require
+
+NO_SINGLE_LOT = "no single lot covers the line"
+
+
+@dataclass
+class Shortage:
+    job: str
+    line: int
+    item: str
+    required: int
+    allocated: int
+    reason: str
+
+    def as_json(self) -> dict:
+        return {"job": self.job, "line": self.line, "item": self.item, "required": fmt_qty(self.required),
+                "allocated": fmt_qty(self.allocated), "reason": self.reason}
+
+
+@dataclass
+class Allocation:
+    job: str
+    line: int
+    item: str
+    track_id: str
+    lot: str | None
+    qty: int
+
+    def as_json(self) -> dict:
+        return {"job": self.job, "line": self.line, "item": self.item, "track_id": self.track_id, "lot": self.lot,
+                "qty": fmt_qty(self.qty)}
+
+
+@dataclass
+class ReleaseResult:
+    released: list[str] = field(default_factory=list)
+    allocations: list[Allocation] = field(default_factory=list)
+    shortages: list[Shortage] = field(default_factory=list)
+
+    def as_json(self) -> dict:
+        return {"released": self.released, "allocations": [a.as_json() for a in self.allocations],
+                "shortages": [s.as_json() for s in self.shortages]}
+
+
+def output_lot_code(job: str, start) -> str:
+    """The job's output lot: fixed at first release, readable on the floor (job number and start date)."""
+    return f"{job.lstrip('0') or '0'}-{start:%y%m%d}"
+
+
+def short_reason(mode_reason: int, need: int, got: int) -> str:
+    if mode_reason == REASON_NO_SINGLE_LOT:
+        return NO_SINGLE_LOT
+    return f"not enough eligible stock: {fmt_qty(need - got)} short"
+
+
+def load_kernel() -> threading.Thread:
+    """Load numba and the cached kernel (about half a second) on a thread while the caller reads the database."""
+
+    def work():
+        from core.config import numba_cache_dir
+
+        numba_cache_dir()  # before numba loads: its JIT cache must be somewhere this user can write
+        from core.allocator import warm_up
+
+        warm_up()
+
+    thread = threading.Thread(target=work, name="jobfloor-kernel", daemon=True)
+    thread.start()
+    return thread
+
+
+def _allocate(lines: list[LineRow], lock: bool, kernel: threading.Thread | None = None):
+    from core.config import numba_cache_dir
+
+    numba_cache_dir()  # before numba loads: its JIT cache must be somewhere this user can write
+
+    items = sorted({x.item for x in lines})
+    units = load_units(items, lock=lock)
+    index = {code: i for i, code in enumerate(items)}
+    arrays = line_arrays(lines, index)
+    if kernel is not None:
+        kernel.join()
+    from core.allocator import allocate  # numba is loaded only by sessions that allocate
+
+    result = allocate(units.arrays, arrays)
+    return units, result
+
+
+def _lock_jobs(numbers: list[str]) -> list[Job]:
+    """The jobs, locked in job order on PostgreSQL; only the columns release needs, as light objects."""
+    found = []
+    for start in range(0, len(numbers), 900):
+        chunk = numbers[start:start + 900]
+        query = (Job.select(Job.job, Job.item, Job.state, Job.priority, Job.start_date, Job.output_lot)
+                 .where(Job.job.in_(chunk)).order_by(Job.job).objects())
+        found.extend(locked(query))
+    return found
+
+
+def _release_txn(actor: Actor, numbers: list[str] | None, all_imported: bool) -> ReleaseResult:
+    kernel = load_kernel()
+    with write_txn():
+        if all_imported:
+            numbers = [j.job for j in Job.select(Job.job).where(Job.state == "IMPORTED")]
+        jobs = {j.job: j for j in _lock_jobs(numbers)}
+        missing = [n for n in numbers if n not in jobs]
+        if missing:
+            raise NotFound(f"job {missing[0]} is not imported: import jobs.xml first, or check the number")
+        done = [j.job for j in jobs.values() if j.state == "COMPLETED"]
+        if done:
+            raise BusinessRefusal(f"job {done[0]} is completed: it cannot be released again")
+        lines = load_lines(list(jobs))
+        units, res = _allocate(lines, lock=True, kernel=kernel) if lines else (None, None)
+        result = ReleaseResult()
+        if res is not None and len(res.res_qty):
+            _write_reservations(lines, units, res, result)
+        line_rows = []
+        for k, x in enumerate(lines):  # in rule order, so the shortages are too
+            got = int(res.allocated[k])
+            held = x.held + got
+            reason = None
+            if held < x.qty_reqd:
+                reason = short_reason(int(res.reason[k]), x.qty_reqd, held)
+                result.shortages.append(Shortage(x.job, x.line, x.item, x.qty_reqd, held, reason))
+            line_rows.append((got, reason, x.line_id))
+        bulk("UPDATE job_line SET allocated = allocated + ?, short_reason = ? WHERE id = ?", line_rows,
+             pg="UPDATE job_line j SET allocated = j.allocated + v.got, short_reason = v.reason "
+                "FROM (VALUES %s) AS v(got, reason, id) WHERE j.id = v.id")
+        _mark_released(actor, sorted(jobs.values(), key=lambda j: (j.priority, j.start_date, j.job)), result)
+    return result
+
+
+def _mark_released(actor: Actor, jobs: list[Job], result: ReleaseResult) -> None:
+    now = utcnow()
+    new_lots = {(j.item_id, output_lot_code(j.job, j.start_date)): j.job for j in jobs if not j.output_lot}
+    if new_lots:
+        known = set(Lot.select(Lot.item, Lot.code).where(
+            Lot.code.in_([code for _, code in new_lots])).tuples())
+        bulk("INSERT INTO lot (item, code, made_by_job, created_at) VALUES (?, ?, ?, ?)",
+             [(item, code, job, now) for (item, code), job in new_lots.items() if (item, code) not in known])
+    bulk("UPDATE job SET state = 'RELEASED', released_at = COALESCE(released_at, ?), "
+         "output_lot = COALESCE(output_lot, ?) WHERE job = ?",
+         [(now, output_lot_code(j.job, j.start_date), j.job) for j in jobs],
+         pg="UPDATE job j SET state = 'RELEASED', released_at = COALESCE(j.released_at, v.at), "
+            "output_lot = COALESCE(j.output_lot, v.lot) FROM (VALUES %s) AS v(at, lot, job) WHERE j.job = v.job")
+    reserved, shorts = defaultdict(int), defaultdict(list)
+    for a in result.allocations:
+        reserved[a.job] += a.qty
+    for sh in result.shortages:
+        shorts[sh.job].append(sh.line)
+    result.released.extend(j.job for j in jobs)
+    AuditEvent.insert_many([
+        {"user": actor.user, "station": actor.station, "action": "job.release", "subject": j.job, "at": now,
+         "detail": json.dumps({"reserved": reserved[j.job], "short_lines": shorts[j.job]}, sort_keys=True)}
+        for j in jobs]).execute()
+
+
+def _write_reservations(lines, units, res, result: ReleaseResult) -> None:
+    track = units.track_ids
+    # Merge with what a line already holds on the same unit (a top-up), else new rows.
+    per_unit = defaultdict(int)
+    pairs = defaultdict(int)
+    res_line, res_unit, res_qty = res.res_line.tolist(), res.res_unit.tolist(), res.res_qty.tolist()
+    lots = units.lot_codes(set(res_unit))
+    for li, ui, q in zip(res_line, res_unit, res_qty):
+        x = lines[li]
+        pairs[(x.line_id, ui)] += q
+        per_unit[ui] += q
+        result.allocations.append(Allocation(x.job, x.line, x.item, track[ui], lots[ui], q))
+    existing = set()
+    if any(x.held for x in lines):
+        line_ids = sorted({lid for lid, _ in pairs})
+        for start in range(0, len(line_ids), 900):
+            existing |= set(Reservation.select(Reservation.job_line, Reservation.unit).where(
+                Reservation.job_line.in_(line_ids[start:start + 900])).tuples())
+    new, topped = [], []
+    for (lid, ui), q in pairs.items():
+        tid = track[ui]
+        (topped if (lid, tid) in existing else new).append((lid, tid, q, units.pick_seqs[ui]))
+    bulk("INSERT INTO reservation (job_line, track_id, qty) VALUES (?, ?, ?)", [r[:3] for r in new])
+    bulk("INSERT INTO pick_task (job_line, track_id, qty, seq, picked, state) VALUES (?, ?, ?, ?, 0, 'OPEN')",
+         new)
+    bulk("UPDATE reservation SET qty = qty + ? WHERE job_line = ? AND track_id = ?",
+         [(q, lid, tid) for lid, tid, q, _ in topped])
+    bulk("UPDATE pick_task SET qty = qty + ? WHERE job_line = ? AND track_id = ? AND state = 'OPEN'",
+         [(q, lid, tid) for lid, tid, q, _ in topped])
+    bulk("UPDATE stock_unit SET reserved = reserved + ? WHERE track_id = ?",
+         [(q, track[ui]) for ui, q in per_unit.items()],
+         pg="UPDATE stock_unit u SET reserved = u.reserved + v.q FROM (VALUES %s) AS v(q, tid) "
+            "WHERE u.track_id = v.tid")
+
+
+def release(actor: Actor, jobs: list[str] | None = None, all_imported: bool = False) -> ReleaseResult:
+    """Release the named jobs (topping up any already released), or every imported job with all_imported."""
+    require(actor, "release")
+    if not all_imported and not jobs:
+        raise UserInputError("name the jobs to release, or use --all")
+    numbers = list(dict.fromkeys(j.strip() for j in (jobs or [])))
+    return retrying(_release_txn, actor, numbers, all_imported)
+
+
+def unrelease(actor: Actor, job: str) -> int:
+    """Give back a released job's reservations, when nothing of it has been picked yet."""
+    require(actor, "unrelease")
+    return retrying(_unrelease_txn, actor, job)
+
+
+def _unrelease_txn(actor: Actor, job: str) -> int:
+    with write_txn():
+        row = locked(Job.select().where(Job.job == job)).first()
+        if row is None:
+            raise NotFound(f"job {job} is not imported")
+        if row.state != "RELEASED":
+            raise BusinessRefusal(f"job {job} is {row.state.lower()}: only a released job can be un-released")
+        lines = list(JobLine.select().where(JobLine.job == job))
+        if any(ln.issued for ln in lines) or PickTask.select().join(JobLine).where(
+                (JobLine.job == job) & (PickTask.state != "OPEN")).exists():
+            raise BusinessRefusal(f"job {job} has picks already: return the picked stock before un-releasing")
+        ids = [ln.id for ln in lines]
+        given = 0
+        for r in locked(Reservation.select().where(Reservation.job_line.in_(ids)).order_by(Reservation.unit)):
+            StockUnit.update(reserved=StockUnit.reserved - r.qty).where(StockUnit.track_id == r.unit_id).execute()
+            given += r.qty
+        Reservation.delete().where(Reservation.job_line.in_(ids)).execute()
+        PickTask.delete().where(PickTask.job_line.in_(ids)).execute()
+        JobLine.update(allocated=0, short_reason=None).where(JobLine.job == job).execute()
+        Job.update(state="IMPORTED").where(Job.job == job).execute()
+        record(actor, "job.unrelease", job, returned=given)
+    return given
+
+
+def slip(job: str) -> list[dict]:
+    """The picking slip: each line with the TrackIDs, lots and locations reserved for it, in walk order."""
+    out = []
+    for ln in JobLine.select().where(JobLine.job == job).order_by(JobLine.line):
+        tasks = (PickTask.select(PickTask, StockUnit).join(StockUnit).where(PickTask.job_line == ln.id)
+                 .order_by(PickTask.seq, PickTask.unit))
+        out.append({"line": ln.line, "item": ln.item_id, "required": ln.qty_reqd, "allocated": ln.allocated,
+                    "issued": ln.issued, "kit_issue": ln.kit_issue, "short": ln.short_reason, "uom": ln.uom,
+                    "tasks": [{"track_id": t.unit_id, "qty": t.qty, "picked": t.picked, "state": t.state,
+                               "location": t.unit.location_id,
+                               "lot": t.unit.lot.code if t.unit.lot_id else None} for t in tasks]})
+    return out
+
+
+def released_jobs() -> list[dict]:
+    """Released jobs in rule order with their line counts and short lines, for the Release screen."""
+    from peewee import fn
+
+    rows = (Job.select(Job.job, Job.description, Job.priority, Job.start_date,
+                       fn.COUNT(JobLine.id).alias("n"), fn.COUNT(JobLine.short_reason).alias("short"))
+            .join(JobLine, on=(JobLine.job == Job.job)).where(Job.state == "RELEASED")
+            .group_by(Job.job, Job.description, Job.priority, Job.start_date)
+            .order_by(Job.priority, Job.start_date, Job.job))
+    return [{"job": r.job, "description": r.description, "priority": r.priority, "start": r.start_date,
+             "lines": r.n, "short": r.short} for r in rows]
