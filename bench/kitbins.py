@@ -204,7 +204,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=0)
     args = parser.parse_args(argv)
 
-    from core.data.models import utcnow
+    from core.clock import utcnow
 
     t0 = time.perf_counter()
     tables = build(args.bins, args.seed, utcnow())

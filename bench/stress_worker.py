@@ -105,7 +105,8 @@ class Worker:
 
     def op_pick(self) -> str:
         from core.data.models import Item, Location, Reservation, StockUnit
-        from core.jobs.picking import REASONS, confirm_pick, tolerance_band
+        from core.jobs.picking import REASONS, confirm_pick
+        from core.jobs.tolerance import band
 
         task = self.open_task()
         if task is None:
@@ -126,7 +127,7 @@ class Worker:
         free = unit.on_hand - (unit.reserved - (held.qty if held else 0))
         target = task.qty - task.picked
         if item.weighed:
-            low, high = tolerance_band(target, item.tolerance_milli_pct)
+            low, high = band(target, True, item.tolerance_milli_pct)
             if self.rng.random() < 0.03:
                 qty = high + 1000  # the picker overpoured and pressed Enter anyway: refused
             elif min(high, free) < low:

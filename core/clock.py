@@ -18,8 +18,9 @@ class _Clock:
     def __init__(self) -> None:
         self.start: dt.datetime | None = None
         self._t0 = 0.0
-        # Local time minus UTC, read once: a fixed clock keeps the machine's zone.
-        self._utc_offset = dt.datetime.now() - dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
+        # Local time minus UTC, read once and in whole minutes (zones are): a fixed clock keeps the machine's zone.
+        offset = dt.datetime.now() - dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
+        self._utc_offset = dt.timedelta(minutes=round(offset.total_seconds() / 60))
         value = os.environ.get(ENV, "").strip()
         if value:
             self.set(parse(value))

@@ -18,8 +18,9 @@ from urllib.parse import urlsplit
 
 from peewee import fn
 
+from core.clock import utcnow
 from core.data.db import is_postgres, retrying, write_txn
-from core.data.models import LabelJob, utcnow
+from core.data.models import LabelJob
 from core.labeling import DEFAULT_QL_MODEL, label_for_row
 from core.labels import LabelContentError
 from drivers.printer import LabelError, PrinterConfig, PrinterError, WrongMedia, check_label, print_labels

@@ -1,49 +1,6 @@
-"""FEFO allocator over plain arrays: a Numba kernel and the pure-Python reference it is tested against.
+"""FEFO allocation: the rules (`rules`), the arrays the allocator works on (`arrays`), the database read that fills
+them (`loading`), a Numba kernel (`kernel`) and the plain-Python reference it is tested against (`reference`).
 
-`allocate` and `warm_up` live in `kernel`, which imports numba; they are loaded on first use so that a session
-that never allocates (an operator picking or labelling) never pays numba's import time.
+Nothing is imported here: `rules` needs neither numpy nor numba, so a picker's session that checks a substitute
+container loads neither, and numba is loaded only by sessions that allocate.
 """
-from __future__ import annotations
-
-from typing import TYPE_CHECKING, Any
-
-from core.allocator.arrays import (
-    MODE_SINGLE_LOT,
-    MODE_TAKE,
-    NO_EXPIRY,
-    REASON_COVERED,
-    REASON_NO_SINGLE_LOT,
-    REASON_SHORT,
-    AllocationResult,
-    LineArrays,
-    UnitArrays,
-)
-from core.allocator.reference import allocate_reference
-
-if TYPE_CHECKING:
-    from core.allocator.kernel import allocate, warm_up
-
-__all__ = [
-    "MODE_SINGLE_LOT",
-    "MODE_TAKE",
-    "NO_EXPIRY",
-    "REASON_COVERED",
-    "REASON_NO_SINGLE_LOT",
-    "REASON_SHORT",
-    "AllocationResult",
-    "LineArrays",
-    "UnitArrays",
-    "allocate",
-    "allocate_reference",
-    "warm_up",
-]
-
-_LAZY = {"allocate", "warm_up"}
-
-
-def __getattr__(name: str) -> Any:
-    if name in _LAZY:
-        from core.allocator import kernel
-
-        return getattr(kernel, name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

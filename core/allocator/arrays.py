@@ -9,15 +9,16 @@ from dataclasses import dataclass, fields
 
 import numpy as np
 
-# The largest int32: a unit without expiry sorts after every real date with no special case in the order.
-NO_EXPIRY = np.int32(2**31 - 1)
+from core.allocator.rules import (  # noqa: F401 (the encodings the arrays carry)
+    MODE_SINGLE_LOT,
+    MODE_TAKE,
+    REASON_COVERED,
+    REASON_NO_SINGLE_LOT,
+    REASON_SHORT,
+)
+from core.allocator.rules import NO_EXPIRY as _NO_EXPIRY
 
-MODE_TAKE = 0  # rule 5: take units in rank order
-MODE_SINGLE_LOT = 1  # rule 6: fill from one lot or not at all
-
-REASON_COVERED = 0
-REASON_SHORT = 1
-REASON_NO_SINGLE_LOT = 2
+NO_EXPIRY = np.int32(_NO_EXPIRY)
 
 
 def _coerce(obj, dtypes: dict[str, type]) -> int:

@@ -1,15 +1,14 @@
 """From the database to the allocator's arrays, fast: plain SQL rows, no model objects on the hot path."""
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass
 
 import numpy as np
 
-from core.allocator.arrays import MODE_SINGLE_LOT, MODE_TAKE, NO_EXPIRY, LineArrays, UnitArrays
+from core.allocator import rules
+from core.allocator.arrays import NO_EXPIRY, LineArrays, UnitArrays
+from core.allocator.rules import UNIT
 from core.data.db import db, is_postgres, placeholder
-
-_EPOCH = dt.date(1970, 1, 1).toordinal()
 
 
 def day_numbers(values) -> np.ndarray:
@@ -20,10 +19,6 @@ def day_numbers(values) -> np.ndarray:
     out = days.astype(np.int64)
     out[np.isnat(days)] = NO_EXPIRY
     return out.astype(np.int32)
-
-
-def day_number(d: dt.date) -> int:
-    return d.toordinal() - _EPOCH
 
 
 @dataclass
@@ -54,7 +49,7 @@ def _empty() -> UnitTable:
 
 
 def load_units(items: list[str], lock: bool = False) -> UnitTable:
-    """Eligible units (AVAILABLE, in a STORE location, something available) of the given items.
+    """The units rule 3 allows for any line (`rules.unit_sql`, in a STORE location) of the given items.
 
     With lock=True on PostgreSQL the rows are locked in track_id order, so concurrent releases queue instead of
     deadlocking; on SQLite the caller already holds the write lock. Locations are few: their zone and walk order
@@ -69,7 +64,7 @@ def load_units(items: list[str], lock: bool = False) -> UnitTable:
         days = ("COALESCE(CAST(julianday(expiry) - 2440587.5 AS INTEGER), {none}), "
                 "CAST(julianday(received) - 2440587.5 AS INTEGER)")
     sql = (f"SELECT track_id, item, COALESCE(lot, -1), on_hand - reserved, {days.format(none=int(NO_EXPIRY))}, "
-           "opened, location FROM stock_unit WHERE status = 'AVAILABLE' AND on_hand > reserved")
+           f"opened, location FROM stock_unit {UNIT} WHERE {rules.unit_sql()}")
     params: list = []
     if len(items) <= ITEM_FILTER_MAX:
         sql += f" AND item IN ({','.join([placeholder()] * len(items))})"
@@ -78,7 +73,8 @@ def load_units(items: list[str], lock: bool = False) -> UnitTable:
         sql += " ORDER BY track_id FOR UPDATE"
     rows = db.execute_sql(sql, params).fetchall()
     places = {code: seq for code, zone, seq in
-              db.execute_sql("SELECT code, zone, pick_seq FROM location").fetchall() if zone == "STORE"}
+              db.execute_sql("SELECT code, zone, pick_seq FROM location").fetchall()
+              if zone == rules.ALLOCATABLE_ZONE}
     item_index = {code: i for i, code in enumerate(items)}
     rows = [r for r in rows if r[7] in places and r[1] in item_index]
     n = len(rows)
@@ -126,7 +122,7 @@ class LineRow:
 
 def load_lines(jobs: list[str] | None = None, states=("IMPORTED",)) -> list[LineRow]:
     """Non-kit lines of the named jobs (or of every job in `states`), with item rules joined in."""
-    ph = "%s" if is_postgres() else "?"
+    ph = placeholder()
     sql = ("SELECT jl.id, j.job, jl.line, jl.stock_code, jl.qty_reqd, jl.allocated + jl.issued, j.start_date, "
            "i.min_remaining_days, i.single_lot, j.priority "
            "FROM job_line jl JOIN job j ON j.job = jl.job JOIN item i ON i.code = jl.stock_code "
@@ -142,10 +138,10 @@ def load_lines(jobs: list[str] | None = None, states=("IMPORTED",)) -> list[Line
         params += list(states)
     rows = db.execute_sql(sql, params).fetchall()
     starts = day_numbers([r[6] for r in rows])
-    out = [LineRow(r[0], r[1], r[2], r[3], r[4], r[5], int(starts[k]) + (r[7] or 0), bool(r[8]), r[9],
+    out = [LineRow(r[0], r[1], r[2], r[3], r[4], r[5], rules.cutoff_day(int(starts[k]), r[7]), bool(r[8]), r[9],
                    int(starts[k])) for k, r in enumerate(rows)]
-    # Rule 2: (priority, start date, job as text), then lines by number.
-    out.sort(key=lambda x: (x.priority, x.start, x.job, x.line))
+    # Rule 2: jobs in order, then lines by number.
+    out.sort(key=lambda x: (*rules.job_key(x.priority, x.start, x.job), x.line))
     return out
 
 
@@ -155,6 +151,5 @@ def line_arrays(lines: list[LineRow], item_index: dict[str, int]) -> LineArrays:
         item=np.fromiter((item_index[x.item] for x in lines), np.int32, n),
         need=np.fromiter((max(0, x.qty_reqd - x.held) for x in lines), np.int64, n),
         min_expiry=np.fromiter((x.min_expiry for x in lines), np.int32, n),
-        mode=np.fromiter((MODE_SINGLE_LOT if x.single_lot and x.held == 0 else MODE_TAKE for x in lines),
-                         np.uint8, n),
+        mode=np.fromiter((rules.line_mode(x.single_lot, x.held) for x in lines), np.uint8, n),
     )

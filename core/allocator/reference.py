@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from core.allocator.arrays import (
     MODE_SINGLE_LOT,
-    NO_EXPIRY,
     REASON_COVERED,
     REASON_NO_SINGLE_LOT,
     REASON_SHORT,
@@ -16,6 +15,7 @@ from core.allocator.arrays import (
     LineArrays,
     UnitArrays,
 )
+from core.allocator.rules import expiry_ok, rank_key
 
 
 def allocate_reference(units: UnitArrays, lines: LineArrays) -> AllocationResult:
@@ -74,25 +74,15 @@ def _eligible(units: UnitArrays, avail: list[int], u: int, cut_off: int) -> bool
         return False
     if avail[u] <= 0:
         return False
-    expiry = int(units.expiry[u])
-    # "expires on or after the job start date plus min_remaining_days": the cut-off day itself is allowed.
-    return expiry == NO_EXPIRY or expiry >= cut_off
+    return expiry_ok(int(units.expiry[u]), cut_off)
 
 
 def _rank_key(units: UnitArrays, u: int) -> tuple:
-    """Rule 4."""
-    expiry = int(units.expiry[u])
-    return (
-        expiry == NO_EXPIRY,  # no expiry last
-        expiry,  # expiry ascending
-        0 if units.opened[u] else 1,  # opened units before unopened
-        int(units.received[u]),  # received ascending
-        int(units.pick_seq[u]),  # location's pick_seq ascending
-        int(units.track_rank[u]),  # track_id ascending as text
-        # track_rank is unique, so this never decides for well-formed input; it pins the order if a caller
-        # breaks that promise, and the kernel's stable sort falls back to the same unit order.
-        u,
-    )
+    """Rule 4; track_rank is the TrackID's rank as text."""
+    # track_rank is unique, so the unit index never decides for well-formed input; it pins the order if a caller
+    # breaks that promise, and the kernel's stable sort falls back to the same unit order.
+    return rank_key(int(units.expiry[u]), bool(units.opened[u]), int(units.received[u]), int(units.pick_seq[u]),
+                    int(units.track_rank[u])) + (u,)
 
 
 def _rule_5_take_in_rank_order(avail: list[int], ranked: list[int], need: int) -> list[tuple[int, int]]:

@@ -7,8 +7,9 @@ import xml.etree.ElementTree as ET
 from contextlib import contextmanager
 from pathlib import Path
 
+from core.clock import utcnow
 from core.data.db import db
-from core.data.models import Movement, Posting, utcnow
+from core.data.models import Movement, Posting
 from core.qty import fmt_qty
 
 

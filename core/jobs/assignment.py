@@ -4,8 +4,9 @@ Taking is a single conditional UPDATE, so of two pickers pressing at the same mo
 """
 from __future__ import annotations
 
+from core.clock import utcnow
 from core.data.db import write_txn
-from core.data.models import Job, Station, User, utcnow
+from core.data.models import Job, Station, User
 from core.errors import BusinessRefusal, NotFound, UserInputError
 from core.site.actor import Actor
 from core.site.audit import record

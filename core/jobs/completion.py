@@ -11,12 +11,14 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from core import clock
+from core.clock import utcnow
 from core.data.db import locked, retrying, write_txn
-from core.data.models import Item, Job, JobLine, Location, Movement, PickTask, Reservation, StockUnit, utcnow
+from core.data.models import Item, Job, JobLine, Location, Movement, PickTask, StockUnit
 from core.data.schema import setting
 from core.data.serials import new_track_id
 from core.erp.postings import add_posting
 from core.errors import BusinessRefusal, NotFound, UserInputError
+from core.jobs import reservations
 from core.kitbins.bins import bin_units, ensure_task
 from core.qty import fmt_short
 from core.site.actor import Actor
@@ -205,12 +207,7 @@ def _give_back(job: Job) -> int:
     line_ids = [ln.id for ln in JobLine.select(JobLine.id).where(JobLine.job == job.job)]
     if not line_ids:
         return 0
-    given = 0
-    for r in locked(Reservation.select().where(Reservation.job_line.in_(line_ids)).order_by(Reservation.unit)):
-        StockUnit.update(reserved=StockUnit.reserved - r.qty).where(StockUnit.track_id == r.unit_id).execute()
-        given += 1
-    Reservation.delete().where(Reservation.job_line.in_(line_ids)).execute()
+    given = reservations.give_back(line_ids)
     PickTask.update(state="VOID", reason="job completed").where(
         PickTask.job_line.in_(line_ids) & (PickTask.state == "OPEN")).execute()
-    JobLine.update(allocated=0).where(JobLine.job == job.job).execute()
-    return given
+    return len(given)

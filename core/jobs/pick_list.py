@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from peewee import JOIN, fn
 
 from core.data.models import Item, Job, JobLine, Location, Lot, PickTask, Reservation, StockUnit
-from core.jobs.picking import tolerance_band
+from core.jobs import tolerance
 
 
 @dataclass(frozen=True)
@@ -85,11 +85,9 @@ def _tasks_query():
 def _task(t: PickTask) -> Task:
     item, unit = t.job_line.item, t.unit
     target = t.qty - t.picked
-    low, high = tolerance_band(target, item.tolerance_milli_pct if item.weighed else 0)
-    # Above the target only the container's free stock may go: the rest is promised to other jobs.
     mine = Reservation.select(Reservation.qty).where((Reservation.job_line == t.job_line_id)
                                                      & (Reservation.unit == unit.track_id)).scalar() or 0
-    high = min(high, max(target, unit.on_hand - unit.reserved + mine))
+    low, high = tolerance.pick_band(target, item.weighed, item.tolerance_milli_pct, unit.on_hand - unit.reserved + mine)
     return Task(t.id, t.job_line.job_id, t.job_line.line, item.code, item.description, item.uom, item.weighed,
                 item.tolerance_milli_pct, unit.track_id, unit.location_id, unit.lot.code if unit.lot_id else None,
                 target, unit.on_hand, unit.tare_milli_kg, low, high)

@@ -9,10 +9,10 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from core.allocator.arrays import MODE_SINGLE_LOT, MODE_TAKE, LineArrays
+from core.allocator import rules
+from core.allocator.arrays import LineArrays
 from core.allocator.loading import LineRow, load_lines, load_units
 from core.data.models import Job
-from core.jobs.release import short_reason
 
 
 @dataclass
@@ -67,12 +67,11 @@ class Schedule:
         self._item = np.fromiter((index[x.item] for x in self.lines), np.int32, n)
         self._need = np.fromiter((max(0, x.qty_reqd - x.held) for x in self.lines), np.int64, n)
         self._min_exp = np.fromiter((x.min_expiry for x in self.lines), np.int32, n)
-        self._mode = np.fromiter((MODE_SINGLE_LOT if x.single_lot and x.held == 0 else MODE_TAKE
-                                  for x in self.lines), np.uint8, n)
+        self._mode = np.fromiter((rules.line_mode(x.single_lot, x.held) for x in self.lines), np.uint8, n)
         self.base_priority = {code: info.priority for code, info in self.jobs.items()}
 
     def plan(self, priorities: dict[str, int] | None = None, selected: set[str] | None = None) -> dict[str, JobPlan]:
-        from core.allocator import allocate
+        from core.allocator.kernel import allocate
 
         prio = dict(self.base_priority, **(priorities or {}))
         chosen = set(self.jobs) if selected is None else set(selected)
@@ -83,7 +82,7 @@ class Schedule:
             return out
         mask = job_chosen[self._job_of_line]
         idx = np.nonzero(mask)[0]
-        # rule 2: priority, start date, job, line: lexsort takes the last key as the primary one
+        # rules.job_key, then the line: lexsort takes the last key as the primary one
         order = idx[np.lexsort((self._line_no[idx], self._job_of_line[idx], self._start[idx],
                                 job_prio[self._job_of_line[idx]]))]
         arrays = LineArrays(item=self._item[order], need=self._need[order], min_expiry=self._min_exp[order],
@@ -94,9 +93,9 @@ class Schedule:
             x = self.lines[int(order[k])]
             held = x.held + int(res.allocated[k])
             out[x.job].short.append(LinePlan(x.line, x.item, x.qty_reqd, held,
-                                             short_reason(int(res.reason[k]), x.qty_reqd, held)))
+                                             rules.short_reason(int(res.reason[k]), x.qty_reqd, held)))
         return out
 
     def order(self, priorities: dict[str, int] | None = None) -> list[str]:
         prio = dict(self.base_priority, **(priorities or {}))
-        return sorted(self.jobs, key=lambda c: (prio[c], self.jobs[c].start, c))
+        return sorted(self.jobs, key=lambda c: rules.job_key(prio[c], self.jobs[c].start, c))

@@ -10,17 +10,17 @@ import threading
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from core.allocator.arrays import REASON_NO_SINGLE_LOT
+from core.allocator import rules
 from core.allocator.loading import LineRow, line_arrays, load_lines, load_units
+from core.clock import utcnow
 from core.data.db import bulk, locked, retrying, write_txn
-from core.data.models import AuditEvent, Job, JobLine, Lot, PickTask, Reservation, StockUnit, utcnow
+from core.data.models import AuditEvent, Job, JobLine, Lot, PickTask, StockUnit
 from core.errors import BusinessRefusal, NotFound, UserInputError
+from core.jobs import reservations
 from core.qty import fmt_qty
 from core.site.actor import Actor
 from core.site.audit import record
 from core.site.auth import require
-
-NO_SINGLE_LOT = "no single lot covers the line"
 
 
 @dataclass
@@ -67,12 +67,6 @@ def output_lot_code(job: str, start) -> str:
     return f"{job.lstrip('0') or '0'}-{start:%y%m%d}"
 
 
-def short_reason(mode_reason: int, need: int, got: int) -> str:
-    if mode_reason == REASON_NO_SINGLE_LOT:
-        return NO_SINGLE_LOT
-    return f"not enough eligible stock: {fmt_qty(need - got)} short"
-
-
 def load_kernel() -> threading.Thread:
     """Load numba and the cached kernel (about half a second) on a thread while the caller reads the database."""
 
@@ -80,7 +74,7 @@ def load_kernel() -> threading.Thread:
         from core.config import numba_cache_dir
 
         numba_cache_dir()  # before numba loads: its JIT cache must be somewhere this user can write
-        from core.allocator import warm_up
+        from core.allocator.kernel import warm_up
 
         warm_up()
 
@@ -100,7 +94,7 @@ def _allocate(lines: list[LineRow], lock: bool, kernel: threading.Thread | None 
     arrays = line_arrays(lines, index)
     if kernel is not None:
         kernel.join()
-    from core.allocator import allocate  # numba is loaded only by sessions that allocate
+    from core.allocator.kernel import allocate  # numba is loaded only by sessions that allocate
 
     result = allocate(units.arrays, arrays)
     return units, result
@@ -140,13 +134,14 @@ def _release_txn(actor: Actor, numbers: list[str] | None, all_imported: bool) ->
             held = x.held + got
             reason = None
             if held < x.qty_reqd:
-                reason = short_reason(int(res.reason[k]), x.qty_reqd, held)
+                reason = rules.short_reason(int(res.reason[k]), x.qty_reqd, held)
                 result.shortages.append(Shortage(x.job, x.line, x.item, x.qty_reqd, held, reason))
             line_rows.append((got, reason, x.line_id))
         bulk("UPDATE job_line SET allocated = allocated + ?, short_reason = ? WHERE id = ?", line_rows,
              pg="UPDATE job_line j SET allocated = j.allocated + v.got, short_reason = v.reason "
                 "FROM (VALUES %s) AS v(got, reason, id) WHERE j.id = v.id")
-        _mark_released(actor, sorted(jobs.values(), key=lambda j: (j.priority, j.start_date, j.job)), result)
+        _mark_released(actor, sorted(jobs.values(), key=lambda j: rules.job_key(j.priority, j.start_date, j.job)),
+                       result)
     return result
 
 
@@ -177,37 +172,15 @@ def _mark_released(actor: Actor, jobs: list[Job], result: ReleaseResult) -> None
 
 def _write_reservations(lines, units, res, result: ReleaseResult) -> None:
     track = units.track_ids
-    # Merge with what a line already holds on the same unit (a top-up), else new rows.
-    per_unit = defaultdict(int)
-    pairs = defaultdict(int)
+    pairs: dict[tuple[int, str], int] = defaultdict(int)
     res_line, res_unit, res_qty = res.res_line.tolist(), res.res_unit.tolist(), res.res_qty.tolist()
     lots = units.lot_codes(set(res_unit))
     for li, ui, q in zip(res_line, res_unit, res_qty):
         x = lines[li]
-        pairs[(x.line_id, ui)] += q
-        per_unit[ui] += q
+        pairs[(x.line_id, track[ui])] += q
         result.allocations.append(Allocation(x.job, x.line, x.item, track[ui], lots[ui], q))
-    existing = set()
-    if any(x.held for x in lines):
-        line_ids = sorted({lid for lid, _ in pairs})
-        for start in range(0, len(line_ids), 900):
-            existing |= set(Reservation.select(Reservation.job_line, Reservation.unit).where(
-                Reservation.job_line.in_(line_ids[start:start + 900])).tuples())
-    new, topped = [], []
-    for (lid, ui), q in pairs.items():
-        tid = track[ui]
-        (topped if (lid, tid) in existing else new).append((lid, tid, q, units.pick_seqs[ui]))
-    bulk("INSERT INTO reservation (job_line, track_id, qty) VALUES (?, ?, ?)", [r[:3] for r in new])
-    bulk("INSERT INTO pick_task (job_line, track_id, qty, seq, picked, state) VALUES (?, ?, ?, ?, 0, 'OPEN')",
-         new)
-    bulk("UPDATE reservation SET qty = qty + ? WHERE job_line = ? AND track_id = ?",
-         [(q, lid, tid) for lid, tid, q, _ in topped])
-    bulk("UPDATE pick_task SET qty = qty + ? WHERE job_line = ? AND track_id = ? AND state = 'OPEN'",
-         [(q, lid, tid) for lid, tid, q, _ in topped])
-    bulk("UPDATE stock_unit SET reserved = reserved + ? WHERE track_id = ?",
-         [(q, track[ui]) for ui, q in per_unit.items()],
-         pg="UPDATE stock_unit u SET reserved = u.reserved + v.q FROM (VALUES %s) AS v(q, tid) "
-            "WHERE u.track_id = v.tid")
+    reservations.reserve(pairs, {track[ui]: units.pick_seqs[ui] for ui in set(res_unit)},
+                         top_up=any(x.held for x in lines))
 
 
 def release(actor: Actor, jobs: list[str] | None = None, all_imported: bool = False) -> ReleaseResult:
@@ -237,11 +210,7 @@ def _unrelease_txn(actor: Actor, job: str) -> int:
                 (JobLine.job == job) & (PickTask.state != "OPEN")).exists():
             raise BusinessRefusal(f"job {job} has picks already: return the picked stock before un-releasing")
         ids = [ln.id for ln in lines]
-        given = 0
-        for r in locked(Reservation.select().where(Reservation.job_line.in_(ids)).order_by(Reservation.unit)):
-            StockUnit.update(reserved=StockUnit.reserved - r.qty).where(StockUnit.track_id == r.unit_id).execute()
-            given += r.qty
-        Reservation.delete().where(Reservation.job_line.in_(ids)).execute()
+        given = sum(r.qty for r in reservations.give_back(ids))
         PickTask.delete().where(PickTask.job_line.in_(ids)).execute()
         JobLine.update(allocated=0, short_reason=None).where(JobLine.job == job).execute()
         Job.update(state="IMPORTED").where(Job.job == job).execute()

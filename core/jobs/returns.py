@@ -15,6 +15,7 @@ from core.data.db import locked, retrying, write_txn
 from core.data.models import AuditEvent, Job, JobLine, Location, Movement, StockUnit
 from core.erp.postings import add_posting
 from core.errors import BusinessRefusal, NotFound, UserInputError
+from core.jobs import tolerance
 from core.print_queue import enqueue, trackid_label_content
 from core.qty import fmt_short
 from core.site.actor import Actor
@@ -98,8 +99,7 @@ def _return(actor: Actor, track_id: str, qty: int, location: str, request_id: st
             raise NotFound(f"location {location} is not known: scan the location label")
         if loc.zone != "STORE":
             raise BusinessRefusal(f"{loc.code} is a {loc.zone} location: put returns away in a store location")
-        slack = info.issued * info.tolerance_milli_pct // 100_000 if info.weighed else 0
-        if qty > info.issued + slack:
+        if qty > tolerance.return_limit(info.issued, info.weighed, info.tolerance_milli_pct):
             raise BusinessRefusal(f"{fmt_short(qty)} {info.uom} is more than the {fmt_short(info.issued)} "
                                   f"{info.uom} issued to job {info.job}: weigh it again or check the TrackID")
         qty = min(qty, info.issued)  # within the scale's tolerance: the job cannot get back more than it had

@@ -10,11 +10,13 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from peewee import JOIN, fn
+from peewee import JOIN, SQL, fn
 
 from core import clock
-from core.data.db import db, is_postgres, locked, retrying, write_txn
-from core.data.models import Item, KitTask, Location, Lot, StockUnit, utcnow
+from core.allocator import rules
+from core.clock import utcnow
+from core.data.db import db, is_postgres, locked, placeholder, retrying, write_txn
+from core.data.models import Item, KitTask, Location, Lot, StockUnit
 from core.data.schema import setting
 from core.data.serials import new_track_id
 from core.errors import BusinessRefusal, NotFound, UserInputError
@@ -119,25 +121,30 @@ class Source:
 
 
 def suggest_sources(item: str, qty: int, today: dt.date | None = None) -> list[Source]:
-    """Store containers for a bin fill, in the default FEFO rank, as many as it takes to cover `qty`.
+    """Store containers for a bin fill, by the allocation rules, as many as it takes to cover `qty`.
 
-    Same eligibility as allocation (rule 3) with today standing for the job start date: a bin is used from now on.
+    Rules 3 and 4 with today standing for the job start date: a bin is used from now on.
     """
     today = today or clock.today()
     it = Item.get_or_none(Item.code == item)
     if it is None:
         return []
-    cutoff = today + dt.timedelta(days=it.min_remaining_days or 0)
-    rows = (StockUnit.select(StockUnit.track_id, StockUnit.location, StockUnit.on_hand, StockUnit.reserved,
-                             StockUnit.expiry, StockUnit.opened, StockUnit.received, Location.pick_seq, Lot.code)
-            .join(Location, on=(StockUnit.location == Location.code))
-            .switch(StockUnit).join(Lot, join_type=JOIN.LEFT_OUTER, on=(StockUnit.lot == Lot.id))
-            .where((StockUnit.item == item) & (StockUnit.status == "AVAILABLE") & (Location.zone == "STORE")
-                   & (StockUnit.state == "ACTIVE") & (StockUnit.on_hand > StockUnit.reserved)
-                   & (StockUnit.expiry.is_null() | (StockUnit.expiry >= cutoff)))
+    cut = rules.cutoff(today, it.min_remaining_days)
+    u = StockUnit.alias(rules.UNIT)
+    rows = (u.select(u.track_id, u.location, u.on_hand, u.reserved, u.expiry, u.opened, u.received,
+                     Location.pick_seq, Lot.code)
+            .join(Location, on=(u.location == Location.code))
+            .switch(u).join(Lot, join_type=JOIN.LEFT_OUTER, on=(u.lot == Lot.id))
+            .where((u.item == item) & (Location.zone == rules.ALLOCATABLE_ZONE) & SQL(rules.unit_sql())
+                   & (u.expiry.is_null() | (u.expiry >= cut)))
             .tuples())
-    far = dt.date.max
-    ranked = sorted(rows, key=lambda r: (_as_date(r[4]) or far, not r[5], _as_date(r[6]), r[7], r[0]))
+
+    def rank(r):
+        expiry = _as_date(r[4])
+        return rules.rank_key(rules.day_number(expiry) if expiry else None, r[5],
+                              rules.day_number(_as_date(r[6])), r[7], r[0])
+
+    ranked = sorted(rows, key=rank)
     out, covered = [], 0
     for tid, loc, on_hand, reserved, expiry, _opened, _received, _seq, lot in ranked:
         out.append(Source(tid, loc, lot, on_hand - reserved, _as_date(expiry)))
@@ -386,7 +393,7 @@ def _day_expr() -> str:
 
 
 def _daily_sql(since: dt.datetime, until: dt.datetime | None, locations: list[str] | None) -> dict:
-    ph = "%s" if is_postgres() else "?"
+    ph = placeholder()
     day = _day_expr()
 
     def stamp(value: dt.datetime):
@@ -425,7 +432,7 @@ _CLOSED: dict[tuple, tuple[tuple, dict]] = {}
 
 
 def _closed_days(since: dt.datetime, until: dt.datetime) -> dict:
-    ph = "%s" if is_postgres() else "?"
+    ph = placeholder()
     stamps = [since, until] if is_postgres() else [since.isoformat(sep=" "), until.isoformat(sep=" ")]
     count, last = db.execute_sql(f"SELECT COUNT(*), MAX(id) FROM movement WHERE at >= {ph} AND at < {ph}",
                                  stamps).fetchone()

@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import json
 
-from core.data.models import ResumeState, utcnow
+from core.clock import utcnow
+from core.data.models import ResumeState
 
 
 def save(user: str, screen: str, state: dict) -> None:

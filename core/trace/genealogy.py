@@ -22,8 +22,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from core.data.db import db, is_postgres, locked, retrying, write_txn
-from core.data.models import Item, Job, LabelJob, Lot, StockUnit, utcnow
+from core.clock import utcnow
+from core.data.db import db, is_postgres, locked, placeholder, retrying, write_txn
+from core.data.models import Item, Job, LabelJob, Lot, StockUnit
 from core.errors import NotFound, UserInputError
 from core.qty import fmt_qty, fmt_short
 from core.site.actor import Actor
@@ -36,10 +37,6 @@ MAX_DEPTH = 50  # a genealogy deeper than this is a loop in the data, not a bill
 _CHUNK = 150
 
 LotKey = tuple[str, str]  # (item, lot code)
-
-
-def _ph() -> str:
-    return "%s" if is_postgres() else "?"
 
 
 def _when(value) -> dt.datetime | None:
@@ -272,7 +269,7 @@ def _consumers(lots: list[LotKey]) -> dict[LotKey, dict[str, tuple[int, str, str
 def _components(jobs: list[str]) -> dict[str, list[tuple[str, str, int, str | None]]]:
     """For each job: the component lots it consumed, net of returns, and the job that made each (if any)."""
     out: dict[str, list[tuple[str, str, int, str | None]]] = defaultdict(list)
-    ph = _ph()
+    ph = placeholder()
     for part in _chunks(jobs):
         sql = ("SELECT m.job, m.item, m.lot, SUM(CASE WHEN m.kind = 'ISSUE' THEN m.qty ELSE -m.qty END), "
                "lt.made_by_job FROM movement m LEFT JOIN lot lt ON lt.item = m.item AND lt.code = m.lot "
@@ -297,7 +294,7 @@ def _makers(lots: list[LotKey]) -> dict[LotKey, str]:
 
 def _job_info(jobs) -> dict[str, JobInfo]:
     out = {}
-    ph = _ph()
+    ph = placeholder()
     for part in _chunks(sorted(set(jobs))):
         sql = ("SELECT job, description, stock_code, output_lot, state, start_date, completed_at FROM job "
                f"WHERE job IN ({','.join([ph] * len(part))})")
@@ -354,7 +351,7 @@ def _backward(root: LotKey, maker: str | None) -> tuple[list[Link], list[tuple[i
 
 def _kit_windows(root: LotKey) -> list[tuple[str, dt.datetime, dt.datetime | None, object, object]]:
     """The spans the lot spent in kit bins: (bin, from, to, raw from, raw to)."""
-    ph = _ph()
+    ph = placeholder()
     sql = ("SELECT m.location, m.at, m.qty FROM movement m JOIN location l ON l.code = m.location "
            f"WHERE m.item = {ph} AND m.lot = {ph} AND l.zone = 'KITBIN' ORDER BY m.location, m.at, m.id")
     spans = []
@@ -374,7 +371,7 @@ def _kit_windows(root: LotKey) -> list[tuple[str, dt.datetime, dt.datetime | Non
 
 
 def _kit_bins(root: LotKey) -> list[KitWindow]:
-    ph = _ph()
+    ph = placeholder()
     out = []
     for loc, start, end, raw_start, raw_end in _kit_windows(root):
         sql = (f"SELECT DISTINCT job FROM movement WHERE location = {ph} AND kind = 'CONSUME' AND at >= {ph} "
@@ -392,7 +389,7 @@ def _kit_lots(jobs: list[tuple[int, str]]) -> list[KitLot]:
     """For each job of the backward tree that drew from a kit bin: the lots in that bin at the time."""
     if not jobs:
         return []
-    ph = _ph()
+    ph = placeholder()
     depth_of = {}
     for depth, job in jobs:
         depth_of.setdefault(job, depth)

@@ -2,8 +2,8 @@ import datetime as dt
 
 import pytest
 
-from core.gs1.keys import GS1Error
 from core.gs1 import keys as gs1
+from core.gs1.keys import GS1Error
 
 
 # Worked by hand (weights 3,1,3,... from the rightmost data digit):

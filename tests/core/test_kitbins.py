@@ -4,7 +4,8 @@ import json
 
 import pytest
 
-from core.data.models import AuditEvent, KitTask, Movement, StockUnit, utcnow
+from core.clock import utcnow
+from core.data.models import AuditEvent, KitTask, Movement, StockUnit
 from core.errors import BusinessRefusal, NotFound, PermissionDenied, UserInputError
 from core.jobs.completion import complete_job
 from core.jobs.release import release

@@ -3,8 +3,9 @@ import pytest
 
 from core.data.models import AuditEvent, JobLine, LabelJob, Movement, PickTask, Posting, Reservation, StockUnit
 from core.errors import BusinessRefusal, PermissionDenied, UserInputError
-from core.jobs.picking import confirm_pick, short_pick, tolerance_band
+from core.jobs.picking import confirm_pick, short_pick
 from core.jobs.release import release
+from core.jobs.tolerance import band
 from core.stock.ledger import ledger_mismatches
 
 JOB = "000000000012345"
@@ -59,7 +60,7 @@ def test_whole_container_keeps_its_trackid(demo, actors, tmp_path):
 
 
 def test_tolerance_band_is_enforced(released, actors):
-    assert tolerance_band(5000, 2000) == (4900, 5100)
+    assert band(5000, True, 2000) == (4900, 5100)
     with pytest.raises(BusinessRefusal, match="outside the tolerance"):
         confirm_pick(actors["picker"], JOB, 2, "T000141", 5101)
     r = confirm_pick(actors["picker"], JOB, 2, "T000141", 5100)  # inclusive

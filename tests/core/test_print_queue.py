@@ -11,8 +11,9 @@ import time
 import pytest
 from brother_ql.reader import BrotherQLReader
 
+from core.clock import utcnow
 from core.data.db import write_txn
-from core.data.models import LabelJob, utcnow
+from core.data.models import LabelJob
 from core.labeling import ledger, print_job_labels
 from core.print_sender import INTERRUPTED, retry_delay, send_pending
 from drivers.printer.emulator import QLDeviceEmulator, TcpPrinterEmulator

@@ -1,9 +1,10 @@
 """Job release on both databases: the default FEFO rules, the JSON of INTERCHANGE.md, top-ups, un-release."""
 import pytest
 
+from core.allocator.rules import NO_SINGLE_LOT
 from core.data.models import Job, JobLine, PickTask, Reservation, StockUnit
 from core.errors import BusinessRefusal, PermissionDenied
-from core.jobs.release import NO_SINGLE_LOT, release, slip, unrelease
+from core.jobs.release import release, slip, unrelease
 from core.stock.ledger import ledger_mismatches
 
 

@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from core.data.models import User, utcnow
+from core.clock import utcnow
+from core.data.models import User
 from core.errors import AuthError
 from core.site.auth import add_user, login, login_badge
 

@@ -40,7 +40,7 @@ async def test_board_levels_states_sort_and_filter(sqlite_demo):
 
 
 async def test_operator_fills_a_bin_by_two_scans_and_counts_one(sqlite_demo):
-    from core.data.models import utcnow
+    from core.clock import utcnow
     from core.kitbins.bins import sweep_tasks
     from core.site.actor import Actor
 

@@ -20,7 +20,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 from textual.widgets import Input, Static
 
-from core.data.models import utcnow
+from core.clock import utcnow
 from core.errors import JobfloorError
 from core.qty import fmt_short
 from tui.screens.base import FloorScreen

@@ -72,7 +72,7 @@ class ReleaseScreen(FloorScreen):
         from core.config import numba_cache_dir
 
         numba_cache_dir()
-        from core.allocator import warm_up
+        from core.allocator.kernel import warm_up
         from core.jobs.planning import Schedule
         from core.jobs.release import released_jobs
 

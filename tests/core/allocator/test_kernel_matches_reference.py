@@ -10,7 +10,8 @@ import numpy as np
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from core.allocator import NO_EXPIRY, LineArrays, UnitArrays, allocate_reference
+from core.allocator.arrays import NO_EXPIRY, LineArrays, UnitArrays
+from core.allocator.reference import allocate_reference
 
 DAY = 20_000
 _SETTINGS = settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -8,15 +8,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from core.allocator import (
-    NO_EXPIRY,
-    REASON_COVERED,
-    REASON_NO_SINGLE_LOT,
-    REASON_SHORT,
-    LineArrays,
-    UnitArrays,
-    allocate_reference,
-)
+from core.allocator.arrays import NO_EXPIRY, LineArrays, UnitArrays
+from core.allocator.reference import allocate_reference
+from core.allocator.rules import REASON_COVERED, REASON_NO_SINGLE_LOT, REASON_SHORT
 from tests.core.allocator.helpers import DAY, lines, single, take, takes, unit, units
 
 
