@@ -42,7 +42,7 @@ def demo_db(kind: str, tmp: Path) -> str:
     from core.data.schema import init_schema
     from core.jobs.release import release
     from core.site.actor import Actor
-    from core.site.demo import load_demo
+    from core.erp.demo import load_demo
 
     url = fresh_db(kind, tmp)
     connect(url)

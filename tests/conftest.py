@@ -115,7 +115,7 @@ def sqlite_db(tmp_path):
 @pytest.fixture
 def demo(database):
     """The demo site loaded as of its base date, so expectations are fixed."""
-    from core.site.demo import load_demo
+    from core.erp.demo import load_demo
 
     load_demo(today=DEMO_TODAY)
     return database
@@ -123,7 +123,7 @@ def demo(database):
 
 @pytest.fixture
 def sqlite_demo(sqlite_db):
-    from core.site.demo import load_demo
+    from core.erp.demo import load_demo
 
     load_demo(today=DEMO_TODAY)
     return sqlite_db

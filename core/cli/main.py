@@ -93,7 +93,7 @@ def cmd_init(args) -> int:
     msg = "created" if before is None else ("upgraded from version %d" % before if before != after else "up to date")
     print(f"schema {msg} (version {after})")
     if args.demo and not (args.if_new and before is not None):
-        from core.site.demo import load_demo
+        from core.erp.demo import load_demo
 
         for line in load_demo():
             print(line)

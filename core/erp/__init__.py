@@ -1,1 +1,2 @@
-"""The ERP edge: SYSPRO's files in (imports) and the postings out (WIPTMI documents)."""
+"""The ERP edge: SYSPRO's files in (imports), the postings out (WIPTMI documents), and the demo site loaded
+from such files."""

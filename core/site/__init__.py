@@ -1,1 +1,1 @@
-"""The site: users, roles and permissions, the audit trail, stations, resume points, the demo site."""
+"""The site: users, roles and permissions, the audit trail, stations, resume points."""

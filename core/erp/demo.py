@@ -1,4 +1,5 @@
-"""The demo site: a bakery and a brake-kit line, loaded from fixtures/demo.
+"""The demo site, a bakery and a brake-kit line, loaded the way a real site starts: its ERP files imported
+(fixtures/demo), then its users, stations and settings.
 
 The fixture files are dated around DEMO_BASE; the loader moves every date by (today - DEMO_BASE) so the demo
 stays alive (yeast that expires next week, jobs that start tomorrow) whenever it is loaded.
