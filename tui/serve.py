@@ -1,39 +1,44 @@
-"""`jobfloor serve --web`: the same app, one process per browser tab, through textual-serve.
+"""`jobfloor serve --web`: one server for every browser terminal of a site (tui.web has the parts).
 
-Each browser connection starts its own `python -m tui.entry` with the web driver, so a browser thin client is a
-terminal like any other: its own login, its own session, its own idle logout.
+Each browser terminal is its own app process with its own login, kept while the browser is away (a reload, a
+dropped network, a restarted browser) for the site's idle-logout time. `/` is a terminal with no station; a
+station's kiosk link (`jobfloor station link CODE`) makes a browser that station, with its scale and printer.
 """
 from __future__ import annotations
 
-import shlex
 import sys
 
 LOOPBACK = "127.0.0.1"
+NO_IDLE_LOGOUT_KEEP_S = 8 * 3600  # a site without idle logout: a closed browser's session is kept for a shift
+AFTER_IDLE_LOGOUT_S = 60  # kept this much longer than the idle logout, so the app logs out (saving) first
 
 
-def app_command(db_url: str, station: str | None = None) -> str:
-    """The shell command textual-serve runs per connection (it starts it with a shell, hence the quoting)."""
-    parts = [sys.executable, "-m", "tui.entry", "--db", db_url]
-    if station:
-        parts += ["--station", station]
-    return shlex.join(parts)
-
-
-def _check_database(db_url: str, station: str | None) -> str | None:
+def _check_database(db_url: str) -> str | None:
     """Say what is wrong before serving, rather than in every browser that connects."""
     from core.data.db import connect
+    from core.data.models import SCHEMA_VERSION
     from core.data.schema import current_version
-    from core.site.stations import resolve_station
 
     try:
         connect(db_url)
-        if current_version() is None:
+        version = current_version()
+        if version is None:
             return "this database has no jobfloor schema yet: run `jobfloor init --demo` first"
-        if station:
-            resolve_station(station, {})
-    except Exception as exc:  # UserInputError for a station, a driver error for a database that is down
+        if version < SCHEMA_VERSION:
+            return f"this database is at schema version {version}: run `jobfloor init` to upgrade it first"
+    except Exception as exc:  # a driver error for a database that is down or a URL that is wrong
         return str(exc).strip() or type(exc).__name__
     return None
+
+
+def detached_lifetime_s() -> float:
+    from core.data.schema import setting
+
+    try:
+        minutes = float(setting("idle_logout_minutes") or 0)
+    except ValueError:
+        minutes = 0
+    return minutes * 60 + AFTER_IDLE_LOGOUT_S if minutes > 0 else NO_IDLE_LOGOUT_KEEP_S
 
 
 def serve(args) -> int:
@@ -42,29 +47,30 @@ def serve(args) -> int:
     if not args.web:
         print("jobfloor: serve needs --web (terminals connect over SSH: see docs/ssh.md)", file=sys.stderr)
         return 2
+    if args.station:
+        print("jobfloor: serve --web serves every station of the site: give each kiosk its station's link "
+              "(`jobfloor station link CODE --user YOU`) instead of --station", file=sys.stderr)
+        return 2
     url = resolve_url(args.db)
-    problem = _check_database(url, args.station)
+    problem = _check_database(url)
     if problem:
         print(f"jobfloor: cannot serve: {problem}", file=sys.stderr)
         return 2
 
-    import os
+    from core.site.kiosk import remember_public_url
+    from tui.web.server import WebServer, run
 
-    from textual_serve.server import Server
-
-    # Each browser's app inherits this environment: an SSH address here is the admin's, not the browser's station.
-    for var in ("SSH_CLIENT", "SSH_CONNECTION"):
-        os.environ.pop(var, None)
-
-    public = args.public_url or f"http://{args.host}:{args.port}"
-    server = Server(app_command(url, args.station), host=args.host, port=args.port, title="jobfloor",
-                    public_url=public)
+    public = (args.public_url or f"http://{args.host}:{args.port}").rstrip("/")
+    remember_public_url(public)  # `jobfloor station link` and the Stations screen print links to this address
+    server = WebServer(url, public, detached_lifetime_s())
     if args.host not in (LOOPBACK, "localhost", "::1"):
         # Anyone who can reach the port gets a login screen; a site puts TLS and its own access rules in front.
-        print(f"jobfloor: serving on {args.host}, not only this machine: put it behind a TLS proxy",
-              file=sys.stderr)
+        print(f"jobfloor: serving on {args.host}, not only this machine: put it behind a TLS proxy "
+              "(docs/thin-clients.md)", file=sys.stderr)
+    print(f"jobfloor: serving browser terminals on {public} (station links: jobfloor station link CODE)",
+          file=sys.stderr, flush=True)
     try:
-        server.serve()
+        run(server, args.host, args.port)
     except OSError as exc:  # the port is taken, or the address is not this machine's
         print(f"jobfloor: cannot listen on {args.host}:{args.port}: {exc.strerror or exc}", file=sys.stderr)
         return 2

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import importlib
 
-MODULES = ("release", "pick", "returns", "scale", "labels", "assign", "complete", "kitbins", "trace")
+MODULES = ("release", "pick", "returns", "scale", "labels", "assign", "complete", "kitbins", "trace", "station")
 NO_DATABASE = {"scale", "bench"}
 
 

@@ -23,7 +23,7 @@ from peewee import (
 from core.clock import utcnow  # the column defaults
 from core.data.db import db
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 ROLES = ("operator", "picker", "supervisor", "planner", "admin")
 ZONES = ("STORE", "WIP", "KITBIN", "QUARANTINE", "DISPATCH")
@@ -303,7 +303,22 @@ class ResumeState(Base):
     updated_at = DateTimeField(default=utcnow)
 
 
+class KioskLink(Base):
+    """A station's kiosk link: the browser that opens <public-url>/station/<token> is that station.
+
+    One current link per station; a replaced link keeps its row (revoked_at set), so its page can say it is no
+    longer valid instead of "not found".
+    """
+
+    token = CharField(primary_key=True, max_length=64)
+    station = ForeignKeyField(Station, backref="kiosk_links", column_name="station", object_id_name="station_id",
+                              on_delete="CASCADE")
+    created_at = DateTimeField(default=utcnow)
+    created_by = CharField(max_length=30)
+    revoked_at = DateTimeField(null=True, index=True)
+
+
 ALL_MODELS = [
     SchemaVersion, Setting, Counter, Item, Location, Lot, User, Station, StockUnit, Job, JobLine, Reservation,
-    PickTask, Movement, Posting, LabelJob, KitTask, AuditEvent, ResumeState,
+    PickTask, Movement, Posting, LabelJob, KitTask, AuditEvent, ResumeState, KioskLink,
 ]

@@ -37,9 +37,16 @@ def add_missing_columns() -> list[str]:
     return added
 
 
+def add_kiosk_links() -> None:
+    from core.data.models import KioskLink
+
+    db.create_tables([KioskLink], safe=True)
+
+
 # version -> function that takes the database from version-1 to version. Each is idempotent.
 UPGRADES: dict[int, callable] = {
     2: add_missing_columns,  # user.team, job.assigned_at: assignment and the job board
+    3: add_kiosk_links,  # kiosk_link: one browser link per station (jobfloor serve --web)
 }
 
 

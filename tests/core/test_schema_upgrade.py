@@ -28,6 +28,7 @@ def test_version_1_database_is_upgraded_without_losing_data(tmp_path):
         assert current_version() == SCHEMA_VERSION
         assert {c.name for c in database.get_columns("user")} >= {"team"}
         assert {c.name for c in database.get_columns("job")} >= {"assigned_at"}
+        assert database.table_exists("kiosk_link")  # version 3: station kiosk links
         assert Job.get(Job.job == "000000000012345").state == "RELEASED"
         assert Reservation.select().count() > 0 and StockUnit.select().count() == 46
         assert User.get(User.code == "PK1").team is None

@@ -45,17 +45,43 @@ def served(tmp_path):
 
 
 def test_page_is_served_on_loopback(served):
+    import re
+
     base, (status, html), proc = served
     assert status == 200
-    assert "jobfloor" in html  # the app's name on the page, not textual-serve's default
-    assert f'data-session-websocket-url="ws://127.0.0.1:{base.rsplit(":", 1)[1]}/ws"' in html
-    with urllib.request.urlopen(base + "/static/js/textual.js", timeout=5) as resp:
-        assert resp.status == 200 and len(resp.read()) > 1000
+    assert "<title>jobfloor</title>" in html  # the app's name on the page, not textual-serve's default
+    # Everything the page loads is a path on this server: no other host, no public font service.
+    loads = re.findall(r'(?:src|href)="([^"]*)"', html)
+    assert loads and all(u.startswith("/assets/") for u in loads), loads
+    for path in loads:
+        with urllib.request.urlopen(base + path, timeout=5) as resp:
+            assert resp.status == 200 and len(resp.read()) > 100, path
+    with urllib.request.urlopen(base + "/", timeout=5) as resp:
+        assert "default-src 'self'" in resp.headers["Content-Security-Policy"]
     # The default is loopback only: nothing listens on the machine's other addresses.
     listening = subprocess.run(["ss", "-ltnH", f"sport = :{base.rsplit(':', 1)[1]}"], capture_output=True,
                                text=True).stdout if _has("ss") else ""
     for line in listening.splitlines():
         assert "127.0.0.1:" in line.split()[3]
+
+
+def test_serve_refuses_one_station_for_every_browser(tmp_path):
+    url = demo_database(tmp_path)
+    done = subprocess.run([sys.executable, "-m", "tui.entry", "--db", url, "--station", "PICK-1", "serve", "--web",
+                           "--port", str(free_port())], cwd=REPO, capture_output=True, text=True, timeout=60,
+                          env=dict(os.environ, JOBFLOOR_DATA_DIR=str(tmp_path / "data")))
+    assert done.returncode == 2
+    assert "station link" in done.stderr and "Traceback" not in done.stderr
+
+
+async def test_a_page_of_another_site_cannot_open_a_terminal(served):
+    import aiohttp
+
+    base, _, _ = served
+    async with aiohttp.ClientSession() as session:
+        with pytest.raises(aiohttp.WSServerHandshakeError) as refused:
+            await session.ws_connect(base + "/ws?width=80&height=24", headers={"Origin": "http://evil.example"})
+    assert refused.value.status == 403
 
 
 async def test_a_browser_connection_gets_the_login_screen(served):
