@@ -95,3 +95,10 @@ def current_tokens(tokens: set[str]) -> set[str]:
         return set()
     rows = KioskLink.select(KioskLink.token).where(KioskLink.token.in_(list(tokens)) & KioskLink.revoked_at.is_null())
     return {r.token for r in rows}
+
+
+def current_links() -> dict[str, str]:
+    """Every station's current link, by station code (stations without one are not in it)."""
+    base = public_url()
+    rows = KioskLink.select(KioskLink.station, KioskLink.token).where(KioskLink.revoked_at.is_null())
+    return {row.station_id: link_url(row.token, base) for row in rows}

@@ -150,3 +150,21 @@ def test_update_refuses_a_picker(sqlite_demo, actors):
 
     with pytest.raises(PermissionDenied):
         update_station(actors["picker"], "PICK-1", area="X")
+
+
+async def test_the_station_shows_its_kiosk_link(sqlite_demo):
+    from core.site.actor import Actor
+    from core.site.kiosk import remember_public_url, station_link
+
+    remember_public_url("https://floor.example.com")
+    token = station_link(Actor("SV1", "supervisor"), "PICK-2")
+    app = make_app(sqlite_demo.url, "PICK-1")
+    async with app.run_test(size=(100, 24)) as pilot:
+        await login(pilot, "SV1", "3333")
+        await _open_stations(pilot)
+        detail = lambda: str(app.screen.query_one("#detail").render())  # noqa: E731
+        await wait_for(pilot, lambda: "PICK-1" in detail())
+        assert "Kiosk link: none yet: jobfloor station link PICK-1" in detail()
+        await pilot.press("down")
+        await wait_for(pilot, lambda: "PICK-2" in detail())
+        assert f"Kiosk link: https://floor.example.com/station/{token}" in detail()

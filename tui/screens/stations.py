@@ -110,7 +110,8 @@ def checked_changes(code: str, typed: dict[str, str], current: dict[str, str], o
 
 class StationsScreen(FloorScreen):
     HELP = ("Stations\n\nEach terminal's place: the scale and printer at hand. A terminal finds its station by "
-            "--station, by JOBFLOOR_STATION (set per SSH key) or by the address it connects from (SSH from).\n\n"
+            "--station, by JOBFLOOR_STATION (set per SSH key) or by the address it connects from (SSH from); a "
+            "browser kiosk by the station's kiosk link (jobfloor station link CODE).\n\n"
             "List: Up/Down choose, Enter or F2 edits.\n"
             "Editing: Enter or Down goes to the next field, Up back; F5 saves; Esc leaves without saving.\n"
             "Terminals already at a station use new settings when they next connect.")
@@ -137,6 +138,7 @@ class StationsScreen(FloorScreen):
     def __init__(self):
         super().__init__()
         self._stations = []
+        self._links: dict[str, str] = {}
         self._editing: str | None = None
         self._before: dict[str, str] = {}
 
@@ -177,13 +179,16 @@ class StationsScreen(FloorScreen):
 
     @work(thread=True, exclusive=True, group="stations")
     def _load(self, select: str | None = None) -> None:
+        from core.site.kiosk import current_links
         from core.site.stations import list_stations
 
         stations = list_stations()
-        self.app.call_from_thread(self._loaded, stations, select)
+        links = current_links()
+        self.app.call_from_thread(self._loaded, stations, select, links)
 
-    def _loaded(self, stations, select: str | None) -> None:
+    def _loaded(self, stations, select: str | None, links: dict[str, str] | None = None) -> None:
         self._stations = stations
+        self._links = links or {}
         self._fill()
         table = self.query_one("#stations", DataTable)
         if select:
@@ -222,7 +227,11 @@ class StationsScreen(FloorScreen):
         printer = (f"printer {s.printer_language} {s.printer_model} at {s.printer_url}"
                    f"{', labels ' + s.label_size if s.label_size else ''}" if s.printer_url else "no printer")
         here = "  (this terminal)" if s.code == self.app.station_code else ""
-        self.query_one("#detail", Static).update(f"{s.code} {s.name}{here}: {scale}; {printer}")
+        # The browser kiosk's address; made and replaced on the command line, where the supervisor is asked
+        # for their PIN (docs/thin-clients.md).
+        link = self._links.get(s.code) or f"none yet: jobfloor station link {s.code} --user YOU"
+        self.query_one("#detail", Static).update(f"{s.code} {s.name}{here}: {scale}; {printer}\n"
+                                                 f"Kiosk link: {link}")
 
     @on(DataTable.RowSelected, "#stations")
     def _selected(self, event: DataTable.RowSelected) -> None:
