@@ -27,7 +27,7 @@ run: install
 test: install-test
 	$(PY) -m pytest -q -p no:cacheprovider
 
-bench: install
+bench: install-test
 	$(PY) -m bench.all
 
 stress: install-test

@@ -92,8 +92,8 @@ class Browser:
             size = self.driver.execute_script("return window.jobfloor.size()") or {"width": 80, "height": 24}
             screen = self.screens[key] = Screen(loaded, size["width"], size["height"])
         out = self.driver.execute_script("return window.jobfloor.takeOutput()")
-        if out:
-            screen.feed(base64.b64decode(out["data"]))
+        for chunk in out["chunks"] if out else ():
+            screen.feed(base64.b64decode(chunk))
         return screen
 
     def wait_for(self, *texts: str, gone: tuple[str, ...] = (), timeout: float = STEP_TIMEOUT) -> str:

@@ -26,7 +26,8 @@
   };
 
   // --- tests and the bench: what the server sent, with times (only with #trace on the address) --------------
-  const trace = location.hash.includes("trace") ? { chunks: [], times: [], sent: [] } : null;
+  const trace = location.hash.includes("trace") ? { chunks: [], times: [] } : null;
+  const watchers = new Set();
 
   function tabId() {
     // Kept by the tab across reloads (sessionStorage), so a reload finds its own session again.
@@ -56,7 +57,6 @@
   // --- the connection ----------------------------------------------------------------------------------------
   function sendKeys(text) {
     if (!text) return;
-    if (trace) trace.sent.push([performance.now(), text]);
     if (state.connected && state.mode === "live") {
       state.native.send(JSON.stringify(["stdin", text]));
     } else if (state.mode !== "ended" && state.mode !== "taken") {
@@ -97,8 +97,11 @@
         }
       } else {
         if (trace) {
-          trace.chunks.push(new Uint8Array(event.data));
-          trace.times.push(performance.now());
+          const chunk = new Uint8Array(event.data);
+          const at = performance.now();
+          trace.chunks.push(chunk);
+          trace.times.push(at);
+          for (const watcher of watchers) watcher(chunk, at);
         }
         if (state.mode === "live") hideNotice();
       }
@@ -283,38 +286,47 @@
     }, { capture: true, passive: false });
   }
 
-  // --- for tests and the bench --------------------------------------------------------------------------------
+  // --- for tests and the bench ------------------------------------------------------------------------------
   window.jobfloor = {
     mode: () => state.mode,
     size: () => state.size,
-    // Output bytes since the last call, base64, and when each piece arrived (performance.now()).
+    // Output since the last call: each piece as the server sent it (base64) and when it arrived (performance.now()).
     takeOutput() {
       if (!trace) return null;
-      const chunks = trace.chunks.splice(0);
-      const times = trace.times.splice(0);
-      let binary = "";
-      for (const chunk of chunks) {
+      const chunks = trace.chunks.splice(0).map((chunk) => {
+        let binary = "";
         for (let i = 0; i < chunk.length; i += 0x8000) {
           binary += String.fromCharCode.apply(null, chunk.subarray(i, i + 0x8000));
         }
-      }
-      return { data: btoa(binary), times };
+        return btoa(binary);
+      });
+      return { chunks, times: trace.times.splice(0) };
     },
-    // Type `text` as a key would and resolve with milliseconds until the screen's answer arrived and was painted.
-    probe(text) {
+    // Type `text` as a key would; resolve with the milliseconds until output showing `expect` arrived, and until
+    // the frame after it was painted.
+    probe(text, expect, timeoutMs = 3000) {
       return new Promise((resolve) => {
         const start = performance.now();
-        const seen = trace ? trace.chunks.length : 0;
-        const check = () => {
-          if (trace && trace.chunks.length > seen) {
-            const arrived = trace.times[seen] - start;
-            requestAnimationFrame(() => resolve({ arrived, painted: performance.now() - start }));
-          } else {
-            setTimeout(check, 1);
-          }
+        const decoder = new TextDecoder();
+        let seen = "";
+        const watcher = (chunk, at) => {
+          seen += decoder.decode(chunk, { stream: true });
+          if (!seen.includes(expect)) return;
+          done();
+          requestAnimationFrame(() => requestAnimationFrame(() => {
+            resolve({ arrived: at - start, painted: performance.now() - start });
+          }));
         };
+        const timer = setTimeout(() => {
+          done();
+          resolve({ timeout: true });
+        }, timeoutMs);
+        const done = () => {
+          clearTimeout(timer);
+          watchers.delete(watcher);
+        };
+        watchers.add(watcher);
         sendKeys(text);
-        check();
       });
     },
   };
