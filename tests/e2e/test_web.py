@@ -127,6 +127,8 @@ def test_typing_from_page_load_logs_in_and_nothing_comes_from_elsewhere(site, br
 
 
 def test_a_click_never_moves_typing_and_the_pin_is_never_shown(site, browser):
+    from selenium.webdriver.common.keys import Keys
+
     browser.open(site.base + "/")
     browser.wait_for("Scan your badge")
     # Clicks in the middle of the screen and on the fields: typing stays where the login screen put it.
@@ -141,6 +143,11 @@ def test_a_click_never_moves_typing_and_the_pin_is_never_shown(site, browser):
     browser.keys("\n")
     shown = browser.wait_for("PK1 (picker)", "Menu")
     assert "2222" not in shown
+    # F5 is jobfloor's key (tare, save), not the browser's reload: the page and its session stay.
+    loaded = browser.driver.execute_script("return performance.timeOrigin")
+    browser.keys(Keys.F5, "1")
+    browser.wait_for("Stock inquiry")
+    assert browser.driver.execute_script("return performance.timeOrigin") == loaded
 
 
 def test_a_weighed_pick_survives_a_reload_and_a_browser_restart(site, tmp_path):
