@@ -158,3 +158,11 @@ class Screen:
 
     def text(self) -> str:
         return "\n".join(line.rstrip() for line in self.screen.display)
+
+    def edge_colour(self, text: str) -> str:
+        """The colour of the first thing drawn on the line that shows `text` (a field's frame, say)."""
+        for y, line in enumerate(self.screen.display):
+            if text in line:
+                x = len(line) - len(line.lstrip())
+                return self.screen.buffer[y][x].fg
+        raise AssertionError(f"{text!r} is not on the screen:\n{self.text()}")

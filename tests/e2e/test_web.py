@@ -130,7 +130,10 @@ def test_a_click_never_moves_typing_and_the_pin_is_never_shown(site, browser):
     from selenium.webdriver.common.keys import Keys
 
     browser.open(site.base + "/")
-    browser.wait_for("Scan your badge")
+    browser.wait_for("Scan your badge", "badge or user code")
+    # Before any key or click, the user field shows it has the keyboard (its frame lit, the PIN field's not).
+    screen = browser.screen()
+    assert screen.edge_colour("badge or user code") != screen.edge_colour("PIN")
     # Clicks in the middle of the screen and on the fields: typing stays where the login screen put it.
     browser.click(500, 300)
     browser.keys("PK1\n")

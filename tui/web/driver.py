@@ -3,8 +3,6 @@
 Started by the session server through TEXTUAL_DRIVER. What it changes:
 - The app always has the keyboard. The web driver starts "blurred" and follows the page's focus, which clears the
   focused field; keys typed before anyone clicked then went nowhere. A kiosk terminal is the whole page.
-- Keys that arrive before the first screen has focused its field wait for it (a badge scanned while the page is
-  still loading), instead of reaching a screen that is not there yet.
 - `repaint` paints the whole screen again: a browser that re-attaches to this session starts from a blank terminal.
 - Quitting (the server stopping, or the server gone: its pipe closed) is the app's own quit action, so a logged-in
   user is logged out with their place saved, as on Ctrl+Q.
@@ -12,55 +10,22 @@ Started by the session server through TEXTUAL_DRIVER. What it changes:
 from __future__ import annotations
 
 import asyncio
-import threading
-import time
 
 from textual import events
 from textual.drivers.web_driver import WebDriver
-
-READY_WAIT_S = 10.0  # keys are held at most this long for a first screen that never focuses anything
 
 
 class KioskDriver(WebDriver):
     def __init__(self, app, **kwargs):
         super().__init__(app, **kwargs)
         self._loop: asyncio.AbstractEventLoop | None = None
-        self._held: list = []
-        self._held_lock = threading.Lock()
-        self._ready = False
-        self._started = time.monotonic()
 
     def start_application_mode(self) -> None:
         self._loop = asyncio.get_running_loop()
         super().start_application_mode()
         # The base driver blurs the app as it starts; this focus is queued behind that blur.
         self._app.call_later(self._app.post_message, events.AppFocus())
-        self._loop.call_later(0.01, self._check_ready)
 
-    # --- keys before the first screen is there ---------------------------------------------------------------
-    def _check_ready(self) -> None:
-        try:
-            focused = self._app.screen.focused is not None
-        except Exception:  # no screen yet
-            focused = False
-        if focused or time.monotonic() - self._started > READY_WAIT_S:
-            with self._held_lock:
-                self._ready = True
-                held, self._held = self._held, []
-            for message in held:
-                super().process_message(message)
-            return
-        self._loop.call_later(0.01, self._check_ready)
-
-    def process_message(self, message) -> None:
-        if not self._ready:
-            with self._held_lock:
-                if not self._ready:
-                    self._held.append(message)
-                    return
-        super().process_message(message)
-
-    # --- what the session server asks ------------------------------------------------------------------------
     def on_meta(self, packet_type: str, payload: dict) -> None:
         if packet_type == "blur":
             return
