@@ -240,3 +240,27 @@ def test_a_station_link_drives_its_station_until_it_is_replaced(site, browser):
     browser.open(new)
     browser.wait_for("Station: PICK-1", "Scan your badge")
     assert browser.title() == "jobfloor · PICK-1"
+
+
+def test_a_dropped_connection_comes_back_to_the_same_session_with_the_keys_typed_meanwhile(site, browser):
+    from tests.e2e.link import Link
+
+    link = Link(site.port)  # the floor network between the kiosk and the server
+    try:
+        browser.open(f"http://127.0.0.1:{link.port}/")
+        browser.keys("BADGE-PK1\n")
+        browser.wait_for("PK1 (picker)", "Menu")
+        browser.keys("1")
+        browser.wait_for("Stock inquiry")
+        (app,) = site.app_pids()
+
+        link.cut()
+        browser.wait_notice("The connection to jobfloor was lost")
+        browser.keys("RM-FLOUR\n")  # a scan while the network is down: kept by the page
+        link.mend()
+        # Back by itself, no reload, no login; the scan arrives and is answered.
+        browser.wait_for("PK1 (picker)", "item RM-FLOUR: 8 unit(s)")
+        wait_until(lambda: browser.notice() == "", "the page's notice to go")
+        assert site.app_pids() == [app]
+    finally:
+        link.close()
