@@ -151,3 +151,17 @@ async def test_a_session_nobody_comes_back_to_is_stopped_and_its_tab_is_told(ser
     fresh = await connect(ALICE, fresh=True)
     await fresh.shows("Scan your badge")
     assert len(server.sessions.live) == 1
+
+
+async def test_an_app_that_cannot_start_says_why_on_the_page(tmp_path):
+    (tmp_path / "empty.db").touch()  # a database with no jobfloor schema: the app refuses to start
+    server = WebServer(f"sqlite:///{tmp_path / 'empty.db'}", "http://127.0.0.1", detached_lifetime_s=60)
+    test_server = TestServer(server.make_app())
+    await test_server.start_server()
+    try:
+        async with aiohttp.ClientSession(cookies={BROWSER_COOKIE: ALICE}) as client:
+            ws = await client.ws_connect(test_server.make_url(f"/ws?width=80&height=24&tab={TAB}"))
+            said = await Terminal(ws).told("ended")
+        assert "no jobfloor schema yet" in said["reason"] and "Traceback" not in said["reason"]
+    finally:
+        await test_server.close()

@@ -97,7 +97,7 @@ class AppSession:
                 payload = await out.readexactly(int.from_bytes(head[1:], "big"))
                 if head[:1] == DATA:
                     await self._to_browser(payload)
-        except (asyncio.IncompleteReadError, ConnectionResetError):
+        except (asyncio.IncompleteReadError, ConnectionResetError, ValueError):  # ValueError: a line too long
             pass
         finally:
             await self._finish()
