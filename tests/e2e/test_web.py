@@ -124,6 +124,8 @@ def test_typing_from_page_load_logs_in_and_nothing_comes_from_elsewhere(site, br
     assert own and all(u.startswith((site.base + "/", site.base.replace("http", "ws", 1) + "/")) for u in own), own
     assert any(u.endswith("/assets/fonts/RobotoMono.ttf") for u in own)  # the terminal's font, served here
     assert not [u for u in urls if u.split(":", 1)[0] not in ("http", "https", "ws", "wss", "data", "chrome")]
+    # Nothing the page does is refused by its own Content-Security-Policy, nor fails.
+    assert not [e for e in browser.driver.get_log("browser") if e["level"] == "SEVERE"]
 
 
 def test_a_click_never_moves_typing_and_the_pin_is_never_shown(site, browser):
