@@ -115,7 +115,10 @@ class WebServer:
         while True:
             await asyncio.sleep(REAP_EVERY_S)
             for session in self.sessions.expired():
-                await session.stop()
+                try:
+                    await session.stop()
+                except Exception:  # one session that will not stop must not keep the others forever
+                    log.exception("stopping an idle session")
 
     async def _watch_links(self) -> None:
         """A replaced link stops driving its station: sessions opened with it end, wherever they are."""
@@ -128,8 +131,8 @@ class WebServer:
                 continue
             try:
                 current = await self.lookup(current_tokens, set(by_link))
-            except DatabaseDown:
-                continue  # checked again when the database is back; nobody is cut off for an outage
+            except Exception:  # the database is down: checked again when it is back; nobody is cut off for it
+                continue
             for token, sessions in by_link.items():
                 if token not in current:
                     for session in sessions:
