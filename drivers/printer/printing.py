@@ -14,12 +14,22 @@ from itertools import groupby
 from PIL import Image
 
 from drivers.printer import ql, zpl
-from drivers.printer.errors import PrinterError, PrinterTimeout, StatusNotAvailable, WrongMedia
+from drivers.printer.errors import (
+    PrinterError,
+    PrinterTimeout,
+    StatusNotAvailable,
+    WrongMedia,
+)
 from drivers.printer.layout import layout
 from drivers.printer.model import Canvas, Label, LabelSize
 from drivers.printer.preview import half_blocks
 from drivers.printer.render import render
-from drivers.printer.transport import FileTransport, TcpTransport, Transport, open_transport
+from drivers.printer.transport import (
+    FileTransport,
+    TcpTransport,
+    Transport,
+    open_transport,
+)
 
 LANGUAGES = ("ql", "zpl")
 
@@ -89,13 +99,17 @@ def prepare(labels: Iterable[Label], config: PrinterConfig) -> bytes:
         for label, run in groupby(labels):
             out.append(zpl.zpl(label, config.dpi, copies=sum(1 for _ in run)).encode("utf-8"))
         return b"".join(out)
-    done: dict[Label, bytes] = {}
+    # One raster job for the run (Brother's raster command reference, "2.1 Print data overview"); a label that
+    # repeats is rendered once and its image handed to brother_ql again.
+    images: dict[Label, Image.Image] = {}
+    pages = []
     for label in labels:
-        if label not in done:
-            image = ql.render_label(label, config.model)
-            done[label] = ql.raster([image], model=config.model, size=label.size)
-        out.append(done[label])
-    return b"".join(out)
+        if label not in images:
+            images[label] = ql.render_label(label, config.model)
+        pages.append(images[label])
+    if not pages:
+        return b""
+    return ql.raster(pages, model=config.model, size=next(iter(images)).size)
 
 
 def print_labels(labels: Sequence[Label], config: PrinterConfig) -> PrintResult:
@@ -176,7 +190,7 @@ def _ql_status(link: Transport, config: PrinterConfig) -> ql.QLStatus | None:
     # Replies left over from an earlier job would be taken for the answer to this request.
     while link.read(4096, 0.0):
         pass
-    link.send(ql.status_request())
+    link.send(ql.status_request(config.model))
     reply = link.read_exactly(ql.STATUS_REPLY_SIZE, config.status_timeout)
     if not reply and not link.can_read:
         return None

@@ -6,7 +6,7 @@ a 102 mm label sent to a 62 mm printer must be refused before anything is sent.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from brother_ql.conversion import convert
@@ -16,7 +16,12 @@ from brother_ql.raster import BrotherQLRaster
 from brother_ql.reader import interpret_response
 from PIL import Image
 
-from drivers.printer.errors import OutOfPaper, PrinterError, UnsupportedLabel, WrongMedia
+from drivers.printer.errors import (
+    OutOfPaper,
+    PrinterError,
+    UnsupportedLabel,
+    WrongMedia,
+)
 from drivers.printer.model import Canvas, Label, LabelSize
 from drivers.printer.render import render
 
@@ -90,30 +95,86 @@ def fit_length(image: Image.Image, model: str, label: Label) -> Image.Image:
     return padded
 
 
-def raster(images: Iterable[Image.Image], *, model: str, size: LabelSize, cut: bool = True,
-           compress: bool = False) -> bytes:
-    """Raster instructions for a run of labels of one size, each page converted on its own.
+#: Brother's raster command reference for the QL-1100/1110NWB/1115NWB ("2.1 Print data overview") asks for a
+#: 350-byte invalidate; brother_ql's model table gives those models the 200 of the older QL models. The QL-800
+#: series' 400 in that table is what Brother's QL-800/810W/820NWB reference asks for, so it is kept.
+INVALIDATE_BYTES = {"QL-1100": 350, "QL-1100NWB": 350, "QL-1110NWB": 350, "QL-1115NWB": 350}
 
-    brother_ql appends every page to one growing bytes object; converting page by page and joining once keeps a
-    500-label job linear in time instead of quadratic.
+
+def invalidate_bytes(model: str) -> int:
+    return INVALIDATE_BYTES.get(model, _model(model).num_invalidate_bytes)
+
+
+class _JobRaster(BrotherQLRaster):
+    """brother_ql's raster builder, corrected where its `convert` of several images departs from Brother's raster
+    command reference: one job is (1) invalidate and initialize once, then per page (2) control codes, (3) raster
+    lines and (4) a print command ("2.1 Print data overview").
+
+    brother_ql gets three things wrong for a job of several pages: it asks for the status (ESC i S) on every
+    page, which the reference forbids while printing ("ESC i S"); it marks every page as the starting page in
+    the print information command (ESC i z, n9: 0 starting page, 1 other pages) because its page counter never
+    moves; and it ends every page with 0x1A, print with feeding, where the reference wants 0x0C between pages
+    and 0x1A only after the last ("FF Print command", "Control-Z Print command with feeding"). It also sends a
+    mode switch before the invalidate, so the job would not begin with the invalidate.
     """
+
+    def __init__(self, model: str, pages: int):
+        super().__init__(model)
+        self.exception_on_warning = True
+        self.num_invalidate_bytes = invalidate_bytes(model)
+        self.data = bytearray()  # convert() appends page after page: in place, so a long job stays linear
+        self.pages = pages
+        self.printed = 0
+        self._rows: dict[tuple, bytes] = {}
+
+    def add_switch_mode(self):
+        if self.data:  # not ahead of the invalidate: the job starts with it
+            super().add_switch_mode()
+
+    def add_status_information(self):
+        pass  # asked once before the job, on the link, never inside it
+
+    def add_media_and_quality(self, rnumber):
+        self.page_number = self.printed
+        super().add_media_and_quality(rnumber)
+
+    def add_raster_data(self, image, second_image=None):
+        # A job repeats identical labels (every product label of a lot): their raster lines are encoded once.
+        key = (image.size, image.tobytes(), self._compression)
+        rows = self._rows.get(key)
+        if rows is None:
+            start = len(self.data)
+            super().add_raster_data(image, second_image)
+            self._rows[key] = bytes(self.data[start:])
+        else:
+            self.data += rows
+
+    def add_print(self, last_page=True):
+        self.printed += 1
+        super().add_print(last_page=self.printed == self.pages)
+
+
+def raster(images: Sequence[Image.Image], *, model: str, size: LabelSize, cut: bool = True,
+           compress: bool = False) -> bytes:
+    """One raster job for a run of labels of one size: brother_ql converts the whole list in one call."""
     check_model(model, size)
+    images = list(images)
+    if not images:
+        return b""
     # Off unless asked: brother_ql's pure-Python PackBits costs four times the rest of the conversion, and
     # the printer prints slower than any link can send uncompressed rows.
     compress = bool(compress) and _model(model).compression
-    pages = []
-    for image in images:
-        qlr = BrotherQLRaster(model)
-        qlr.exception_on_warning = True
-        # convert() thresholds greyscale; a 1-bit image is already final, so any threshold keeps it exact.
-        pages.append(convert(qlr, [image.convert("L")], size.name, cut=cut, rotate="0", compress=compress,
-                             dpi_600=False, hq=True, threshold=50))
-    return b"".join(pages)
+    qlr = _JobRaster(model, len(images))
+    # convert() thresholds greyscale; a 1-bit image is already final, so any threshold keeps it exact.
+    data = convert(qlr, [image.convert("L") for image in images], size.name, cut=cut, rotate="0",
+                   compress=compress, dpi_600=False, hq=True, threshold=50)
+    return bytes(data)
 
 
-def status_request() -> bytes:
-    """Invalidate (clear a half-sent job) then ESC i S; 400 NULs covers the models that need the most."""
-    return b"\x00" * 400 + b"\x1b\x69\x53"
+def status_request(model: str) -> bytes:
+    """Invalidate (clears a half-sent job), initialize, then ESC i S: the host's first steps in the reference's
+    flow charts ("5. Flow Charts"), asked once before a job."""
+    return b"\x00" * invalidate_bytes(model) + b"\x1b\x40" + b"\x1b\x69\x53"
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,15 @@ import numpy as np
 from PIL import Image, ImageDraw
 
 from drivers.printer import barcode
-from drivers.printer.layout import Layout, PlacedBarcode, PlacedBox, PlacedText, font, layout, stroke
+from drivers.printer.layout import (
+    Layout,
+    PlacedBarcode,
+    PlacedBox,
+    PlacedText,
+    font,
+    layout,
+    stroke,
+)
 from drivers.printer.model import Canvas, Label
 
 INK = 0

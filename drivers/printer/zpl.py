@@ -13,7 +13,14 @@ from dataclasses import dataclass
 
 from drivers.printer.barcode import needs_fnc1_after
 from drivers.printer.errors import LabelError, OutOfPaper, PrinterError, WrongMedia
-from drivers.printer.layout import Layout, PlacedBarcode, PlacedBox, PlacedText, layout, stroke
+from drivers.printer.layout import (
+    Layout,
+    PlacedBarcode,
+    PlacedBox,
+    PlacedText,
+    layout,
+    stroke,
+)
 from drivers.printer.model import Canvas, Label, LabelSize, Symbology
 
 DPIS = (203, 300)

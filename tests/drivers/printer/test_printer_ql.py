@@ -1,5 +1,7 @@
+from pathlib import Path
+
 import pytest
-from brother_ql.reader import BrotherQLReader
+from brother_ql.reader import OPCODES, BrotherQLReader, chunker, match_opcode
 from PIL import Image
 
 from drivers.printer import ql
@@ -19,12 +21,35 @@ from .conftest import decode
 
 
 def read_back(path, tmp_path, monkeypatch) -> list[Image.Image]:
-    """Pages of a raster file as images, through brother_ql's own reader (it saves each page as a PNG)."""
+    """Pages of a raster file as images, through brother_ql's own reader (it saves an image per print command).
+
+    The reader keeps the raster lines of earlier pages when it meets a print command (it clears them only at
+    ESC @), so its image for a page holds the job's earlier pages above it: each is cut to its own lines, found
+    with brother_ql's instruction splitter."""
+    spans, done, lines = [], 0, 0
+    for ins in chunker(Path(path).read_bytes(), raise_exception=True):
+        name = OPCODES[match_opcode(ins)][0]
+        if name == "init":
+            done = lines = 0
+        elif "raster" in name:
+            lines += 1
+        elif name == "print":
+            spans.append((done, lines))
+            done = lines
     monkeypatch.chdir(tmp_path)
+    for old in tmp_path.glob("page*.png"):
+        old.unlink()
     reader = BrotherQLReader(str(path))
     reader.filename_fmt = "page{counter:04d}.png"
     reader.analyse()
-    return [Image.open(p) for p in sorted(tmp_path.glob("page*.png"))]
+    saved = sorted(tmp_path.glob("page*.png"))
+    assert len(saved) == len(spans)
+    pages = []
+    for file, (top, bottom) in zip(saved, spans):
+        image = Image.open(file)
+        assert image.height == bottom
+        pages.append(image.crop((0, top, image.width, bottom)))
+    return pages
 
 
 def test_print_to_file_reads_back_and_decodes(sample_label, tmp_path, monkeypatch, capsys):
