@@ -18,7 +18,7 @@ import time
 
 from core.gs1.keys import sscc
 from core.labels import JobLabelInfo, carton_label, job_labels
-from drivers.printer import PrinterConfig, prepare
+from drivers.printer.printing import PrinterConfig, prepare
 from drivers.printer.render import clear_caches
 
 WIDE = PrinterConfig("file:///dev/null", model="QL-1110NWB")

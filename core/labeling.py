@@ -18,12 +18,12 @@ from urllib.parse import urlsplit
 
 from peewee import chunked
 
-from core.data.db import locked, retrying, write_txn
-from core.data.models import Counter, Job, LabelJob, Station
-from core.data.schema import setting
-from core.data.serials import next_value
-from core.errors import BusinessRefusal, NotFound, UserInputError
 from core.gs1 import keys as gs1
+from core.site.actor import Actor
+from core.site.audit import record
+from core.site.auth import require
+from core.data.db import locked, retrying, write_txn
+from core.errors import BusinessRefusal, NotFound, UserInputError
 from core.labels import (
     DEFAULT_SIZES,
     KINDS,
@@ -37,14 +37,16 @@ from core.labels import (
     product_label,
     trackid_label,
 )
-from core.site.actor import Actor
-from core.site.audit import record
-from core.site.auth import require
-from drivers.printer import Label, LabelError, LabelSize, PrinterConfig, check_label
-from drivers.printer import label_size as size_named
+from core.data.models import Counter, Job, LabelJob, Station
+from core.data.schema import setting
+from core.data.serials import next_value
+from drivers.printer.errors import LabelError
+from drivers.printer.facts import SERIAL_SCHEMES
+from drivers.printer.model import Label, LabelSize
+from drivers.printer.model import label_size as size_named
+from drivers.printer.printing import PrinterConfig, check_label, printer_config
 from drivers.printer.ql import check_model
 from drivers.printer.ql import models as ql_models
-from drivers.printer.transport import SERIAL_SCHEMES
 
 PRINTABLE_JOB_STATES = ("RELEASED", "COMPLETED")
 LANGUAGES = ("ql", "zpl")
@@ -65,7 +67,7 @@ class PrintTarget:
     label_size: str | None = None
 
     def config(self, **options) -> PrinterConfig:
-        return PrinterConfig(self.url, language=self.language, model=self.model or DEFAULT_QL_MODEL, **options)
+        return printer_config(self.url, self.language, self.model, **options)
 
     def size_for(self, kind: str) -> LabelSize:
         return size_named(self.label_size) if self.label_size else DEFAULT_SIZES[kind]
@@ -338,7 +340,7 @@ def print_to(actor: Actor, job: str, target: PrintTarget, kinds: Iterable[str] =
 
 def _ensure_counter(name: str) -> None:
     # Two terminals taking the very first number would both try to create the row; this lets one do it and
-    # the other wait for it, so core.data.serials.next_value only ever updates.
+    # the other wait for it, so core.serials.next_value only ever updates.
     Counter.insert(name=name, value=0).on_conflict_ignore().execute()
 
 

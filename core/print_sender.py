@@ -18,13 +18,19 @@ from urllib.parse import urlsplit
 
 from peewee import fn
 
-from core.clock import utcnow
 from core.data.db import is_postgres, retrying, write_txn
-from core.data.models import LabelJob
-from core.labeling import DEFAULT_QL_MODEL, label_for_row
+from core.labeling import label_for_row
 from core.labels import LabelContentError
-from drivers.printer import LabelError, PrinterConfig, PrinterError, WrongMedia, check_label, print_labels
-from drivers.printer.transport import SERIAL_SCHEMES
+from core.clock import utcnow
+from core.data.models import LabelJob
+from drivers.printer.errors import LabelError, PrinterError, WrongMedia
+from drivers.printer.facts import SERIAL_SCHEMES
+from drivers.printer.printing import (
+    PrinterConfig,
+    check_label,
+    print_labels,
+    printer_config,
+)
 
 #: How long a claimed row may stay SENDING before it counts as interrupted. Renewed after every batch, so it
 #: only has to cover one batch: a long job to a slow printer is never taken for a dead sender.
@@ -235,7 +241,7 @@ def _send_group(key: tuple, rows: list[LabelJob], now: dt.datetime, outcome: Pri
                 options: dict) -> PrinterError | None:
     url, language, model, _size = key
     try:
-        config = PrinterConfig(url, language=language, model=model or DEFAULT_QL_MODEL, **options)
+        config = printer_config(url, language, model, **options)
     except PrinterError as exc:
         _fail(rows, exc.message, outcome)
         return None

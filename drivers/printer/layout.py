@@ -189,7 +189,7 @@ def _place_box(b: Box, canvas: Canvas, label: Label) -> PlacedBox:
 
 
 def _suggest(needed_mm: float, current: Label) -> str:
-    bigger = [s for s in KNOWN_SIZES.values() if s.width_mm >= needed_mm + 3 and s.width_mm > current.size.width_mm]
+    bigger = [s for s in KNOWN_SIZES.values() if s.width_mm >= needed_mm and s.width_mm > current.size.width_mm]
     if not bigger:
         return "No label size this app knows is wide enough: shorten the data."
     best = min(bigger, key=lambda s: (s.width_mm, s.height_mm or 0))
@@ -203,21 +203,32 @@ def _place_barcode(b: Barcode, canvas: Canvas, label: Label) -> list[Placed]:
     floor = max(b.min_module_dots, canvas.dots_up(b.min_x_mm))
     span_cols = symbol.columns + 2 * symbol.quiet
     if b.symbology.is_linear:
-        fit = box_width // span_cols
+        if b.width_mm is None:
+            # Bars anywhere on the printable width, quiet zones out to the label's edges (GS1 General
+            # Specifications 5.4.4.2: clear space of 10X each side, printed on or not).
+            fit = min(canvas.width // symbol.columns, canvas.paper_width // span_cols)
+            bars_left, bars_room = 0, canvas.width
+        else:
+            fit = box_width // span_cols
+            bars_left, bars_room = x, box_width
     else:
         span_rows = symbol.rows + 2 * symbol.quiet
         fit = min(box_width // span_cols, canvas.dots(b.height_mm) // span_rows)
+        bars_left, bars_room = x, box_width
+    if b.max_x_mm is not None:
+        fit = min(fit, max(floor, int(b.max_x_mm * canvas.dpmm)))
     module = min(b.module_dots or fit, fit)
     if module < floor:
         needed_mm = canvas.mm(floor * span_cols)
         bar_mm = canvas.mm(floor)
+        room = canvas.paper_width if b.symbology.is_linear and b.width_mm is None else box_width
         raise LabelDoesNotFit(
             f"The {label.name} does not fit on {label.size}: {b.what} needs bars at least {bar_mm:.2f} mm "
-            f"({floor} dots) wide, which makes it {needed_mm:.0f} mm wide with its quiet zones, and there is "
-            f"{canvas.mm(box_width):.0f} mm. {_suggest(needed_mm, label)}"
+            f"({floor} dots) wide, which makes it {needed_mm:.0f} mm wide with its quiet zones, and the label "
+            f"has {canvas.mm(room):.0f} mm. {_suggest(needed_mm, label)}"
         )
     width = symbol.columns * module
-    left = x + (box_width - width) // 2
+    left = bars_left + (bars_room - width) // 2
     if b.symbology.is_linear:
         bar_height = canvas.dots(b.height_mm)
     else:

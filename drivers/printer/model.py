@@ -117,7 +117,9 @@ class Barcode:
     the FNC1 characters. For linear symbols `height_mm` is the bar height and the symbol is centred in its box
     with its quiet zones inside the box; for DataMatrix `width_mm` x `height_mm` is the box the square symbol
     must fit. The module width is `module_dots` if given (shrunk if the box is too narrow), else the widest that
-    fits; never below `min_module_dots` nor below `min_x_mm` (a spec's minimum X-dimension).
+    fits, at most `max_x_mm`; never below `min_module_dots` nor below `min_x_mm` (a spec's minimum X-dimension):
+    bars are never made thinner to fit. A linear symbol whose box spans the label (`width_mm` None) may use the
+    whole printable width for its bars, its quiet zones reaching into the blank margin the printer cannot print.
     """
 
     x_mm: float
@@ -129,6 +131,7 @@ class Barcode:
     module_dots: int | None = None
     min_module_dots: int = 2
     min_x_mm: float = 0.0
+    max_x_mm: float | None = None
     human_readable: bool = True
     what: str = "barcode"  # how error messages name it: "the SSCC barcode"
 
@@ -185,6 +188,13 @@ class Canvas:
     height: int | None
     dpi: int
     size: LabelSize = field(compare=False, default=SIZE_62)
+    #: The label's own width in dots where the printer cannot print to its edges (a QL prints 1164 of the
+    #: 1200 dots a 102 mm label is wide): a barcode's quiet zone may run into that blank margin, its bars may not.
+    label_width: int | None = field(compare=False, default=None)
+
+    @property
+    def paper_width(self) -> int:
+        return max(self.width, self.label_width or 0)
 
     @property
     def dpmm(self) -> float:

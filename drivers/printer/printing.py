@@ -20,6 +20,7 @@ from drivers.printer.errors import (
     StatusNotAvailable,
     WrongMedia,
 )
+from drivers.printer.facts import DEFAULT_QL_MODEL, LANGUAGES, QL, ZPL, zpl_dpi
 from drivers.printer.layout import layout
 from drivers.printer.model import Canvas, Label, LabelSize
 from drivers.printer.preview import half_blocks
@@ -31,14 +32,12 @@ from drivers.printer.transport import (
     open_transport,
 )
 
-LANGUAGES = ("ql", "zpl")
-
 
 @dataclass(frozen=True)
 class PrinterConfig:
     url: str
-    language: str = "ql"
-    model: str = "QL-820NWB"  # Brother QL model; ignored for ZPL
+    language: str = QL
+    model: str = DEFAULT_QL_MODEL  # Brother QL model; for ZPL only its name
     dpi: int = 203  # ZPL printers only; a QL prints at 300
     connect_timeout: float = 5.0
     send_timeout: float = 10.0
@@ -50,7 +49,16 @@ class PrinterConfig:
 
     def __post_init__(self):
         if self.language not in LANGUAGES:
-            raise PrinterError(f"Printer language {self.language!r} is not known: use ql or zpl", url=self.url)
+            raise PrinterError(f"Printer language {self.language!r} is not known: use {' or '.join(LANGUAGES)}",
+                               url=self.url)
+
+
+def printer_config(url: str, language: str = QL, model: str | None = None, **options) -> PrinterConfig:
+    """The driver's settings for a printer as a site names it: a Brother QL by its model (the default model when
+    none is named), a Zebra by a model whose name may carry its resolution ("ZD421-300dpi")."""
+    if language == ZPL:
+        return PrinterConfig(url, language=ZPL, model=model or "", dpi=zpl_dpi(model), **options)
+    return PrinterConfig(url, language=language, model=model or DEFAULT_QL_MODEL, **options)
 
 
 @dataclass(frozen=True)
@@ -70,19 +78,19 @@ class PrinterState:
 
 
 def canvas_for(size: LabelSize, config: PrinterConfig) -> Canvas:
-    return ql.canvas(size) if config.language == "ql" else zpl.canvas(size, config.dpi)
+    return ql.canvas(size) if config.language == QL else zpl.canvas(size, config.dpi)
 
 
 def check_label(label: Label, config: PrinterConfig) -> None:
     """Raise LabelDoesNotFit / UnsupportedLabel if this printer cannot print the label as built."""
-    if config.language == "ql":
+    if config.language == QL:
         ql.check_model(config.model, label.size)
     layout(label, canvas_for(label.size, config))
 
 
 def render_for(label: Label, config: PrinterConfig) -> Image.Image:
     """The label as this printer will print it (for ZPL: our rendering at its resolution)."""
-    if config.language == "ql":
+    if config.language == QL:
         return ql.render_label(label, config.model)
     return render(label, canvas_for(label.size, config))
 
@@ -95,7 +103,7 @@ def prepare(labels: Iterable[Label], config: PrinterConfig) -> bytes:
     """The bytes for the whole run. A job repeats identical labels (every product label of a lot), so each
     distinct label is rendered once; on ZPL a run of identical labels becomes one format with a copy count."""
     out: list[bytes] = []
-    if config.language == "zpl":
+    if config.language == ZPL:
         for label, run in groupby(labels):
             out.append(zpl.zpl(label, config.dpi, copies=sum(1 for _ in run)).encode("utf-8"))
         return b"".join(out)
@@ -124,7 +132,7 @@ def print_labels(labels: Sequence[Label], config: PrinterConfig) -> PrintResult:
     data = prepare(labels, config)
     with open_transport(config.url, connect_timeout=config.connect_timeout, send_timeout=config.send_timeout,
                         baudrate=config.baudrate) as link:
-        talks_back = config.language == "ql" and _ql_answers(link)
+        talks_back = config.language == QL and _ql_answers(link)
         if talks_back:
             state = _ql_status(link, config)
             if state is None:
@@ -144,7 +152,7 @@ def printer_status(config: PrinterConfig) -> PrinterState:
     """Ask the printer how it is. Raises StatusNotAvailable where it cannot tell (a QL on tcp://, a file)."""
     with open_transport(config.url, connect_timeout=config.connect_timeout, send_timeout=config.send_timeout,
                         baudrate=config.baudrate) as link:
-        if config.language == "ql":
+        if config.language == QL:
             if not _ql_answers(link):
                 raise StatusNotAvailable(_no_status_reason(link), url=config.url)
             state = _ql_status(link, config)

@@ -72,7 +72,7 @@ def canvas(size: LabelSize) -> Canvas:
     ql = _ql_label(size)
     width, height = ql.dots_printable
     endless = ql.form_factor == FormFactor.ENDLESS
-    return Canvas(width, None if endless else height, DPI, size)
+    return Canvas(width, None if endless else height, DPI, size, label_width=ql.dots_total[0])
 
 
 def render_label(label: Label, model: str) -> Image.Image:

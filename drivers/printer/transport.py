@@ -25,9 +25,9 @@ from urllib.parse import unquote, urlsplit
 import serial
 
 from drivers.printer.errors import PrinterError, PrinterOffline, PrinterTimeout
+from drivers.printer.facts import ADDRESS_FORMS, FILE, TCP, is_serial
 
 CHUNK = 16 * 1024
-SERIAL_SCHEMES = ("socket", "rfc2217", "loop", "spy", "alt", "hwgrep")
 
 
 class Transport:
@@ -66,17 +66,13 @@ def open_transport(url: str, *, connect_timeout: float = 5.0, send_timeout: floa
                    baudrate: int = 9600) -> Transport:
     parts = urlsplit(url)
     scheme = parts.scheme.lower()
-    if scheme == "tcp":
+    if scheme == TCP:
         return TcpTransport(url, connect_timeout=connect_timeout, send_timeout=send_timeout)
-    if scheme == "file":
+    if scheme == FILE:
         return FileTransport(url, send_timeout=send_timeout)
-    if scheme in SERIAL_SCHEMES or (not scheme and url.startswith("/dev/")):
+    if is_serial(url):
         return SerialTransport(url, send_timeout=send_timeout, baudrate=baudrate)
-    raise PrinterError(
-        f"Printer address {url!r} is not one this app can use: give tcp://host:9100, file:///path, "
-        "a serial port such as /dev/ttyUSB0, or socket:// / rfc2217:// for a serial device server.",
-        url=url,
-    )
+    raise PrinterError(f"Printer address {url!r} is not one this app can use: give {ADDRESS_FORMS}.", url=url)
 
 
 class TcpTransport(Transport):

@@ -31,7 +31,7 @@ def zpl_cartons(data: bytes) -> list[str]:
     """The carton number of each format, in the order received, from its human-readable line."""
     out = []
     for block in re.findall(rb"\^XA.*?\^XZ", data, re.S):
-        found = re.search(rb"CARTON (\d+ of \d+)", block)
+        found = re.search(rb"CARTON (\d+/\d+)", block)
         out.append(found.group(1).decode() if found else "?")
     return out
 
@@ -85,7 +85,7 @@ def test_printer_off_then_back_loses_nothing_and_prints_nothing_twice(demo, acto
     printer.come_back()
     back = send_pending(now=utcnow() + 2 * LATER)
     assert back.printed == 12 and back.ok
-    assert zpl_cartons(arrived(printer, 12)) == [f"{n} of 12" for n in range(1, 13)]  # each once, in order
+    assert zpl_cartons(arrived(printer, 12)) == [f"{n}/12" for n in range(1, 13)]  # each once, in order
     assert send_pending(now=utcnow() + 3 * LATER, force=True).printed == 0
     assert zpl_labels(arrived(printer, 12)) == 12
     assert states() == {"PRINTED": 12}
@@ -112,20 +112,21 @@ def test_a_hung_printer_is_a_timeout_then_it_comes_back(demo, actors, printer, t
 def test_out_of_labels_keeps_them_queued(demo, actors):
     tiny_job()
     with QLDeviceEmulator(media_width=0) as device:
-        result = print_job_labels(actors["operator"], TINY, f"file://{device.path}", kinds=["carton"])
+        result = print_job_labels(actors["operator"], TINY, f"file://{device.path}", kinds=["product"])
         assert device.pages == 0
-    assert result.sent.queued == 3 and "out of labels" in result.sent.errors[0]
+    assert result.sent.queued == 5 and "out of labels" in result.sent.errors[0]
     assert {r.last_error for r in LabelJob.select()} == {result.sent.errors[0]}
 
 
 def test_running_out_mid_job_on_a_printer_that_confirms_each_page(demo, actors):
     tiny_job(units=8)  # 4 cartons
-    with QLDeviceEmulator(media_width=62, fail_after_pages=2) as device:
-        result = print_job_labels(actors["operator"], TINY, f"file://{device.path}", kinds=["carton"])
+    with QLDeviceEmulator(model="QL-1100", media_width=102, fail_after_pages=2) as device:
+        result = print_job_labels(actors["operator"], TINY, f"file://{device.path}", model="QL-1100",
+                                  kinds=["carton"])
     # one label per connection where the printer confirms: exactly the two that came out are marked printed
     assert result.sent.printed == 2 and result.sent.queued == 2
     assert [r.state for r in LabelJob.select().order_by(LabelJob.seq)] == ["PRINTED", "PRINTED", "QUEUED", "QUEUED"]
-    with QLDeviceEmulator(media_width=62) as device:  # a new roll: the same printer on the same port
+    with QLDeviceEmulator(model="QL-1100", media_width=102) as device:  # a new roll: the same printer, same port
         LabelJob.update(printer_url=f"file://{device.path}").where(LabelJob.state == "QUEUED").execute()
         assert send_pending(force=True).printed == 2 and device.pages == 2
     assert states() == {"PRINTED": 4}
@@ -157,7 +158,7 @@ def test_two_senders_at_once_print_each_label_once(demo, actors, printer):
     assert not errors
     assert sum(r.printed for r in reports) == 40
     printed = zpl_cartons(arrived(printer, 40))
-    assert sorted(printed, key=lambda s: int(s.split()[0])) == [f"{n} of 40" for n in range(1, 41)]
+    assert sorted(printed, key=lambda s: int(s.split("/")[0])) == [f"{n}/40" for n in range(1, 41)]
     assert zpl_labels(arrived(printer, 40)) == 40 and states() == {"PRINTED": 40}
 
 

@@ -63,7 +63,8 @@ class LabelPreview(Container):
 
     @work(thread=True, exclusive=True, group="label-preview")
     def _render_lines(self, label, config, columns: int, rows: int) -> None:
-        from drivers.printer import LabelError, PrinterError, preview_lines
+        from drivers.printer.errors import LabelError, PrinterError
+        from drivers.printer.printing import preview_lines
 
         try:
             lines = preview_lines(label, config, columns, rows)
