@@ -17,7 +17,9 @@ import itertools
 import time
 
 from core.gs1.keys import sscc
-from core.labels import JobLabelInfo, carton_label, job_labels
+from core.labels.carton import carton_label
+from core.labels.job import JobLabelInfo
+from core.labels.job_set import job_labels
 from drivers.printer.printing import PrinterConfig, prepare
 from drivers.printer.render import clear_caches
 

@@ -56,8 +56,8 @@ def clean() -> None:
 
 
 def run_once(printer: str, language: str, model: str, label: str | None, kinds, units, upc, cpp):
-    from core.labeling import print_job_labels
-    from core.print_sender import send_pending
+    from core.labels.sender import send_pending
+    from core.labels.sets import print_job_labels
     from core.site.actor import Actor
     from drivers.printer.render import clear_caches
 

@@ -233,7 +233,7 @@ class FlakyPrinter:
 def drain_queue(printer: FlakyPrinter | None, crash: bool = False) -> dict:
     """With the printer back for good, send everything still queued; what is left says why."""
     from core.data.models import LabelJob
-    from core.print_sender import send_pending
+    from core.labels.sender import send_pending
 
     if printer is None:
         return {}
@@ -255,7 +255,7 @@ def drain_queue(printer: FlakyPrinter | None, crash: bool = False) -> dict:
 def _past_the_lease() -> None:
     """Rows a killed sender left SENDING become FAILED once their lease is over (15 min): run the sender's
     recovery as it will run then, instead of waiting for it."""
-    import core.print_sender as sender
+    import core.labels.sender as sender
 
     real = sender.utcnow
     sender.utcnow = lambda: real() + sender.LEASE + dt.timedelta(minutes=1)

@@ -243,7 +243,7 @@ def check_print_queue(crash: bool) -> list[Check]:
     """Every pick and return queued its TrackID label, and after the final send every label row is printed or,
     where a sender was killed mid-send, handed to a supervisor as interrupted: none vanished or waits silently."""
     from core.data.models import AuditEvent, LabelJob
-    from core.print_sender import INTERRUPTED
+    from core.labels.sender import INTERRUPTED
 
     labelled = {t for (t,) in LabelJob.select(LabelJob.track_id).where(LabelJob.kind == "trackid").tuples()}
     needs = set()

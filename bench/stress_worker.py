@@ -275,7 +275,7 @@ class Worker:
 
     def op_label(self) -> str:
         from core.data.models import Job
-        from core.labeling import print_job_labels
+        from core.labels.sets import print_job_labels
 
         if not self.printer_url:
             return "idle"
@@ -288,7 +288,7 @@ class Worker:
 
     def op_reprint(self) -> str:
         from core.data.models import LabelJob
-        from core.labeling import reprint
+        from core.labels.reprints import reprint
 
         row = self.random_row(LabelJob.select(LabelJob.id).where(LabelJob.state == "PRINTED"))
         if row is None:
@@ -298,7 +298,7 @@ class Worker:
 
     def op_void(self) -> str:
         from core.data.models import LabelJob
-        from core.labeling import void
+        from core.labels.reprints import void
 
         row = self.random_row(LabelJob.select(LabelJob.id).where(LabelJob.state.in_(["QUEUED", "PRINTED"])))
         if row is None:
@@ -307,7 +307,7 @@ class Worker:
         return "ok"
 
     def op_send(self) -> str:
-        from core.print_sender import send_pending
+        from core.labels.sender import send_pending
 
         report = send_pending(limit=40, options={"connect_timeout": 1.0, "send_timeout": 2.0})
         self.tally["send"]["labels sent"] += report.printed
@@ -337,7 +337,7 @@ class Worker:
         import core.jobs.release
         import core.jobs.returns
         import core.kitbins.bins
-        import core.print_sender
+        import core.labels.sender
         import core.stock.ledger
 
         self.kill_p = p
@@ -355,7 +355,7 @@ class Worker:
                               (core.jobs.returns, ("add_posting", "record", "enqueue")),
                               (core.jobs.completion, ("add_posting", "record")), (core.kitbins.bins, ("record",)),
                               (core.jobs.release, ("bulk", "record")), (core.erp.postings, ("_write_durably",)),
-                              (core.print_sender, ("_mark_printed", "print_labels"))):
+                              (core.labels.sender, ("_mark_printed", "print_labels"))):
             for name in names:
                 setattr(module, name, armed(getattr(module, name)))
 

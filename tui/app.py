@@ -140,29 +140,28 @@ class JobfloorApp(App):
                 for line in screen.query(StatusLine):
                     line.refresh_from_app()
 
-    _sender_stop = None
+    printer_sender = None
 
     def start_printer_sender(self) -> None:
-        """Labels queued at this station (a picked portion, a return's relabel) go out without anyone asking."""
-        if self._sender_stop is not None or self.station is None or not self.station.printer_url:
+        """The one sender of this station's printer: labels queued here (a set from the Labels screen, a picked
+        portion, a return's relabel) go out without anyone asking, and a screen that wants them out now asks
+        this sender (`printer_sender.send_now`) instead of sending beside it."""
+        if self.printer_sender is not None or self.station is None or not self.station.printer_url:
             return
-        import threading
-
-        from core.print_sender import run
-
-        self._sender_stop = threading.Event()
-        url = self.station.printer_url
+        from core.labels.sender import StationSender
 
         def report(rep) -> None:
             state = "offline: labels queued" if rep.errors else "ready"
-            self.call_from_thread(self.set_device_state, printer=state)
+            try:
+                self.call_from_thread(self.set_device_state, printer=state)
+            except RuntimeError:
+                pass  # the app is closing: nobody to tell
 
-        threading.Thread(target=run, args=(self._sender_stop,), name="jobfloor-printer", daemon=True,
-                         kwargs={"interval": 5.0, "on_report": report, "printer_url": url}).start()
+        self.printer_sender = StationSender(self.station.printer_url, interval=5.0, on_report=report).start()
 
     def on_unmount(self) -> None:
-        if self._sender_stop is not None:
-            self._sender_stop.set()
+        if self.printer_sender is not None:
+            self.printer_sender.stop()
         link = getattr(self, "_scale_link", None)
         if link:
             link.stop()

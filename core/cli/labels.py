@@ -8,7 +8,9 @@ from __future__ import annotations
 import json
 import sys
 
-KINDS = ("pallet", "carton", "product")
+from core.labels.kinds import JOB_KINDS
+from core.labels.sizes import DEFAULT_SIZES
+from drivers.printer.facts import ADDRESS_FORMS, DEFAULT_QL_MODEL, LANGUAGE_NAMES, LANGUAGES, QL
 
 
 def register(sub) -> dict:
@@ -19,15 +21,16 @@ def register(sub) -> dict:
                       description="Store a new set of the job's labels (new pallets get new SSCCs), then send it. "
                                   "A printer that cannot be reached leaves the labels in the print queue: exit 1.")
     p.add_argument("job", metavar="JOB")
-    p.add_argument("--printer", required=True, metavar="URL",
-                   help="tcp://host:9100, a serial port (/dev/ttyUSB0, socket://host:port) or file:///path")
-    p.add_argument("--language", choices=("ql", "zpl"), default="ql", help="Brother QL raster or Zebra ZPL (ql)")
-    p.add_argument("--model", help="Brother QL model, e.g. QL-1100 (default QL-820NWB)")
+    p.add_argument("--printer", required=True, metavar="URL", help=ADDRESS_FORMS + " (raw printer bytes to a file)")
+    p.add_argument("--language", choices=LANGUAGES, default=QL,
+                   help=" or ".join(f"{code} ({name})" for code, name in LANGUAGE_NAMES.items()) + f" ({QL})")
+    p.add_argument("--model", help=f"Brother QL model, e.g. QL-1100 (default {DEFAULT_QL_MODEL}); a Zebra's model "
+                                   "with -300dpi at the end for a 300 dpi printer (203 dpi otherwise)")
+    defaults = ", ".join(f"{kind} {DEFAULT_SIZES[kind]}" for kind in JOB_KINDS)
     p.add_argument("--label", metavar="SIZE",
-                   help="the labels loaded, e.g. 62, 62x29, 102x152: every kind goes on it (default: pallet "
-                        "102x152, carton and product 62 mm endless)")
-    p.add_argument("--kind", action="append", choices=KINDS, help="pallet, carton or product; repeat for more "
-                                                                   "(default all three)")
+                   help=f"the labels loaded, e.g. 62, 102, 102x152: every kind goes on it (default: {defaults})")
+    p.add_argument("--kind", action="append", choices=JOB_KINDS,
+                   help=f"{', '.join(JOB_KINDS)}; repeat for more (default all)")
     p.add_argument("--user", help="acting user code (default: the command line as an operator)")
     p.add_argument("--json", action="store_true")
 
@@ -54,16 +57,16 @@ def run(args) -> int:
 
 def _print(args) -> int:
     from core.errors import UserInputError
-    from core.labeling import DEFAULT_QL_MODEL, print_job_labels
+    from core.labels.sets import print_job_labels
     from core.site.actor import Actor
     from core.site.auth import actor_for
 
     actor = actor_for(args.user, args.station) if args.user else Actor("cli", "operator", args.station)
     try:
         result = print_job_labels(actor, args.job, args.printer, args.language, args.model, args.label,
-                                  args.kind or KINDS)
+                                  args.kind or JOB_KINDS)
     except UserInputError as exc:
-        if args.language == "ql" and not args.model and DEFAULT_QL_MODEL in str(exc):
+        if args.language == QL and not args.model and DEFAULT_QL_MODEL in str(exc):
             raise UserInputError(f"{exc} (No --model was given, so a {DEFAULT_QL_MODEL} was assumed: name the "
                                  "printer's model, or print the pallet labels separately.)") from None
         raise
@@ -88,7 +91,7 @@ def _print(args) -> int:
 
 
 def _send(args) -> int:
-    from core.print_sender import send_pending
+    from core.labels.sender import send_pending
 
     if args.interval <= 0:
         print("jobfloor: --interval must be above zero", file=sys.stderr)
@@ -99,7 +102,7 @@ def _send(args) -> int:
         return 0 if report.ok else 1
     import threading
 
-    from core.print_sender import run as run_loop
+    from core.labels.sender import run as run_loop
 
     stop = threading.Event()
     print(f"sending the print queue every {args.interval:g} s; Ctrl-C stops", flush=True)
@@ -111,7 +114,7 @@ def _send(args) -> int:
 
 
 def _ledger(args) -> int:
-    from core.labeling import ledger
+    from core.labels.ledger import ledger
 
     book = ledger(args.job)
     if args.json:
@@ -125,7 +128,7 @@ def _ledger(args) -> int:
 
 
 def _queue(args) -> int:
-    from core.labeling import queue
+    from core.labels.queue import queue
 
     rows = queue(printer_url=args.printer, job=args.job)
     if args.json:

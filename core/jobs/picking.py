@@ -19,7 +19,7 @@ from core.data.serials import new_track_id
 from core.erp.postings import add_posting
 from core.errors import BusinessRefusal, NotFound, UserInputError
 from core.jobs import reservations, tolerance
-from core.print_queue import enqueue, trackid_label_content
+from core.labels.queue import enqueue, trackid_label_content
 from core.qty import fmt_qty, fmt_short
 from core.site.actor import Actor
 from core.site.audit import record

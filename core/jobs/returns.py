@@ -16,7 +16,7 @@ from core.data.models import AuditEvent, Job, JobLine, Location, Movement, Stock
 from core.erp.postings import add_posting
 from core.errors import BusinessRefusal, NotFound, UserInputError
 from core.jobs import tolerance
-from core.print_queue import enqueue, trackid_label_content
+from core.labels.queue import enqueue, trackid_label_content
 from core.qty import fmt_short
 from core.site.actor import Actor
 from core.site.audit import record

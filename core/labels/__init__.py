@@ -1,16 +1,13 @@
-"""Job and stock labels built from plain values: what each label says, and how many a job needs."""
+"""Labels: what a job's labels and a container's TrackID label say, how many a job needs, and everything that
+happens to a label after it is asked for. One module a job:
 
-from core.labels.carton import carton_label
-from core.labels.job import JobLabelInfo, LabelContentError, expiry_date
-from core.labels.job_set import job_labels
-from core.labels.pallet import pallet_label
-from core.labels.plan import KINDS, LabelCounts, LabelPlanError, PlannedLabel, label_counts, label_plan
-from core.labels.product import product_label
-from core.labels.sizes import DEFAULT_SIZES, choose_size
-from core.labels.trackid import trackid_label
+- `kinds` the kinds of label and the states of a stored label; `plan` how many of each kind a job needs;
+- `job`, `job_facts` a job's facts as labels need them; `stack`, `pallet`, `carton`, `product`, `trackid`,
+  `logistic`, `job_set`, `sizes` what each label says and on which stock it goes;
+- `targets` where labels go; `sets` storing a new set; `stored` the label rebuilt from what was stored;
+- `queue` putting a label in the print queue and listing it; `sender` sending it to its printer and reading
+  the printer's proof; `reprints` reprints and voids; `ledger` a job's counts.
 
-__all__ = [
-    "KINDS", "DEFAULT_SIZES", "JobLabelInfo", "LabelContentError", "LabelCounts", "LabelPlanError", "PlannedLabel",
-    "carton_label", "choose_size", "expiry_date", "job_labels", "label_counts", "label_plan", "pallet_label",
-    "product_label", "trackid_label",
-]
+Printer facts (languages, address forms, models, sizes) belong to drivers.printer and are imported from there.
+Nothing is imported here: picking and returns queue labels without loading the renderers.
+"""

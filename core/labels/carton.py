@@ -7,6 +7,7 @@ Together the two make a symbol about 125 mm long at that X, wider than a 102 mm 
 from __future__ import annotations
 
 from core.labels.job import JobLabelInfo, gs1_data
+from core.labels.kinds import CARTON
 from core.labels.logistic import logistic_barcode
 from core.labels.stack import Stack, qty_text
 from drivers.printer.model import SIZE_102, Label, LabelSize, TextSize
@@ -17,7 +18,7 @@ COMPACT_BELOW_MM = 40
 
 def carton_label(info: JobLabelInfo, *, qty: int, index: int, of: int, size: LabelSize = SIZE_102) -> Label:
     name = f"carton label {index} of {of}"
-    gtin_pairs = gs1_data([("01", info.gtin14("carton"))], f"{name}, GTIN barcode")
+    gtin_pairs = gs1_data([("01", info.gtin14(CARTON))], f"{name}, GTIN barcode")
     lot_pairs = gs1_data([("10", info.lot)], f"{name}, lot barcode")
     s = Stack(size)
     s.text(info.item, TextSize.LARGE, bold=True, right=f"CARTON {index}/{of}", right_size=TextSize.LARGE)

@@ -6,6 +6,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 
 from core.labels.carton import carton_label
 from core.labels.job import JobLabelInfo
+from core.labels.kinds import CARTON, PALLET
 from core.labels.pallet import pallet_label
 from core.labels.plan import KINDS, PlannedLabel, label_plan
 from core.labels.product import product_label
@@ -26,9 +27,9 @@ def job_labels(info: JobLabelInfo, next_sscc: Callable[[], str], kinds: Iterable
         info.gtin14(sorted(wanted)[0])
     for entry in plan:
         size = chosen[entry.kind]
-        if entry.kind == "pallet":
+        if entry.kind == PALLET:
             label = pallet_label(info, sscc=next_sscc(), qty=entry.qty, index=entry.index, of=entry.of, size=size)
-        elif entry.kind == "carton":
+        elif entry.kind == CARTON:
             label = carton_label(info, qty=entry.qty, index=entry.index, of=entry.of, size=size)
         else:
             label = product_label(info, qty=entry.qty, size=size)

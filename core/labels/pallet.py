@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from core.gs1.keys import GS1Error, validate_sscc
 from core.labels.job import JobLabelInfo, LabelContentError, gs1_data
+from core.labels.kinds import PALLET
 from core.labels.logistic import logistic_barcode
 from core.labels.stack import Stack, date_text, qty_text
 from drivers.printer.model import SIZE_102X152, Label, LabelSize, TextSize
@@ -24,7 +25,7 @@ def pallet_label(info: JobLabelInfo, *, sscc: str, qty: int, index: int, of: int
     except GS1Error as exc:
         raise LabelContentError(f"{name}: {exc}") from None
     units = -(-qty // 1000)
-    gtin = info.gtin14("pallet")
+    gtin = info.gtin14(PALLET)
     sscc_pairs = gs1_data([("00", sscc)], f"{name}, SSCC barcode")
     count_pairs = gs1_data([("02", gtin), ("37", units)], f"{name}, contents barcode")
     lot_pairs = gs1_data([("10", info.lot)], f"{name}, lot barcode")

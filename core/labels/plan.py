@@ -1,4 +1,4 @@
-"""How many labels of each kind a job needs and what each one holds (INTERCHANGE.md, "Labels").
+"""How many labels of each kind a job needs and what each one holds (docs/labels.md).
 
 Quantities are integer thousandths of the item's unit; UnitsPerCarton and CartonsPerPallet are whole units.
 Every pallet (and carton) but the last is full; the last holds the rest.
@@ -9,7 +9,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
-KINDS = ("pallet", "carton", "product")
+from core.labels.kinds import CARTON, PALLET, PRODUCT
+from core.labels.kinds import JOB_KINDS as KINDS
+
 UNIT = 1000
 
 
@@ -24,7 +26,7 @@ class LabelCounts:
     products: int
 
     def of(self, kind: str) -> int:
-        return {"pallet": self.pallets, "carton": self.cartons, "product": self.products}[kind]
+        return {PALLET: self.pallets, CARTON: self.cartons, PRODUCT: self.products}[kind]
 
 
 @dataclass(frozen=True)
@@ -82,21 +84,21 @@ def label_plan(qty_to_make: int, units_per_carton: int | None, cartons_per_palle
     kinds = list(kinds)
     unknown = [k for k in kinds if k not in KINDS]
     if unknown:
-        raise LabelPlanError(f"Label kind {unknown[0]!r} is not known: use pallet, carton or product")
+        raise LabelPlanError(f"Label kind {unknown[0]!r} is not known: use {', '.join(KINDS)}")
     _check_qty(qty_to_make, job)
     # Check everything before the first label comes out: a half-yielded plan would be half printed.
-    if "pallet" in kinds:
+    if PALLET in kinds:
         _whole(cartons_per_pallet, "CartonsPerPallet", job)
-    if "pallet" in kinds or "carton" in kinds:
+    if PALLET in kinds or CARTON in kinds:
         _whole(units_per_carton, "UnitsPerCarton", job)
     return _plan(qty_to_make, units_per_carton, cartons_per_pallet, kinds)
 
 
 def _plan(qty: int, upc: int | None, cpp: int | None, kinds: list[str]) -> Iterator[PlannedLabel]:
     for kind in kinds:
-        if kind == "pallet":
+        if kind == PALLET:
             full = upc * cpp * UNIT  # type: ignore[operator]
-        elif kind == "carton":
+        elif kind == CARTON:
             full = upc * UNIT  # type: ignore[operator]
         else:
             full = UNIT

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from core.labels.carton import COMPACT_BELOW_MM
 from core.labels.job import JobLabelInfo, gs1_data
+from core.labels.kinds import PRODUCT
 from core.labels.stack import Stack, date_text, qty_text
 from drivers.printer.model import SIZE_62, Label, LabelSize, Symbology, TextSize
 
@@ -14,7 +15,7 @@ def product_label(info: JobLabelInfo, *, qty: int = 1000, size: LabelSize = SIZE
     name = "product label"
     expiry = info.expiry
     # Fixed-length AIs first: (17) then needs no FNC1 and the lot, variable, ends the symbol.
-    pairs = [("01", info.gtin14("product"))] + ([("17", expiry)] if expiry else []) + [("10", info.lot)]
+    pairs = [("01", info.gtin14(PRODUCT))] + ([("17", expiry)] if expiry else []) + [("10", info.lot)]
     data = gs1_data(pairs, name, gs1_128=symbology is Symbology.GS1_128)
     exp = f"EXP {date_text(expiry)}" if expiry else None
     compact = size.height_mm is not None and size.height_mm < COMPACT_BELOW_MM

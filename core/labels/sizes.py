@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
+from core.labels.kinds import CARTON, PALLET, PRODUCT, TRACKID
 from drivers.printer.errors import LabelDoesNotFit, UnsupportedLabel
 from drivers.printer.model import SIZE_62, SIZE_62X29, SIZE_102, SIZE_102X152, Label, LabelSize
 
 DEFAULT_SIZES: dict[str, LabelSize] = {
-    "pallet": SIZE_102X152,  # three logistic barcodes need the 102 mm width and the 152 mm length
-    "carton": SIZE_102,  # its logistic barcodes need the 102 mm width
-    "product": SIZE_62,
-    "trackid": SIZE_62X29,
+    PALLET: SIZE_102X152,  # three logistic barcodes need the 102 mm width and the 152 mm length
+    CARTON: SIZE_102,  # its logistic barcodes need the 102 mm width
+    PRODUCT: SIZE_62,
+    TRACKID: SIZE_62X29,
 }
 
 

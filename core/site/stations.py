@@ -9,6 +9,7 @@ from core.errors import NotFound, UserInputError
 from core.site.actor import Actor
 from core.site.audit import record
 from core.site.auth import require
+from drivers.printer.facts import LANGUAGES
 
 EDITABLE = ("name", "area", "ssh_address", "scale_url", "scale_protocol", "scale_baud", "printer_url",
             "printer_language", "printer_model", "label_size")
@@ -47,8 +48,8 @@ def update_station(actor: Actor, code: str, **fields) -> Station:
         raise UserInputError(f"cannot change {', '.join(sorted(unknown))} of a station")
     if fields.get("scale_protocol") not in (None, "", "mt-sics", "sma", "toledo"):
         raise UserInputError("the scale protocol is mt-sics, sma or toledo")
-    if fields.get("printer_language") not in (None, "ql", "zpl"):
-        raise UserInputError("the printer language is ql or zpl")
+    if fields.get("printer_language") not in (None, *LANGUAGES):
+        raise UserInputError(f"the printer language is {' or '.join(LANGUAGES)}")
     with write_txn():
         if not Station.get_or_none(Station.code == code):
             raise NotFound(f"station {code} is not set up")

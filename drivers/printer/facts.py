@@ -16,6 +16,8 @@ LANGUAGES = (QL, ZPL)
 LANGUAGE_NAMES = {QL: "Brother QL raster", ZPL: "Zebra ZPL II"}
 #: The Brother QL model taken when none is named, so a stored label and the sender agree on it.
 DEFAULT_QL_MODEL = "QL-820NWB"
+#: A QL with the wide head, which takes every label size: what a preview shows labels on without a printer.
+WIDE_QL_MODEL = "QL-1100"
 #: A Zebra's resolution is named in its model, e.g. "ZD421-300dpi"; without one it is taken as 203 dpi.
 ZPL_DPIS = (203, 300)
 

@@ -12,8 +12,10 @@ import pytest
 from brother_ql.labels import LabelsManager
 from brother_ql.models import ModelsManager
 
-from core.gs1 import sscc
-from core.labels import JobLabelInfo, carton_label, pallet_label
+from core.gs1.keys import sscc
+from core.labels.carton import carton_label
+from core.labels.job import JobLabelInfo
+from core.labels.pallet import pallet_label
 from drivers.printer.errors import LabelDoesNotFit
 from drivers.printer.printing import prepare, printer_config
 from tests.conformance.barcode_measure import measure, render_zpl

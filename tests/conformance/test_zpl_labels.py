@@ -11,8 +11,12 @@ import datetime as dt
 import pytest
 import zxingcpp
 
-from core.gs1 import sscc
-from core.labels import JobLabelInfo, carton_label, pallet_label, product_label, trackid_label
+from core.gs1.keys import sscc
+from core.labels.carton import carton_label
+from core.labels.job import JobLabelInfo
+from core.labels.pallet import pallet_label
+from core.labels.product import product_label
+from core.labels.trackid import trackid_label
 from drivers.printer.model import SIZE_102
 from drivers.printer.printing import prepare, printer_config
 from tests.conformance.barcode_measure import render_zpl

@@ -13,19 +13,12 @@ from core.data.db import write_txn
 from core.data.models import AuditEvent, Counter, Item, Job, LabelJob
 from core.errors import BusinessRefusal, NotFound, PermissionDenied, UserInputError
 from core.gs1 import keys as gs1
-from core.labeling import (
-    ledger,
-    make_target,
-    preview_labels,
-    print_job_labels,
-    print_to,
-    reprint,
-    reprint_range,
-    void,
-    void_range,
-)
-from core.print_queue import enqueue, trackid_label_content
-from core.print_sender import send_pending
+from core.labels.ledger import ledger
+from core.labels.queue import enqueue, trackid_label_content
+from core.labels.reprints import reprint, reprint_range, void, void_range
+from core.labels.sender import send_pending
+from core.labels.sets import preview_labels, print_job_labels, print_to
+from core.labels.targets import make_target
 from tests.core.labels.conftest import scan
 from tests.drivers.printer.test_printer_ql import read_back
 
@@ -374,7 +367,7 @@ def test_preview_takes_no_serial_and_says_what_cannot_print(demo, actors):
 
 def test_print_to_a_station_target(demo, actors, tmp_path):
     from core.data.models import Station
-    from core.labeling import target_for_station
+    from core.labels.targets import target_for_station
 
     with pytest.raises(UserInputError, match="not at a station"):
         target_for_station(None)

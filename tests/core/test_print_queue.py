@@ -14,8 +14,9 @@ from brother_ql.reader import BrotherQLReader
 from core.clock import utcnow
 from core.data.db import write_txn
 from core.data.models import LabelJob
-from core.labeling import ledger, print_job_labels
-from core.print_sender import INTERRUPTED, retry_delay, send_pending
+from core.labels.ledger import ledger
+from core.labels.sender import INTERRUPTED, retry_delay, send_pending
+from core.labels.sets import print_job_labels
 from drivers.printer.emulator import QLDeviceEmulator, TcpPrinterEmulator
 from tests.core.test_labeling import TINY, tiny_job
 
@@ -182,7 +183,7 @@ def test_backoff_doubles_up_to_a_cap():
 
 
 def test_cli_print_to_a_printer_that_is_off_exits_1_and_keeps_the_labels(demo, printer, capsys):
-    from core.cli.main import main
+    from core.cli import main
 
     tiny_job()
     printer.refuse()

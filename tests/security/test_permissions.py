@@ -26,7 +26,8 @@ def _services(ctx):
     from core.jobs.release import release, unrelease
     from core.jobs.returns import correct_tare, return_unit
     from core.kitbins.bins import confirm_replenishment, count_bin, sweep_tasks
-    from core.labeling import print_job_labels, reprint, void
+    from core.labels.reprints import reprint, void
+    from core.labels.sets import print_job_labels
     from core.site.stations import update_station
     from core.trace.genealogy import hold_lot
 
@@ -65,7 +66,7 @@ def floor(demo, actors, tmp_path):
     from core.jobs.picking import confirm_pick
     from core.jobs.release import release
     from core.kitbins.bins import suggest_sources, sweep_tasks
-    from core.labeling import print_job_labels
+    from core.labels.sets import print_job_labels
 
     release(actors["planner"], [JOB, BRAKE_JOB])
     picked = confirm_pick(actors["picker"], JOB, 5, "T000152", 7500)

@@ -183,8 +183,8 @@ def test_printer_refused_and_back_while_labels_keep_coming(demo, actors):
     (a printer that takes bytes in and then loses them is the next test)."""
     import re
 
-    from core.labeling import print_job_labels
-    from core.print_sender import send_pending
+    from core.labels.sender import send_pending
+    from core.labels.sets import print_job_labels
     from drivers.printer.emulator import TcpPrinterEmulator
 
     release(actors["planner"], all_imported=True)
@@ -211,8 +211,8 @@ def test_a_jammed_printer_that_takes_bytes_and_loses_them(demo, actors):
     """Raw port 9100 cannot say whether a label came out. A jammed printer that accepts the connection but never
     reads is caught when a send fills its buffer (a timeout: the labels stay queued). Labels small enough to
     fit in the network buffers are taken for sent: this test pins that limit down (see README, Reliability)."""
-    from core.labeling import print_job_labels
-    from core.print_sender import send_pending
+    from core.labels.sender import send_pending
+    from core.labels.sets import print_job_labels
     from drivers.printer.emulator import TcpPrinterEmulator
 
     release(actors["planner"], all_imported=True)

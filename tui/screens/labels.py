@@ -1,8 +1,8 @@
 """Labels: choose a released job, see how many labels of each kind it needs and what they look like, print them
 to this station's printer; the print queue with what is waiting and why; supervisors reprint and void.
 
-Printing goes through the print queue (core.labeling): the set is stored first, so a printer that is off keeps
-the labels queued, and this screen keeps sending what is due to its station's printer while it is open.
+Printing goes through the print queue (core.labels): the set is stored first, so a printer that is off keeps
+the labels queued. The app's one sender for the station's printer sends them; this screen asks it to send now.
 """
 from __future__ import annotations
 
@@ -18,15 +18,15 @@ from textual.widgets import DataTable, Input, SelectionList, Static
 from textual.widgets.selection_list import Selection
 
 from core.errors import JobfloorError
+from core.labels.kinds import JOB_KINDS as KINDS
+from core.labels.kinds import PALLET
 from core.qty import fmt_short
 from core.site.auth import may
 from tui.screens.base import FloorScreen
 from tui.widgets.label_preview import LabelPreview
 
-KINDS = ("pallet", "carton", "product")
 JOB_COLUMNS = ("Job", "Item", "Lot", "Qty", "Start", "Pal", "Ctn", "Prod")
 QUEUE_COLUMNS = ("Id", "Job", "Label", "State", "Tries", "Next", "Error")
-SEND_EVERY_S = 5.0
 _RANGE = re.compile(r"^\s*(\d+)\s*(?:-\s*(\d+))?\s*$")
 
 
@@ -162,7 +162,6 @@ class LabelsScreen(FloorScreen):
         self.query_one("#queue", DataTable).add_columns(*QUEUE_COLUMNS)
         self._show_step("jobs")
         self._load_jobs()
-        self.set_interval(SEND_EVERY_S, self._tick)
 
     def _show_step(self, step: str) -> None:
         self.step = step
@@ -194,7 +193,7 @@ class LabelsScreen(FloorScreen):
     # --- the job list --------------------------------------------------------------------------------------------
     @work(thread=True, exclusive=True, group="labels-load")
     def _load_jobs(self) -> None:
-        from core.labeling import label_jobs
+        from core.labels.job_facts import label_jobs
 
         jobs = label_jobs()
         self.app.call_from_thread(self._jobs_loaded, jobs)
@@ -245,21 +244,17 @@ class LabelsScreen(FloorScreen):
     @work(thread=True, exclusive=True, group="labels-job")
     def _load_job(self, code: str) -> None:
         from core.data.models import Station
-        from core.labeling import (
-            PrintTarget,
-            job_info,
-            ledger,
-            preview_labels,
-            problems_for,
-            target_for_station,
-        )
+        from core.labels.job_facts import job_info, problems_for
+        from core.labels.ledger import ledger
+        from core.labels.sets import preview_labels
+        from core.labels.targets import PREVIEW_ONLY, target_for_station
 
         station = Station.get_or_none(Station.code == self.app.station_code) if self.app.station_code else None
         try:
             target, problem = target_for_station(station), None
         except JobfloorError as exc:
             # Without a printer the labels are still worth seeing, on the stock each kind normally goes on.
-            target, problem = PrintTarget("file:///dev/null", "ql", "QL-1100"), str(exc)
+            target, problem = PREVIEW_ONLY, str(exc)
         try:
             problems = problems_for(job_info(code))
             previews = preview_labels(code, target)
@@ -301,7 +296,7 @@ class LabelsScreen(FloorScreen):
         self._show_preview()
 
     def _show_preview(self) -> None:
-        kind = self._highlighted_kind() or "pallet"
+        kind = self._highlighted_kind() or PALLET
         preview = self.query_one("#preview", LabelPreview)
         shown = self.previews.get(kind)
         if shown is None:
@@ -346,11 +341,12 @@ class LabelsScreen(FloorScreen):
 
     @work(thread=True, exclusive=True, group="labels-print")
     def _print(self, code: str, kinds: list[str]) -> None:
-        from core.labeling import print_to
+        from core.labels.sets import print_to
 
         self.app.call_from_thread(self._say, "Storing and sending the labels...", "hint")
         try:
-            result = print_to(self.app.actor, code, self.target, kinds)
+            result = print_to(self.app.actor, code, self.target, kinds, send=False)
+            result.sent = self._send_ids(result.ids)
         except JobfloorError as exc:
             self.app.call_from_thread(self.app.signal_error, str(exc))
             self.app.call_from_thread(self._say, str(exc), "error")
@@ -360,6 +356,9 @@ class LabelsScreen(FloorScreen):
         if result.all_printed:
             self.app.call_from_thread(self.app.signal_ok, f"{result.total} label(s) printed for job {code}.")
             self.app.call_from_thread(self._say, result.text(), "ok")
+        elif result.sent is None:
+            self.app.call_from_thread(self._say, f"{result.text()}\nThey wait in the print queue for this "
+                                                 "station's printer.", "hint")
         else:
             self.app.call_from_thread(self.app.signal_error, "The printer did not take all the labels: they wait in "
                                                              "the print queue (F6).")
@@ -369,7 +368,8 @@ class LabelsScreen(FloorScreen):
 
     def _after_send(self, report) -> None:
         """Called on a worker thread: the ledger and queue as they are now, and the printer's state."""
-        from core.labeling import ledger, queue
+        from core.labels.ledger import ledger
+        from core.labels.queue import queue
 
         book = ledger(self.job) if self.job else None
         rows = queue()
@@ -397,7 +397,7 @@ class LabelsScreen(FloorScreen):
 
     @work(thread=True, exclusive=True, group="labels-queue")
     def _load_queue(self) -> None:
-        from core.labeling import queue
+        from core.labels.queue import queue
 
         rows = queue()
         self.app.call_from_thread(self._fill_queue, rows)
@@ -440,35 +440,30 @@ class LabelsScreen(FloorScreen):
         self._say(f"{row.id} {row.name} {row.sscc or ''} -> {row.printer_url or 'no printer'}\n{error}",
                   "error" if row.state == "FAILED" else "hint")
 
+    # --- sending: the app's one sender for this station's printer does it ----------------------------------------
+    def _sender(self):
+        return getattr(self.app, "printer_sender", None)
+
+    def _send_ids(self, ids):
+        """On a worker thread: ask the station's sender to send these labels now and wait for its report; None
+        where this terminal has no sender (the labels stay queued for their printer's own)."""
+        sender = self._sender()
+        if sender is None or not ids:
+            return None
+        return sender.send_now(ids).result()
+
     def _send_now(self) -> None:
-        if self.target is None and not self.app.station_code:
+        if self._sender() is None:
             self.app.signal_error("This terminal has no printer: labels for other printers are sent from their "
                                   "own station or by `jobfloor labels send`.")
             return
-        self._send(force=True)
-
-    # --- keeping the station's printer fed ---------------------------------------------------------------------
-    def _tick(self) -> None:
-        self._send(force=False)
+        self._send_all()
 
     @work(thread=True, exclusive=True, group="labels-send")
-    def _send(self, force: bool) -> None:
-        from core.data.models import Station
-        from core.labeling import target_for_station
-        from core.print_sender import send_pending
-
-        station = Station.get_or_none(Station.code == self.app.station_code) if self.app.station_code else None
-        try:
-            target = target_for_station(station)
-        except JobfloorError:
-            return
-        report = send_pending(printer_url=target.url, force=force)
-        if report.outcomes or report.interrupted or force:
-            if force:
-                ok = report.ok
-                text = report.text()
-                self.app.call_from_thread(self.app.signal_ok if ok else self.app.signal_error, text)
-            self._after_send(report)
+    def _send_all(self) -> None:
+        report = self._sender().send_now().result()
+        self.app.call_from_thread(self.app.signal_ok if report.ok else self.app.signal_error, report.text())
+        self._after_send(report)
 
     # --- supervisor: reprint and void ----------------------------------------------------------------------------
     def action_reprint(self) -> None:
@@ -488,10 +483,11 @@ class LabelsScreen(FloorScreen):
 
     @work(thread=True, exclusive=True, group="labels-print")
     def _do_reprint(self, code: str, kind: str, span: tuple[int, int]) -> None:
-        from core.labeling import reprint_range
+        from core.labels.reprints import reprint_range
 
         try:
-            result = reprint_range(self.app.actor, code, kind, span[0], span[1], target=self.target)
+            result = reprint_range(self.app.actor, code, kind, span[0], span[1], target=self.target, send=False)
+            result.sent = self._send_ids(result.ids)
         except JobfloorError as exc:
             self.app.call_from_thread(self.app.signal_error, str(exc))
             return
@@ -525,7 +521,7 @@ class LabelsScreen(FloorScreen):
 
     @work(thread=True, exclusive=True, group="labels-void")
     def _do_void_range(self, code: str, kind: str, span: tuple[int, int]) -> None:
-        from core.labeling import void_range
+        from core.labels.reprints import void_range
 
         try:
             ids = void_range(self.app.actor, code, kind, span[0], span[1])
@@ -537,7 +533,7 @@ class LabelsScreen(FloorScreen):
 
     @work(thread=True, exclusive=True, group="labels-void")
     def _do_void_ids(self, ids: list[int]) -> None:
-        from core.labeling import void
+        from core.labels.reprints import void
 
         try:
             done = void(self.app.actor, ids)

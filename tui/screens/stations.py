@@ -17,10 +17,11 @@ from textual.suggester import SuggestFromList
 from textual.widgets import DataTable, Input, Label, Static
 
 from core.errors import JobfloorError, UserInputError
+from drivers.printer.facts import LANGUAGES
 from tui.screens.base import FloorScreen
 
 SCALE_PROTOCOLS = ("mt-sics", "sma", "toledo")
-PRINTER_LANGUAGES = ("ql", "zpl")
+PRINTER_LANGUAGES = LANGUAGES
 BAUDS = (1200, 2400, 4800, 9600, 19200, 38400, 57600, 115200)
 # pyserial's URL handlers a site would use for a scale, and the demo's emulated scale.
 SCALE_SCHEMES = ("rfc2217", "socket", "sim", "loop")
@@ -88,7 +89,7 @@ def checked_changes(code: str, typed: dict[str, str], current: dict[str, str], o
                              f"{', '.join(map(str, BAUDS))} (most scales: 9600)")
     v["printer_language"] = v["printer_language"].lower() or "ql"
     if v["printer_url"]:
-        from core.labeling import make_target  # checks address, language, model and roll as printing would
+        from core.labels.targets import make_target  # checks address, language, model and roll as printing would
 
         target = make_target(v["printer_url"], v["printer_language"], v["printer_model"], v["label_size"])
         v["printer_model"] = target.model or v["printer_model"]

@@ -4,7 +4,7 @@ import pytest
 import zxingcpp
 from biip.gs1_messages import GS1Message
 
-from core.labels import JobLabelInfo
+from core.labels.job import JobLabelInfo
 
 
 @pytest.fixture

@@ -4,16 +4,13 @@ from dataclasses import replace
 import pytest
 
 from core.gs1.keys import sscc
-from core.labels import (
-    LabelContentError,
-    LabelPlanError,
-    carton_label,
-    expiry_date,
-    job_labels,
-    pallet_label,
-    product_label,
-    trackid_label,
-)
+from core.labels.carton import carton_label
+from core.labels.job import LabelContentError, expiry_date
+from core.labels.job_set import job_labels
+from core.labels.pallet import pallet_label
+from core.labels.plan import LabelPlanError
+from core.labels.product import product_label
+from core.labels.trackid import trackid_label
 from drivers.printer.layout import PlacedText, layout
 from drivers.printer.model import SIZE_62X29, Symbology
 from drivers.printer.printing import PrinterConfig, print_labels, render_for

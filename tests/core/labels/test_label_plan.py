@@ -1,6 +1,6 @@
 import pytest
 
-from core.labels import KINDS, LabelCounts, LabelPlanError, label_counts, label_plan
+from core.labels.plan import KINDS, LabelCounts, LabelPlanError, label_counts, label_plan
 
 
 def test_counts_of_the_interchange_example():

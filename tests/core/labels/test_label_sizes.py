@@ -5,14 +5,11 @@ from pathlib import Path
 import pytest
 
 from core.gs1.keys import sscc
-from core.labels import (
-    DEFAULT_SIZES,
-    carton_label,
-    choose_size,
-    pallet_label,
-    product_label,
-    trackid_label,
-)
+from core.labels.carton import carton_label
+from core.labels.pallet import pallet_label
+from core.labels.product import product_label
+from core.labels.sizes import DEFAULT_SIZES, choose_size
+from core.labels.trackid import trackid_label
 from drivers.printer.errors import LabelDoesNotFit, UnsupportedLabel
 from drivers.printer.model import SIZE_62, SIZE_62X29, SIZE_102, SIZE_102X152
 from drivers.printer.printing import PrinterConfig, check_label

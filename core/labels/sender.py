@@ -13,16 +13,19 @@ import datetime as dt
 import threading
 from collections import defaultdict
 from collections.abc import Iterable
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 from peewee import fn
 
-from core.data.db import is_postgres, retrying, write_txn
-from core.labeling import label_for_row
-from core.labels import LabelContentError
 from core.clock import utcnow
+from core.crashlog import log_exception
+from core.data.db import is_postgres, retrying, write_txn
 from core.data.models import LabelJob
+from core.labels.job import LabelContentError
+from core.labels.kinds import FAILED, PRINTED, QUEUED, SENDING
+from core.labels.stored import label_for_row
 from drivers.printer.errors import LabelError, PrinterError, WrongMedia
 from drivers.printer.facts import SERIAL_SCHEMES
 from drivers.printer.printing import (
@@ -137,7 +140,7 @@ def send_pending(now: dt.datetime | None = None, limit: int = 1000, *, ids: Iter
     if wanted is not None:
         ours = [r.id for r in rows]
         report.elsewhere = LabelJob.select().where(
-            LabelJob.id.in_(wanted) & LabelJob.id.not_in(ours) & LabelJob.state.in_(("SENDING", "PRINTED"))).count()
+            LabelJob.id.in_(wanted) & LabelJob.id.not_in(ours) & LabelJob.state.in_((SENDING, PRINTED))).count()
     groups: dict[tuple, list[LabelJob]] = defaultdict(list)
     for row in rows:
         groups[(row.printer_url, row.language, row.model, row.label_size)].append(row)
@@ -150,7 +153,7 @@ def send_pending(now: dt.datetime | None = None, limit: int = 1000, *, ids: Iter
 
 
 def _count_waiting(report: SendReport, wanted: list[int] | None, printer_url: str | None) -> None:
-    q = LabelJob.select().where((LabelJob.state == "QUEUED") & LabelJob.printer_url.is_null(False))
+    q = LabelJob.select().where((LabelJob.state == QUEUED) & LabelJob.printer_url.is_null(False))
     if wanted is not None:
         q = q.where(LabelJob.id.in_(wanted))
     if printer_url:
@@ -183,21 +186,21 @@ def _send_groups(groups: dict, now: dt.datetime, report: SendReport, down: dict,
 
 
 def _still_sending(row_id: int) -> bool:
-    return LabelJob.select().where((LabelJob.id == row_id) & (LabelJob.state == "SENDING")).exists()
+    return LabelJob.select().where((LabelJob.id == row_id) & (LabelJob.state == SENDING)).exists()
 
 
 def _recover() -> int:
     # Real time, never a caller's `now`: a test or a catch-up run looking ahead must not take another
     # sender's rows for abandoned.
-    stale = (LabelJob.state == "SENDING") & (LabelJob.next_try_at < utcnow())
+    stale = (LabelJob.state == SENDING) & (LabelJob.next_try_at < utcnow())
     if not LabelJob.select().where(stale).exists():
         return 0
     with write_txn():
-        return LabelJob.update(state="FAILED", last_error=INTERRUPTED, next_try_at=None).where(stale).execute()
+        return LabelJob.update(state=FAILED, last_error=INTERRUPTED, next_try_at=None).where(stale).execute()
 
 
 def _due(now: dt.datetime, ids: list[int] | None, printer_url: str | None, force: bool):
-    q = LabelJob.select().where((LabelJob.state == "QUEUED") & LabelJob.printer_url.is_null(False))
+    q = LabelJob.select().where((LabelJob.state == QUEUED) & LabelJob.printer_url.is_null(False))
     if not force:
         q = q.where(LabelJob.next_try_at.is_null() | (LabelJob.next_try_at <= now))
     if ids is not None:
@@ -218,7 +221,7 @@ def _claim(now: dt.datetime, limit: int, ids: list[int] | None, printer_url: str
             q = q.for_update(skip_locked=True)
         rows = list(q)
         if rows:
-            LabelJob.update(state="SENDING", next_try_at=_lease_end()).where(
+            LabelJob.update(state=SENDING, next_try_at=_lease_end()).where(
                 LabelJob.id.in_([r.id for r in rows])).execute()
     return rows
 
@@ -283,12 +286,12 @@ def _send_group(key: tuple, rows: list[LabelJob], now: dt.datetime, outcome: Pri
 
 def _mark_printed(ids: list[int], later: list[int]) -> None:
     with write_txn():
-        (LabelJob.update(state="PRINTED", printed_at=utcnow(), attempts=LabelJob.attempts + 1, last_error=None,
+        (LabelJob.update(state=PRINTED, printed_at=utcnow(), attempts=LabelJob.attempts + 1, last_error=None,
                          next_try_at=None)
-         .where(LabelJob.id.in_(ids) & (LabelJob.state == "SENDING")).execute())
+         .where(LabelJob.id.in_(ids) & (LabelJob.state == SENDING)).execute())
         if later:
             LabelJob.update(next_try_at=_lease_end()).where(
-                LabelJob.id.in_(later) & (LabelJob.state == "SENDING")).execute()
+                LabelJob.id.in_(later) & (LabelJob.state == SENDING)).execute()
 
 
 def _requeue(rows: list[LabelJob], message: str, now: dt.datetime, outcome: PrinterOutcome) -> None:
@@ -302,9 +305,9 @@ def _requeue(rows: list[LabelJob], message: str, now: dt.datetime, outcome: Prin
     def write():
         with write_txn():
             for attempts, ids in by_attempts.items():
-                (LabelJob.update(state="QUEUED", attempts=attempts, next_try_at=base + retry_delay(attempts),
+                (LabelJob.update(state=QUEUED, attempts=attempts, next_try_at=base + retry_delay(attempts),
                                  last_error=message)
-                 .where(LabelJob.id.in_(ids) & (LabelJob.state == "SENDING")).execute())
+                 .where(LabelJob.id.in_(ids) & (LabelJob.state == SENDING)).execute())
 
     retrying(write)
     outcome.queued += len(rows)
@@ -316,8 +319,8 @@ def _requeue(rows: list[LabelJob], message: str, now: dt.datetime, outcome: Prin
 def _fail(rows: list[LabelJob], message: str, outcome: PrinterOutcome) -> None:
     def write():
         with write_txn():
-            (LabelJob.update(state="FAILED", attempts=LabelJob.attempts + 1, last_error=message, next_try_at=None)
-             .where(LabelJob.id.in_([r.id for r in rows]) & (LabelJob.state == "SENDING")).execute())
+            (LabelJob.update(state=FAILED, attempts=LabelJob.attempts + 1, last_error=message, next_try_at=None)
+             .where(LabelJob.id.in_([r.id for r in rows]) & (LabelJob.state == SENDING)).execute())
 
     retrying(write)
     outcome.failed += len(rows)
@@ -331,3 +334,71 @@ def run(stop: threading.Event, interval: float = 5.0, on_report=None, **kwargs) 
         if on_report is not None and (report.outcomes or report.interrupted):
             on_report(report)
         stop.wait(interval)
+
+
+class StationSender:
+    """The one sender of a terminal's printer: a thread that sends what is due every `interval` seconds and, when
+    a screen asks (`send_now`), at once, so that no screen runs a sender of its own beside it.
+
+    `on_report` is called on the sender's thread with every report that did something."""
+
+    def __init__(self, printer_url: str, interval: float = 5.0, on_report=None, options: dict | None = None):
+        self.printer_url = printer_url
+        self.interval = interval
+        self.on_report = on_report
+        self.options = options
+        self._asked: list[tuple[list[int] | None, Future]] = []
+        self._lock = threading.Lock()
+        self._wake = threading.Event()
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def start(self) -> StationSender:
+        self._thread = threading.Thread(target=self._run, name="jobfloor-printer", daemon=True)
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._wake.set()
+        with self._lock:
+            asked, self._asked = self._asked, []
+        for _, future in asked:
+            future.cancel()
+
+    def send_now(self, ids: Iterable[int] | None = None) -> Future:
+        """Send the printer's queued labels now (only `ids`, if given), backoff or not; the future gives the
+        report. Called from a screen's worker, which waits on it."""
+        future: Future = Future()
+        with self._lock:
+            self._asked.append((None if ids is None else sorted({int(i) for i in ids}), future))
+        self._wake.set()
+        return future
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            self._wake.wait(self.interval)
+            self._wake.clear()
+            if self._stop.is_set():
+                return
+            with self._lock:
+                asked, self._asked = self._asked, []
+            try:
+                if not asked:
+                    self._report(send_pending(printer_url=self.printer_url, options=self.options))
+                for ids, future in asked:
+                    if future.set_running_or_notify_cancel():
+                        try:
+                            report = send_pending(ids=ids, printer_url=self.printer_url, force=True,
+                                                  options=self.options)
+                        except BaseException as exc:  # the screen waiting on it hears of it
+                            future.set_exception(exc)
+                            continue
+                        future.set_result(report)
+                        self._report(report)
+            except Exception as exc:  # noqa: BLE001  a database hiccup: the next round tries again
+                log_exception(exc)
+
+    def _report(self, report: SendReport) -> None:
+        if self.on_report is not None and (report.outcomes or report.interrupted):
+            self.on_report(report)
