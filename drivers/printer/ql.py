@@ -118,14 +118,14 @@ class _JobRaster(BrotherQLRaster):
     mode switch before the invalidate, so the job would not begin with the invalidate.
     """
 
-    def __init__(self, model: str, pages: int):
+    def __init__(self, model: str, pages: list):
         super().__init__(model)
         self.exception_on_warning = True
         self.num_invalidate_bytes = invalidate_bytes(model)
         self.data = bytearray()  # convert() appends page after page: in place, so a long job stays linear
-        self.pages = pages
+        self.pages = pages  # a key per page: identical labels share one
         self.printed = 0
-        self._rows: dict[tuple, bytes] = {}
+        self._rows: dict = {}
 
     def add_switch_mode(self):
         if self.data:  # not ahead of the invalidate: the job starts with it
@@ -140,7 +140,7 @@ class _JobRaster(BrotherQLRaster):
 
     def add_raster_data(self, image, second_image=None):
         # A job repeats identical labels (every product label of a lot): their raster lines are encoded once.
-        key = (image.size, image.tobytes(), self._compression)
+        key = (self.pages[self.printed], self._compression)
         rows = self._rows.get(key)
         if rows is None:
             start = len(self.data)
@@ -151,7 +151,7 @@ class _JobRaster(BrotherQLRaster):
 
     def add_print(self, last_page=True):
         self.printed += 1
-        super().add_print(last_page=self.printed == self.pages)
+        super().add_print(last_page=self.printed == len(self.pages))
 
 
 def raster(images: Sequence[Image.Image], *, model: str, size: LabelSize, cut: bool = True,
@@ -164,9 +164,11 @@ def raster(images: Sequence[Image.Image], *, model: str, size: LabelSize, cut: b
     # Off unless asked: brother_ql's pure-Python PackBits costs four times the rest of the conversion, and
     # the printer prints slower than any link can send uncompressed rows.
     compress = bool(compress) and _model(model).compression
-    qlr = _JobRaster(model, len(images))
+    # The same image object for the same label: converted once, and its raster lines encoded once.
+    grey = {id(image): image.convert("L") for image in images}
+    qlr = _JobRaster(model, [id(image) for image in images])
     # convert() thresholds greyscale; a 1-bit image is already final, so any threshold keeps it exact.
-    data = convert(qlr, [image.convert("L") for image in images], size.name, cut=cut, rotate="0",
+    data = convert(qlr, [grey[id(image)] for image in images], size.name, cut=cut, rotate="0",
                    compress=compress, dpi_600=False, hq=True, threshold=50)
     return bytes(data)
 
