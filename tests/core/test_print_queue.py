@@ -183,7 +183,7 @@ def test_backoff_doubles_up_to_a_cap():
 
 
 def test_cli_print_to_a_printer_that_is_off_exits_1_and_keeps_the_labels(demo, printer, capsys):
-    from core.cli import main
+    from core.cli.main import main
 
     tiny_job()
     printer.refuse()
