@@ -1,4 +1,5 @@
-"""`jobfloor labels print|send|ledger|queue`: job labels from the command line, through the print queue.
+"""`jobfloor labels print|send|again|seen|void|ledger|queue`: job labels from the command line, through the print
+queue.
 
 `print` stores a new set first and then sends it, so a printer that cannot be reached leaves the labels queued
 (exit 1, and `labels send` sends them later) instead of losing them.
@@ -40,7 +41,29 @@ def register(sub) -> dict:
     p.add_argument("--watch", action="store_true", help="keep sending every few seconds until stopped (Ctrl-C)")
     p.add_argument("--interval", type=float, default=5.0, help="seconds between rounds with --watch (5)")
 
-    p = ls.add_parser("ledger", help="a job's labels: printed, reprinted, voided, queued, failed per kind")
+    p = ls.add_parser("again", help="print again exactly the job's UNCONFIRMED labels, with their SSCCs",
+                      description="Labels sent without the printer's proof are UNCONFIRMED. Look at the printer: if "
+                                  "they are not there, this sends exactly those labels again (the same labels, the "
+                                  "same SSCCs). Exit 1 if some are still not proven printed.")
+    p.add_argument("job", metavar="JOB")
+    p.add_argument("--user", required=True, help="acting user code")
+    p = ls.add_parser("seen", help="the job's UNCONFIRMED labels did come out: count them printed",
+                      description="When a person has checked the printer's output and the unconfirmed labels are "
+                                  "there, they count as printed on that person's word (audited).")
+    p.add_argument("job", metavar="JOB")
+    p.add_argument("--user", required=True, help="acting user code")
+    p = ls.add_parser("void", help="take labels out of circulation (supervisor), by label number",
+                      description="Voids exactly the labels named (the numbers `labels queue` and the Labels screen "
+                                  "show): a reprint and its original are two labels.")
+    p.add_argument("ids", metavar="ID", nargs="+", type=int)
+    p.add_argument("--reason", default="", help="why, for the audit trail")
+    p.add_argument("--user", required=True, help="acting user code")
+
+    p = ls.add_parser("ledger", help="a job's labels per kind: printed, reprinted, voided, live, unconfirmed, "
+                                     "queued, failed",
+                      description="Every label of the job counted once per kind. printed + reprint = void + live; "
+                                  "unconf (sent without proof), queued, failed and cancel (voided before it "
+                                  "printed) are the rest.")
     p.add_argument("job", metavar="JOB")
     p.add_argument("--json", action="store_true")
 
@@ -52,7 +75,9 @@ def register(sub) -> dict:
 
 
 def run(args) -> int:
-    return {"print": _print, "send": _send, "ledger": _ledger, "queue": _queue}[args.labels_command](args)
+    handlers = {"print": _print, "send": _send, "again": _again, "seen": _seen, "void": _void, "ledger": _ledger,
+                "queue": _queue}
+    return handlers[args.labels_command](args)
 
 
 def _print(args) -> int:
@@ -74,8 +99,8 @@ def _print(args) -> int:
     if args.json:
         print(json.dumps({"job": result.job, "lot": result.lot, "set": result.set_no, "counts": result.counts,
                           "ids": [result.ids[0], result.ids[-1]] if result.ids else [],
-                          "ssccs": result.ssccs, "printed": sent.printed, "queued": sent.queued,
-                          "failed": sent.failed, "errors": sent.errors}, indent=1))
+                          "ssccs": result.ssccs, "printed": sent.printed, "unconfirmed": sent.unconfirmed,
+                          "queued": sent.queued, "failed": sent.failed, "errors": sent.errors}, indent=1))
     else:
         print(result.text())
     if result.all_printed:
@@ -84,10 +109,44 @@ def _print(args) -> int:
         print(f"jobfloor: {sent.queued} of {result.total} label(s) are stored in the print queue and were not "
               f"printed: {sent.errors[0] if sent.errors else 'the printer was busy'}. `jobfloor labels send` "
               "sends them when the printer is back.", file=sys.stderr)
+    if sent.unconfirmed:
+        print(f"jobfloor: {sent.unconfirmed} label(s) were sent but not proven printed (UNCONFIRMED): check the "
+              f"printer, then `jobfloor labels again {result.job}` prints exactly those again, or `jobfloor labels "
+              f"seen {result.job}` if they came out.", file=sys.stderr)
     if sent.failed:
         print(f"jobfloor: {sent.failed} label(s) cannot print as stored; a supervisor reprints or voids them on the "
               "Labels screen.", file=sys.stderr)
     return 1
+
+
+def _again(args) -> int:
+    from core.labels.reprints import print_unconfirmed_again
+    from core.site.auth import actor_for
+
+    result = print_unconfirmed_again(actor_for(args.user, args.station), args.job)
+    print(f"{len(result.ids)} unconfirmed label(s) of job {args.job} sent again.\n{result.sent.text()}")
+    if result.sent.unconfirmed:
+        print(f"jobfloor: {result.sent.unconfirmed} label(s) are still not proven printed: check the printer, then "
+              f"`jobfloor labels seen {args.job}` if they came out.", file=sys.stderr)
+    return 0 if result.sent.ok else 1
+
+
+def _seen(args) -> int:
+    from core.labels.reprints import confirm_printed
+    from core.site.auth import actor_for
+
+    ids = confirm_printed(actor_for(args.user, args.station), args.job)
+    print(f"{len(ids)} label(s) of job {args.job} counted printed: seen at the printer by {args.user}.")
+    return 0
+
+
+def _void(args) -> int:
+    from core.labels.reprints import void
+    from core.site.auth import actor_for
+
+    ids = void(actor_for(args.user, args.station), args.ids, args.reason)
+    print(f"{len(ids)} label(s) voided: {', '.join(map(str, ids))}.")
+    return 0
 
 
 def _send(args) -> int:
@@ -121,7 +180,8 @@ def _ledger(args) -> int:
         print(json.dumps(book.as_json(), indent=1))
         return 0
     print(f"job {book.job} lot {book.lot or '-'}: " + ("reconciled: every label printed or voided"
-                                                      if book.reconciled else "labels still owed to a printer"))
+                                                      if book.reconciled else
+                                                      "labels still owed to a printer or unconfirmed"))
     for line in book.lines():
         print("  " + line)
     return 0

@@ -23,7 +23,7 @@ from peewee import (
 from core.clock import utcnow  # the column defaults
 from core.data.db import db
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 ROLES = ("operator", "picker", "supervisor", "planner", "admin")
 ZONES = ("STORE", "WIP", "KITBIN", "QUARANTINE", "DISPATCH")
@@ -259,7 +259,7 @@ class LabelJob(Base):
     language = CharField(max_length=4, default="ql")
     model = CharField(max_length=20, null=True)
     label_size = CharField(max_length=12, null=True)
-    state = CharField(max_length=8, default="QUEUED", index=True)  # QUEUED, PRINTED, FAILED, VOID
+    state = CharField(max_length=12, default="QUEUED", index=True)  # core.labels.kinds: QUEUED ... UNCONFIRMED
     reprint_of = IntegerField(null=True)
     attempts = IntegerField(default=0)
     next_try_at = DateTimeField(null=True)

@@ -1,7 +1,7 @@
 """Create the schema, or upgrade an older one in place, keeping its data."""
 from __future__ import annotations
 
-from core.data.db import db
+from core.data.db import db, is_postgres
 from core.data.models import ALL_MODELS, SCHEMA_VERSION, SchemaVersion, Setting
 from core.errors import UserInputError
 
@@ -43,10 +43,18 @@ def add_kiosk_links() -> None:
     db.create_tables([KioskLink], safe=True)
 
 
+def widen_label_state() -> None:
+    """label_job.state holds UNCONFIRMED (a label sent without the printer's proof): 12 characters, not 8.
+    SQLite does not enforce the length; PostgreSQL's varchar does."""
+    if is_postgres() and db.table_exists("label_job"):
+        db.execute_sql("ALTER TABLE label_job ALTER COLUMN state TYPE VARCHAR(12)")
+
+
 # version -> function that takes the database from version-1 to version. Each is idempotent.
 UPGRADES: dict[int, callable] = {
     2: add_missing_columns,  # user.team, job.assigned_at: assignment and the job board
     3: add_kiosk_links,  # kiosk_link: one browser link per station (jobfloor serve --web)
+    4: widen_label_state,  # label_job.state: UNCONFIRMED
 }
 
 

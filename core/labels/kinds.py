@@ -11,8 +11,10 @@ ALL_KINDS = JOB_KINDS + (TRACKID,)
 # --- states of a label in the print queue ----------------------------------------------------------------------
 QUEUED = "QUEUED"  # stored, waiting for its printer (a failed try puts it back with the reason and a next try)
 SENDING = "SENDING"  # claimed by a sender; its lease runs out if the sender dies
-PRINTED = "PRINTED"  # the printer proved it printed (or, for a file, the bytes were written)
+PRINTED = "PRINTED"  # the printer proved it printed (or, for a file, the bytes were written), or a person saw it
+UNCONFIRMED = "UNCONFIRMED"  # sent, but no proof that it printed: a person checks the printer, then prints it
+#                              again (same label, same SSCC) or says it came out
 FAILED = "FAILED"  # cannot print as stored, or left half-sent by a sender that stopped: a supervisor decides
 VOID = "VOID"  # taken out of circulation by a supervisor
-#: Owed to a printer: what the queue view lists.
-OPEN_STATES = (QUEUED, SENDING, FAILED)
+#: Owed to a printer or waiting on a person: what the queue view lists.
+OPEN_STATES = (QUEUED, SENDING, UNCONFIRMED, FAILED)

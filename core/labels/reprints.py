@@ -5,11 +5,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from core.clock import utcnow
 from core.data.db import locked, retrying, write_txn
 from core.data.models import LabelJob
 from core.errors import BusinessRefusal, NotFound, UserInputError
 from core.labels.job import LabelContentError
-from core.labels.kinds import JOB_KINDS, QUEUED, SENDING, VOID
+from core.labels.kinds import JOB_KINDS, PRINTED, QUEUED, SENDING, UNCONFIRMED, VOID
 from core.labels.sender import SendReport, send_pending
 from core.labels.stored import content_of, describe, label_for, set_of
 from core.labels.targets import PrintTarget
@@ -66,18 +67,18 @@ def _locked_rows(ids: list[int]) -> list[LabelJob]:
 def _reprint(actor: Actor, ids: list[int], target: PrintTarget | None) -> ReprintResult:
     with write_txn():
         rows = _locked_rows(ids)
-        roots = {r.reprint_of for r in rows if r.reprint_of}
-        root_state = {r.id: r.state for r in LabelJob.select(LabelJob.id, LabelJob.state)
-                      .where(LabelJob.id.in_(list(roots)))} if roots else {}
         new_ids, originals = [], []
         checked: set = set()
         for row in rows:
             if row.state in (QUEUED, SENDING):
                 raise BusinessRefusal(f"{describe(row)} has not printed yet, it is still in the print queue: "
                                       "there is nothing to reprint")
-            if row.state == VOID or root_state.get(row.reprint_of) == VOID:
+            if row.state == VOID:
                 raise BusinessRefusal(f"{describe(row)} was voided: a voided label is never printed again; "
                                       "print a new set for new labels")
+            if row.state == UNCONFIRMED:
+                raise BusinessRefusal(f"{describe(row)} is unconfirmed, not printed: check the printer, then print "
+                                      "it again as the same label (not a reprint) or say it came out")
             to = target or PrintTarget(row.printer_url or "", row.language, row.model, None)
             if not to.url:
                 raise UserInputError(f"{describe(row)} has no printer: reprint it at a station with a printer")
@@ -108,7 +109,7 @@ def _reprint(actor: Actor, ids: list[int], target: PrintTarget | None) -> Reprin
 
 
 def void(actor: Actor, ids: Iterable[int], reason: str = "") -> list[int]:
-    """Take labels out of circulation; an original takes its reprints with it (they are the same label).
+    """Take the labels named out of circulation, each one only: a reprint and its original are two labels.
 
     All or nothing: one label that cannot be voided refuses the whole call."""
     require(actor, "labels.void")
@@ -121,30 +122,85 @@ def void(actor: Actor, ids: Iterable[int], reason: str = "") -> list[int]:
 
 def void_range(actor: Actor, job: str, kind: str, first: int, last: int | None = None, *,
                set_no: int | None = None, reason: str = "") -> list[int]:
+    """Labels `first`..`last` of one kind of the latest set (or `set_no`): for each number, its newest copy still
+    in circulation (a reprint replaces a damaged original on the floor)."""
     require(actor, "labels.void")
-    rows = [r for r in _originals_in_range(job, kind, first, last, set_no) if r.state != VOID]
-    if not rows:
+    originals = _originals_in_range(job, kind, first, last, set_no)
+    copies: dict[int, list[LabelJob]] = {r.id: [r] for r in originals}
+    for reprint_row in LabelJob.select().where(LabelJob.reprint_of.in_(list(copies))):
+        copies[reprint_row.reprint_of].append(reprint_row)
+    live = [max((c for c in group if c.state != VOID), key=lambda c: c.id, default=None)
+            for group in copies.values()]
+    ids = [c.id for c in live if c is not None]
+    if not ids:
         raise UserInputError(f"those {kind} labels are void already")
-    return retrying(_void, actor, [r.id for r in rows], reason)
+    return retrying(_void, actor, ids, reason)
 
 
 def _void(actor: Actor, ids: list[int], reason: str) -> list[int]:
     with write_txn():
         rows = _locked_rows(ids)
-        copies = list(locked(LabelJob.select().where(LabelJob.reprint_of.in_(ids) & (LabelJob.state != VOID))))
         for row in rows:
             if row.state == VOID:
                 raise UserInputError(f"{describe(row)} is void already")
-        for row in rows + copies:
             if row.state == SENDING:
                 raise BusinessRefusal(f"{describe(row)} is being sent to the printer right now: void it once it "
                                       "has printed")
-        all_ids = sorted({r.id for r in rows} | {r.id for r in copies})
-        LabelJob.update(state=VOID, next_try_at=None).where(LabelJob.id.in_(all_ids)).execute()
+        LabelJob.update(state=VOID, next_try_at=None).where(LabelJob.id.in_(ids)).execute()
         subject = rows[0].job or rows[0].track_id or ""
-        record(actor, "labels.void", subject, labels=all_ids, reason=reason,
-               ssccs=[r.sscc for r in rows if r.sscc])
-    return all_ids
+        record(actor, "labels.void", subject, labels=ids, reason=reason,
+               ssccs=sorted({r.sscc or content_of(r).get("sscc") for r in rows} - {None}))
+    return ids
+
+
+# --- labels sent without proof --------------------------------------------------------------------------------------
+
+def unconfirmed(job: str | None = None, ids: Iterable[int] | None = None) -> list[LabelJob]:
+    q = LabelJob.select().where(LabelJob.state == UNCONFIRMED)
+    if job:
+        q = q.where(LabelJob.job == job.strip())
+    if ids is not None:
+        q = q.where(LabelJob.id.in_(sorted({int(i) for i in ids})))
+    return list(q.order_by(LabelJob.id))
+
+
+def print_unconfirmed_again(actor: Actor, job: str | None = None, ids: Iterable[int] | None = None, *,
+                            send: bool = True) -> ReprintResult:
+    """Exactly the unconfirmed labels (of the job, or those named) back to the queue as they are: the same rows,
+    the same SSCCs; not reprints, since they were never proven printed. For when a person has looked at the
+    printer and they are not there."""
+    require(actor, "labels.print")
+    ids = retrying(_settle_unconfirmed, actor, job, ids, QUEUED)
+    result = ReprintResult(ids, ids)
+    if send and ids:
+        result.sent = send_pending(ids=ids, limit=len(ids), force=True)
+    return result
+
+
+def confirm_printed(actor: Actor, job: str | None = None, ids: Iterable[int] | None = None) -> list[int]:
+    """A person saw the unconfirmed labels come out of the printer: they count as printed, on that person's word."""
+    require(actor, "labels.print")
+    return retrying(_settle_unconfirmed, actor, job, ids, PRINTED)
+
+
+def _settle_unconfirmed(actor: Actor, job: str | None, ids: Iterable[int] | None, to: str) -> list[int]:
+    with write_txn():
+        rows = list(locked(LabelJob.select().where(LabelJob.id.in_([r.id for r in unconfirmed(job, ids)]))))
+        rows = [r for r in rows if r.state == UNCONFIRMED]
+        if not rows:
+            where = f"job {job}" if job else "those labels"
+            raise UserInputError(f"{where} {'has' if job else 'have'} no unconfirmed labels: every label sent "
+                                 "was proven printed")
+        found = [r.id for r in rows]
+        if to == PRINTED:
+            LabelJob.update(state=PRINTED, printed_at=utcnow(), last_error=None).where(
+                LabelJob.id.in_(found)).execute()
+        else:
+            LabelJob.update(state=QUEUED, next_try_at=None, last_error=None).where(LabelJob.id.in_(found)).execute()
+        action = "labels.seen_printed" if to == PRINTED else "labels.print_again"
+        record(actor, action, rows[0].job or rows[0].track_id or "", labels=found,
+               ssccs=sorted({r.sscc or content_of(r).get("sscc") for r in rows} - {None}))
+    return found
 
 
 def latest_set(job: str, kind: str) -> int | None:

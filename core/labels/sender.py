@@ -1,11 +1,14 @@
-"""Sending the print queue: every QUEUED label reaches its printer once, or stays queued and says why.
+"""Sending the print queue: every QUEUED label reaches its printer once, and is PRINTED only on proof.
 
 Rows are claimed in a short transaction (PostgreSQL: FOR UPDATE SKIP LOCKED, so two senders share the queue
 without waiting on each other; SQLite: the write lock) and marked SENDING, so no other sender can take them.
-They are marked PRINTED only after the driver returns. A printer that is off, refuses, hangs or is out of labels
-puts them back to QUEUED with the attempt counted, the next try pushed back exponentially and the driver's floor
-message kept for the screen. A sender that dies mid-send leaves its rows SENDING; when their lease runs out they
-become FAILED, for a supervisor to reprint or void, because nobody can tell any more whether they printed.
+The driver asks the printer's state first: a printer that is off, refuses, or reports a fault (out of labels,
+cover or head open, paused, jammed) gets nothing, and the labels go back to QUEUED with the attempt counted, the
+next try pushed back exponentially and the floor message kept for the screen. Once bytes have gone out, a label
+is PRINTED only when the printer proves it (a Brother's "printing completed" for its page, a Zebra's host status
+with the batch done) or when it was written to a file; every other label sent is UNCONFIRMED, with the reason,
+until a person reprints it or says it came out. A sender that dies mid-send leaves its rows SENDING; when their
+lease runs out they become UNCONFIRMED too, since nobody can tell any more whether they printed.
 """
 from __future__ import annotations
 
@@ -15,7 +18,6 @@ from collections import defaultdict
 from collections.abc import Iterable
 from concurrent.futures import Future
 from dataclasses import dataclass, field
-from urllib.parse import urlsplit
 
 from peewee import fn
 
@@ -24,12 +26,10 @@ from core.crashlog import log_exception
 from core.data.db import is_postgres, retrying, write_txn
 from core.data.models import LabelJob
 from core.labels.job import LabelContentError
-from core.labels.kinds import FAILED, PRINTED, QUEUED, SENDING
+from core.labels.kinds import FAILED, PRINTED, QUEUED, SENDING, UNCONFIRMED
 from core.labels.stored import label_for_row
 from drivers.printer.errors import LabelError, PrinterError, WrongMedia
-from drivers.printer.facts import SERIAL_SCHEMES
 from drivers.printer.printing import (
-    PrinterConfig,
     check_label,
     print_labels,
     printer_config,
@@ -40,11 +40,12 @@ from drivers.printer.printing import (
 LEASE = dt.timedelta(minutes=15)
 FIRST_RETRY_S = 15
 MAX_RETRY_S = 600
-#: Labels per connection where the printer cannot confirm each page: a link that breaks mid-job can leave at
-#: most this many labels unsure, and they are sent again (the printer may have printed some of them).
+#: Labels per job: a link that breaks mid-job leaves at most this many labels unconfirmed.
 BATCH = 25
 INTERRUPTED = ("The sending stopped half-way (the program or computer stopped): this label may or may not have "
-               "printed. Check the printer's output, then reprint or void it.")
+               "printed. Check the printer's output, then print it again or say it came out.")
+NO_PROOF = ("Sent, but this printer does not confirm printing on this connection: check the printer's output, then "
+            "print it again or say it came out.")
 
 
 def retry_delay(attempts: int) -> dt.timedelta:
@@ -58,7 +59,7 @@ class PrinterOutcome:
     printed: int = 0
     queued: int = 0  # back in the queue for a later try
     failed: int = 0  # cannot print as stored
-    confirmed: bool = True  # the printer itself said every printed label came out
+    unconfirmed: int = 0  # sent without the printer's proof
     bytes_sent: int = 0
     error: str | None = None  # the printer's fault, in floor language
     next_try_at: dt.datetime | None = None
@@ -67,10 +68,12 @@ class PrinterOutcome:
     def text(self) -> str:
         parts = []
         if self.printed:
-            how = "printed" if self.confirmed else "sent (the printer does not confirm printing from there)"
-            parts.append(f"{self.printed} label(s) {how}")
+            parts.append(f"{self.printed} label(s) printed")
         if self.error:
             parts.append(self.error)
+        if self.unconfirmed:
+            parts.append(f"{self.unconfirmed} label(s) UNCONFIRMED: sent, but not proven printed; check the "
+                         "printer's output, then print them again or say they came out")
         if self.queued:
             when = f" (next try {self.next_try_at:%H:%M:%S} UTC)" if self.next_try_at else ""
             parts.append(f"{self.queued} label(s) stay in the print queue and go out when the printer is "
@@ -83,7 +86,7 @@ class PrinterOutcome:
 @dataclass
 class SendReport:
     outcomes: dict[str, PrinterOutcome] = field(default_factory=dict)
-    interrupted: int = 0  # SENDING rows of a sender that stopped, now FAILED
+    interrupted: int = 0  # SENDING rows of a sender that stopped, now UNCONFIRMED
     elsewhere: int = 0  # asked-for rows another sender had already taken
     waiting: int = 0  # QUEUED rows left for a later round (their next try has not come, or over `limit`)
     next_try_at: dt.datetime | None = None  # the earliest of those
@@ -101,9 +104,13 @@ class SendReport:
         return sum(o.failed for o in self.outcomes.values())
 
     @property
+    def unconfirmed(self) -> int:
+        return sum(o.unconfirmed for o in self.outcomes.values())
+
+    @property
     def ok(self) -> bool:
-        """Everything asked for went out: nothing put back, failed or still waiting."""
-        return not self.queued and not self.failed and not self.waiting
+        """Everything asked for printed, on proof: nothing put back, unconfirmed, failed or still waiting."""
+        return not self.queued and not self.failed and not self.waiting and not self.unconfirmed
 
     @property
     def errors(self) -> list[str]:
@@ -119,8 +126,8 @@ class SendReport:
         if self.elsewhere:
             lines.append(f"{self.elsewhere} label(s) were being sent by another terminal.")
         if self.interrupted:
-            lines.append(f"{self.interrupted} label(s) were left half-sent by a sender that stopped: check and "
-                         "reprint or void them.")
+            lines.append(f"{self.interrupted} label(s) were left half-sent by a sender that stopped: they are "
+                         "UNCONFIRMED; check the printer's output.")
         return "\n".join(lines)
 
 
@@ -196,7 +203,7 @@ def _recover() -> int:
     if not LabelJob.select().where(stale).exists():
         return 0
     with write_txn():
-        return LabelJob.update(state=FAILED, last_error=INTERRUPTED, next_try_at=None).where(stale).execute()
+        return LabelJob.update(state=UNCONFIRMED, last_error=INTERRUPTED, next_try_at=None).where(stale).execute()
 
 
 def _due(now: dt.datetime, ids: list[int] | None, printer_url: str | None, force: bool):
@@ -230,16 +237,6 @@ def _lease_end() -> dt.datetime:
     return utcnow() + LEASE
 
 
-def _confirms_each_page(config: PrinterConfig) -> bool:
-    """A Brother QL on USB or a serial line answers for every page it prints."""
-    if config.language != "ql":
-        return False
-    parts = urlsplit(config.url)
-    scheme = parts.scheme.lower()
-    return (scheme == "file" and parts.path.startswith("/dev/")) or scheme in SERIAL_SCHEMES or (
-        not scheme and config.url.startswith("/dev/"))
-
-
 def _send_group(key: tuple, rows: list[LabelJob], now: dt.datetime, outcome: PrinterOutcome,
                 options: dict) -> PrinterError | None:
     url, language, model, _size = key
@@ -262,33 +259,43 @@ def _send_group(key: tuple, rows: list[LabelJob], now: dt.datetime, outcome: Pri
             _fail([row], exc.message, outcome)
             continue
         ready.append((row, label))
-    # One label per connection where the printer confirms each page: a fault then leaves exactly the labels
-    # that did not print in the queue.
-    size = 1 if _confirms_each_page(config) else BATCH
-    for start in range(0, len(ready), size):
-        batch = ready[start:start + size]
+    for start in range(0, len(ready), BATCH):
+        batch = ready[start:start + BATCH]
         try:
             result = print_labels([label for _, label in batch], config)
-        except PrinterError as exc:
+        except PrinterError as exc:  # refused before anything was sent: nothing of it can have printed
             _requeue([row for row, _ in ready[start:]], exc.message, now, outcome)
             outcome.error = exc.message
             return exc
         except LabelError as exc:  # checked above, so only a driver disagreeing with itself lands here
             _fail([row for row, _ in batch], exc.message, outcome)
             continue
-        later = [row.id for row, _ in ready[start + size:]]
-        retrying(_mark_printed, [row.id for row, _ in batch], later)
-        outcome.printed += len(batch)
+        ids = [row.id for row, _ in batch]
+        proven, unproven = ids[:result.proven], ids[result.proven:]
+        why = result.fault.message if result.fault is not None else NO_PROOF
+        later = [row.id for row, _ in ready[start + BATCH:]]
+        retrying(_mark_printed, proven, unproven, why, later)
+        outcome.printed += len(proven)
+        outcome.unconfirmed += len(unproven)
         outcome.bytes_sent += result.bytes_sent
-        outcome.confirmed = outcome.confirmed and result.confirmed is not None
+        if result.fault is not None:  # the rest waits for the printer to be seen to
+            rest = [row for row, _ in ready[start + BATCH:]]
+            _requeue(rest, result.fault.message, now, outcome)
+            outcome.error = result.fault.message
+            return result.fault
     return None
 
 
-def _mark_printed(ids: list[int], later: list[int]) -> None:
+def _mark_printed(proven: list[int], unproven: list[int], why: str, later: list[int]) -> None:
+    """The printer's word on a job: PRINTED for what it proved, UNCONFIRMED (with the reason) for the rest."""
     with write_txn():
-        (LabelJob.update(state=PRINTED, printed_at=utcnow(), attempts=LabelJob.attempts + 1, last_error=None,
-                         next_try_at=None)
-         .where(LabelJob.id.in_(ids) & (LabelJob.state == SENDING)).execute())
+        if proven:
+            (LabelJob.update(state=PRINTED, printed_at=utcnow(), attempts=LabelJob.attempts + 1, last_error=None,
+                             next_try_at=None)
+             .where(LabelJob.id.in_(proven) & (LabelJob.state == SENDING)).execute())
+        if unproven:
+            (LabelJob.update(state=UNCONFIRMED, attempts=LabelJob.attempts + 1, last_error=why, next_try_at=None)
+             .where(LabelJob.id.in_(unproven) & (LabelJob.state == SENDING)).execute())
         if later:
             LabelJob.update(next_try_at=_lease_end()).where(
                 LabelJob.id.in_(later) & (LabelJob.state == SENDING)).execute()

@@ -28,6 +28,10 @@ class OutOfPaper(PrinterError):
     """No labels left, or the roll ran out while printing."""
 
 
+class PrinterNotReady(PrinterError):
+    """The printer says it cannot print now: cover or head open, paused, jammed. Nothing is sent to it."""
+
+
 class WrongMedia(PrinterError):
     """The labels loaded are not the ones this job needs."""
 

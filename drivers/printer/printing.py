@@ -63,11 +63,25 @@ def printer_config(url: str, language: str = QL, model: str | None = None, **opt
 
 @dataclass(frozen=True)
 class PrintResult:
+    """What became of a run once its bytes started going out. Labels `proven` (counted from the first) came out
+    by the printer's own word, or were written to a file; the rest were sent without proof, and `fault` says
+    why when something went wrong on the way."""
+
     labels: int
     bytes_sent: int
-    #: Pages the printer confirmed printed, or None where it cannot tell (network QL, ZPL, a file).
-    confirmed: int | None
+    proven: int
+    proof: str  # PAGES, HOST_STATUS, WRITTEN or NO_PROOF
     message: str
+    fault: PrinterError | None = None
+
+    @property
+    def unproven(self) -> int:
+        return self.labels - self.proven
+
+
+#: How a run is proven: Brother's per-page "printing completed"; Zebra's host status after the job; bytes written
+#: to a plain file (there is no printer); none (a printer that does not answer on this connection).
+PAGES, HOST_STATUS, WRITTEN, NO_PROOF = "pages", "host status", "written", "none"
 
 
 @dataclass(frozen=True)
@@ -121,9 +135,14 @@ def prepare(labels: Iterable[Label], config: PrinterConfig) -> bytes:
 
 
 def print_labels(labels: Sequence[Label], config: PrinterConfig) -> PrintResult:
+    """Send a run of labels and read the printer's proof that they printed.
+
+    Before anything is sent: a label that cannot print, a printer that cannot be reached or that reports a fault
+    (out of labels, cover or head open, paused, jammed, wrong roll) raises, and nothing is sent. Once the bytes
+    start going out nothing raises: the result says how many labels are proven and what went wrong."""
     labels = list(labels)
     if not labels:
-        return PrintResult(0, 0, 0, "Nothing to print.")
+        return PrintResult(0, 0, 0, WRITTEN, "Nothing to print.")
     sizes = {label.size for label in labels}
     if len(sizes) > 1:
         names = ", ".join(sorted(s.name for s in sizes))
@@ -132,30 +151,56 @@ def print_labels(labels: Sequence[Label], config: PrinterConfig) -> PrintResult:
     data = prepare(labels, config)
     with open_transport(config.url, connect_timeout=config.connect_timeout, send_timeout=config.send_timeout,
                         baudrate=config.baudrate) as link:
-        talks_back = config.language == QL and _ql_answers(link)
-        if talks_back:
-            state = _ql_status(link, config)
-            if state is None:
-                talks_back = False
-            else:
-                ql.raise_for_status(state, labels[0].size, url=config.url)
-        link.send(data)
-        if talks_back and config.wait_printed:
-            _wait_printed(link, config, len(labels))
-            return PrintResult(len(labels), len(data), len(labels), f"{len(labels)} labels printed.")
-    where = "the network" if isinstance(link, TcpTransport) else ("a file" if isinstance(link, FileTransport) else "the port")
-    return PrintResult(len(labels), len(data), None,
-                       f"{len(labels)} labels sent to {where}; the printer does not confirm printing from there.")
+        proof = _ask_before(link, config, labels[0].size)
+        try:
+            link.send(data)
+        except PrinterError as exc:
+            return PrintResult(len(labels), len(data), 0, proof, exc.message, exc)
+        if proof == PAGES:
+            return _pages_printed(link, config, len(labels), len(data))
+        if proof == HOST_STATUS:
+            return _zebra_done(link, config, labels, len(data))
+    if proof == WRITTEN:
+        return PrintResult(len(labels), len(data), len(labels), WRITTEN, f"{len(labels)} labels written to {config.url}.")
+    return PrintResult(len(labels), len(data), 0, NO_PROOF,
+                       f"{len(labels)} labels sent; the printer does not confirm printing on {config.url}: check its "
+                       "output.")
+
+
+def _ask_before(link: Transport, config: PrinterConfig, size: LabelSize) -> str:
+    """Ask the printer's status before a job (once: never between pages) and refuse to send into a fault.
+
+    Returns how the job will be proven. A plain file is written, not printed. A device or serial line must
+    answer (silence there is a printer switched off or a cable out: nothing is sent); on the network an older
+    Brother or a printer without host status may not answer, and its labels go out without proof."""
+    if isinstance(link, FileTransport) and not link.can_read:
+        return WRITTEN if link.is_plain_file else NO_PROOF
+    if not link.can_read:
+        return NO_PROOF
+    network = isinstance(link, TcpTransport)
+    if config.language == QL:
+        state = _ql_status(link, config, required=not network)
+        if state is None:
+            return NO_PROOF
+        ql.raise_for_status(state, size, url=config.url)
+        return PAGES
+    zstate = _zpl_status(link, config, required=not network)
+    if zstate is None:
+        return NO_PROOF
+    zpl.raise_for_status(zstate, url=config.url)
+    return HOST_STATUS
 
 
 def printer_status(config: PrinterConfig) -> PrinterState:
-    """Ask the printer how it is. Raises StatusNotAvailable where it cannot tell (a QL on tcp://, a file)."""
+    """Ask the printer how it is. Raises StatusNotAvailable where it cannot tell (a printer that does not answer
+    on the network, a file)."""
     with open_transport(config.url, connect_timeout=config.connect_timeout, send_timeout=config.send_timeout,
                         baudrate=config.baudrate) as link:
+        if not link.can_read:
+            raise StatusNotAvailable(_no_status_reason(link), url=config.url)
+        network = isinstance(link, TcpTransport)
         if config.language == QL:
-            if not _ql_answers(link):
-                raise StatusNotAvailable(_no_status_reason(link), url=config.url)
-            state = _ql_status(link, config)
+            state = _ql_status(link, config, required=not network)
             if state is None:
                 raise StatusNotAvailable(_no_status_reason(link), url=config.url)
             try:
@@ -163,15 +208,9 @@ def printer_status(config: PrinterConfig) -> PrinterState:
             except PrinterError as exc:
                 return PrinterState(False, exc.message, state)
             return PrinterState(True, f"Ready, {state.media} loaded.", state)
-        if not link.can_read:
+        zstate = _zpl_status(link, config, required=not network)
+        if zstate is None:
             raise StatusNotAvailable(_no_status_reason(link), url=config.url)
-        link.send(zpl.STATUS_REQUEST)
-        reply = _read_zpl_status(link, config.status_timeout)
-        if reply.count(b"\x03") < 2:
-            raise PrinterTimeout(
-                "The printer did not answer a status request. A Zebra stays silent when it is out of labels or "
-                "ribbon or its head is open: check the printer.", url=config.url)
-        zstate = zpl.parse_host_status(reply)
         try:
             zpl.raise_for_status(zstate, url=config.url)
         except PrinterError as exc:
@@ -179,53 +218,102 @@ def printer_status(config: PrinterConfig) -> PrinterState:
         return PrinterState(True, "Ready.", zstate)
 
 
-def _ql_answers(link: Transport) -> bool:
-    # Brother's raw network port takes jobs but never answers on it; status over the network needs SNMP.
-    return link.can_read and not isinstance(link, TcpTransport)
-
-
 def _no_status_reason(link: Transport) -> str:
     if isinstance(link, TcpTransport):
-        return ("A Brother QL on the network does not report its state: the app only knows the labels were "
+        return ("The printer on the network does not answer status requests: the app only knows the labels were "
                 "sent. Look at the printer's light or display.")
     if isinstance(link, FileTransport):
         return f"{link.url} is a file or a device that never answers: there is no printer state to show."
     return f"The printer on {link.url} does not answer status requests."
 
 
-def _ql_status(link: Transport, config: PrinterConfig) -> ql.QLStatus | None:
-    """The printer's answer; None if the device turned out to be one that never answers (end of file)."""
+def _drain(link: Transport) -> None:
     # Replies left over from an earlier job would be taken for the answer to this request.
     while link.read(4096, 0.0):
         pass
+
+
+def _ql_status(link: Transport, config: PrinterConfig, *, required: bool) -> ql.QLStatus | None:
+    """The printer's answer to ESC i S; None where it does not answer (and need not)."""
+    _drain(link)
     link.send(ql.status_request(config.model))
     reply = link.read_exactly(ql.STATUS_REPLY_SIZE, config.status_timeout)
     if not reply and not link.can_read:
-        return None
+        return None  # a device that turned out never to answer (end of file at once)
     if len(reply) < ql.STATUS_REPLY_SIZE:
+        if not reply and not required:
+            return None
         raise PrinterTimeout(
             f"The printer at {config.url} did not answer within {config.status_timeout:g} s: check it is switched "
             "on and its cable is in.", url=config.url)
     return ql.parse_status(reply)
 
 
-def _wait_printed(link: Transport, config: PrinterConfig, pages: int) -> None:
+def _zpl_status(link: Transport, config: PrinterConfig, *, required: bool) -> zpl.ZPLStatus | None:
+    _drain(link)
+    link.send(zpl.STATUS_REQUEST)
+    reply = _read_zpl_status(link, config.status_timeout)
+    if reply.count(b"\x03") < 3:
+        if not reply and not required:
+            return None
+        raise PrinterTimeout(
+            f"The printer at {config.url} did not answer a status request within {config.status_timeout:g} s: "
+            "check it is switched on and its cable is in.", url=config.url)
+    return zpl.parse_host_status(reply)
+
+
+def _pages_printed(link: Transport, config: PrinterConfig, pages: int, sent: int) -> PrintResult:
+    """Brother's printer reports each page: "printing completed" is the proof, "error occurred" stops the job
+    (raster command reference, "5. Flow Charts")."""
     printed = 0
     while printed < pages:
-        reply = link.read_exactly(ql.STATUS_REPLY_SIZE, config.page_timeout)
-        if len(reply) < ql.STATUS_REPLY_SIZE:
-            raise PrinterTimeout(
-                f"The printer stopped reporting after {printed} of {pages} labels: check it before printing the "
-                "rest.", url=config.url)
-        state = ql.parse_status(reply)
         try:
+            reply = link.read_exactly(ql.STATUS_REPLY_SIZE, config.page_timeout)
+            if len(reply) < ql.STATUS_REPLY_SIZE:
+                raise PrinterTimeout(
+                    f"The printer stopped reporting after {printed} of {pages} labels: check what came out before "
+                    "printing the rest.", url=config.url)
+            state = ql.parse_status(reply)
             ql.raise_for_status(state, url=config.url)
         except PrinterError as exc:
-            exc.message = f"{exc.message} ({printed} of {pages} labels printed.)"
-            exc.args = (exc.message,)
-            raise
-        if state.status_type == "Printing completed":
+            return PrintResult(pages, sent, printed, PAGES, f"{exc.message} ({printed} of {pages} labels printed.)",
+                               exc)
+        if state.status_type == ql.ERROR_OCCURRED:
+            fault = PrinterError("The printer reported an error while printing.", url=config.url)
+            return PrintResult(pages, sent, printed, PAGES, f"{fault.message} ({printed} of {pages} labels printed.)",
+                               fault)
+        if state.status_type == ql.PRINTING_COMPLETED:
             printed += 1
+    return PrintResult(pages, sent, printed, PAGES, f"{pages} labels printed.")
+
+
+#: How often a Zebra is asked whether the job has printed.
+ZEBRA_POLL_S = 0.2
+
+
+def _zebra_done(link: Transport, config: PrinterConfig, labels: list[Label], sent: int) -> PrintResult:
+    """Ask ~HS after the job until the printer holds no format and no label of the batch, with no fault: then the
+    run has printed. A fault, or no progress for `page_timeout`, leaves the run unproven (a Zebra resumes the
+    batch once the fault is cleared, so which labels came out is not known)."""
+    total = len(labels)
+    deadline = time.monotonic() + config.page_timeout
+    last = None
+    while True:
+        try:
+            state = _zpl_status(link, config, required=True)
+            zpl.raise_for_status(state, url=config.url)
+        except PrinterError as exc:
+            return PrintResult(total, sent, 0, HOST_STATUS, exc.message, exc)
+        if state.done:
+            return PrintResult(total, sent, total, HOST_STATUS, f"{total} labels printed.")
+        progress = (state.formats_waiting, state.labels_remaining)
+        if progress != last:
+            last, deadline = progress, time.monotonic() + config.page_timeout
+        elif time.monotonic() > deadline:
+            fault = PrinterTimeout(f"The printer stopped printing with {state.labels_remaining} label(s) of the batch "
+                                   "left: check it.", url=config.url)
+            return PrintResult(total, sent, 0, HOST_STATUS, fault.message, fault)
+        time.sleep(ZEBRA_POLL_S)
 
 
 def _read_zpl_status(link: Transport, timeout: float) -> bytes:

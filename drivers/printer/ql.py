@@ -16,12 +16,7 @@ from brother_ql.raster import BrotherQLRaster
 from brother_ql.reader import interpret_response
 from PIL import Image
 
-from drivers.printer.errors import (
-    OutOfPaper,
-    PrinterError,
-    UnsupportedLabel,
-    WrongMedia,
-)
+from drivers.printer.errors import OutOfPaper, PrinterError, PrinterNotReady, UnsupportedLabel, WrongMedia
 from drivers.printer.model import Canvas, Label, LabelSize
 from drivers.printer.render import render
 
@@ -179,6 +174,11 @@ def status_request(model: str) -> bytes:
     return b"\x00" * invalidate_bytes(model) + b"\x1b\x40" + b"\x1b\x69\x53"
 
 
+#: Status types (byte 18) of the 32-byte status (raster command reference, "Status information").
+PRINTING_COMPLETED = "Printing completed"
+ERROR_OCCURRED = "Error occurred"
+
+
 @dataclass(frozen=True)
 class QLStatus:
     model: str
@@ -225,11 +225,14 @@ def raise_for_status(status: QLStatus, size: LabelSize | None = None, url: str |
     if "Replace media error" in errors:
         raise WrongMedia("The printer wants different labels: load the roll this job needs.", url=url)
     if "Cover opened while printing (Except QL-500)" in errors:
-        raise PrinterError("The printer cover is open: close it and print again.", url=url)
+        raise PrinterNotReady("The printer cover is open: close it and print again.", url=url)
     if "Tape cutter jam" in errors:
-        raise PrinterError("The label cutter is jammed: clear it and print again.", url=url)
+        raise PrinterNotReady("The label cutter is jammed: open the cover, clear the cutter and print again.",
+                              url=url)
+    if "Printer turned off" in errors:
+        raise PrinterNotReady("The printer was switched off: switch it on and print again.", url=url)
     if errors:
-        raise PrinterError(f"The printer reports: {'; '.join(sorted(errors))}.", url=url)
+        raise PrinterNotReady(f"The printer reports: {'; '.join(sorted(errors))}.", url=url)
     if size is not None:
         ql = _ql_label(size)
         want_length = 0 if ql.form_factor == FormFactor.ENDLESS else ql.tape_size[1]

@@ -119,13 +119,17 @@ class TcpTransport(Transport):
                 "and print again.", url=self.url) from None
 
     def read(self, size: int, timeout: float) -> bytes:
-        self.sock.settimeout(timeout)
+        self.sock.settimeout(max(0.0, timeout))
         try:
-            return self.sock.recv(size)
-        except TimeoutError:
+            data = self.sock.recv(size)
+        except (TimeoutError, BlockingIOError):
             return b""
         except OSError as exc:
             raise PrinterOffline(f"The connection to the printer broke: {exc.strerror or exc}.", url=self.url) from None
+        if not data:
+            raise PrinterOffline(f"The printer at {self.host}:{self.port} closed the connection (switched off or "
+                                 "reset).", url=self.url)
+        return data
 
     def close(self) -> None:
         try:
@@ -164,6 +168,8 @@ class FileTransport(Transport):
         mode = os.fstat(self.fd).st_mode
         access = os.O_ACCMODE & fcntl.fcntl(self.fd, fcntl.F_GETFL)
         self.can_read = access == os.O_RDWR and (stat.S_ISCHR(mode) or stat.S_ISFIFO(mode) or stat.S_ISSOCK(mode))
+        #: A file on disk rather than a printer: what is written there is all there is to it.
+        self.is_plain_file = stat.S_ISREG(mode)
 
     def send(self, data: bytes) -> None:
         view = memoryview(data)

@@ -12,7 +12,7 @@ import math
 from dataclasses import dataclass
 
 from drivers.printer.barcode import needs_fnc1_after
-from drivers.printer.errors import LabelError, OutOfPaper, PrinterError, WrongMedia
+from drivers.printer.errors import LabelError, OutOfPaper, PrinterError, PrinterNotReady, WrongMedia
 from drivers.printer.layout import (
     Layout,
     PlacedBarcode,
@@ -163,12 +163,23 @@ def code128_field(segments: list[str], gs1: bool) -> str:
 
 @dataclass(frozen=True)
 class ZPLStatus:
+    """Zebra's ZPL II Programming Guide, ~HS "Host Status Return": string 1 is aaa,b,c,dddd,eee,f,g,h,iii,j,k,l
+    (b paper out, c pause, dddd label length in dots, eee formats in the receive buffer, f buffer full); string 2
+    is mmm,n,o,p,q,r,s,t,uuuuuuuu,v,www (o head up, p ribbon out, uuuuuuuu labels remaining in the batch)."""
+
     paper_out: bool
     paused: bool
     head_open: bool
     ribbon_out: bool
     label_length_dots: int
     formats_waiting: int
+    labels_remaining: int = 0
+    buffer_full: bool = False
+
+    @property
+    def done(self) -> bool:
+        """Everything sent has been printed: no format waiting and no label left in the batch."""
+        return self.formats_waiting == 0 and self.labels_remaining == 0
 
 
 def parse_host_status(reply: bytes) -> ZPLStatus:
@@ -177,21 +188,27 @@ def parse_host_status(reply: bytes) -> ZPLStatus:
     if len(strings) < 2:
         raise PrinterError("The printer's status answer is incomplete; is it a ZPL printer?")
     one, two = strings[0].split(","), strings[1].split(",")
-    if len(one) < 5 or len(two) < 4:
+    if len(one) < 6 or len(two) < 9:
         raise PrinterError("The printer's status answer is not a ZPL host status.")
     flag = lambda v: v.strip() == "1"  # noqa: E731
-    return ZPLStatus(
-        paper_out=flag(one[1]), paused=flag(one[2]), head_open=flag(two[2]), ribbon_out=flag(two[3]),
-        label_length_dots=int(one[3] or 0), formats_waiting=int(one[4] or 0),
-    )
+    try:
+        return ZPLStatus(
+            paper_out=flag(one[1]), paused=flag(one[2]), head_open=flag(two[2]), ribbon_out=flag(two[3]),
+            label_length_dots=int(one[3] or 0), formats_waiting=int(one[4] or 0), buffer_full=flag(one[5]),
+            labels_remaining=int(two[8] or 0),
+        )
+    except ValueError:
+        raise PrinterError("The printer's status answer is not a ZPL host status.") from None
 
 
 def raise_for_status(status: ZPLStatus, url: str | None = None) -> None:
+    """The fault an operator can fix, in floor words; silent when the printer can print."""
     if status.paper_out:
         raise OutOfPaper("The printer is out of labels: load a new roll and press feed.", url=url)
     if status.ribbon_out:
         raise WrongMedia("The printer is out of ribbon: load a new ribbon.", url=url)
     if status.head_open:
-        raise PrinterError("The printer head is open: close it and print again.", url=url)
+        raise PrinterNotReady("The printer head is up: close it and print again.", url=url)
     if status.paused:
-        raise PrinterError("The printer is paused: press pause on the printer to continue.", url=url)
+        raise PrinterNotReady("The printer is paused (a jam or an error stops it too): clear it and press pause on "
+                              "the printer to continue.", url=url)

@@ -2,6 +2,7 @@
 and scanned, reprints that keep their SSCC, voids, and a ledger that reconciles."""
 import datetime as dt
 import json
+import os
 import subprocess
 import sys
 import threading
@@ -15,7 +16,7 @@ from core.errors import BusinessRefusal, NotFound, PermissionDenied, UserInputEr
 from core.gs1 import keys as gs1
 from core.labels.ledger import ledger
 from core.labels.queue import enqueue, trackid_label_content
-from core.labels.reprints import reprint, reprint_range, void, void_range
+from core.labels.reprints import confirm_printed, reprint, reprint_range, void, void_range
 from core.labels.sender import send_pending
 from core.labels.sets import preview_labels, print_job_labels, print_to
 from core.labels.targets import make_target
@@ -312,22 +313,56 @@ def test_queued_labels_are_not_reprinted_and_voided_ones_never_again(demo, actor
     assert report.queued == 2
 
 
-def test_voiding_an_original_voids_its_reprints(demo, actors, tmp_path):
+def equation(k) -> bool:
+    """Every label that came out is live or voided since."""
+    return k.printed + k.reprinted == k.voided + k.live
+
+
+def test_voiding_one_label_after_a_reprint_voids_that_label_only(demo, actors, tmp_path):
+    """Issue 22 item 3: printed 1, reprinted 1, then a void of one pallet label voided two. Each label is one row;
+    the void takes the label named; the counts stay true."""
     tiny_job()
     url = f"file://{tmp_path / 'x.prn'}"
     print_job_labels(actors["operator"], TINY, url, model=WIDE, kinds=["pallet"])
     first = rows(kind="pallet")[0]
     copy = reprint(actors["supervisor"], first.id).ids[0]
-    gone = void_range(actors["supervisor"], TINY, "pallet", 1, 1, reason="pallet scrapped")
-    assert sorted(gone) == sorted([first.id, copy])
-    assert LabelJob.get(LabelJob.id == copy).state == "VOID"
+    before = ledger(TINY).kinds["pallet"]
+    assert (before.printed, before.reprinted, before.voided, before.live) == (2, 1, 0, 3)
+    gone = void_range(actors["supervisor"], TINY, "pallet", 1, 1, reason="label torn")
+    assert gone == [copy]  # the newest copy of pallet 1, the one on the pallet now
+    assert LabelJob.get(LabelJob.id == first.id).state == "PRINTED"
+    after = ledger(TINY).kinds["pallet"]
+    assert (after.printed, after.reprinted, after.voided, after.live) == (2, 1, 1, 2) and equation(after)
+    assert void_range(actors["supervisor"], TINY, "pallet", 1, 1) == [first.id]  # then the original
     with pytest.raises(UserInputError, match="void already"):
         void_range(actors["supervisor"], TINY, "pallet", 1, 1)
-    event = AuditEvent.select().where(AuditEvent.action == "labels.void").get()
-    assert json.loads(event.detail)["ssccs"] == [first.sscc]
+    final = ledger(TINY).kinds["pallet"]
+    assert (final.printed, final.reprinted, final.voided, final.live) == (2, 1, 2, 1) and equation(final)
+    events = [json.loads(e.detail) for e in AuditEvent.select().where(AuditEvent.action == "labels.void")
+              .order_by(AuditEvent.id)]
+    assert [e["labels"] for e in events] == [[copy], [first.id]] and events[0]["ssccs"] == [first.sscc]
 
 
-def test_ledger_counts_every_state_per_kind(demo, actors, tmp_path):
+def test_void_by_label_number_from_the_command_line(demo, actors, tmp_path):
+    tiny_job()
+    url = f"file://{tmp_path / 'x.prn'}"
+    print_job_labels(actors["operator"], TINY, url, model=WIDE, kinds=["pallet"])
+    first = rows(kind="pallet")[0]
+    copy = reprint(actors["supervisor"], first.id).ids[0]
+    demo.close()
+    cli = subprocess.run([sys.executable, "-m", "tui.entry", "--db", demo.url, "labels", "void", str(copy),
+                          "--reason", "torn", "--user", "SV1"], cwd=ROOT, capture_output=True, text=True,
+                         timeout=60, env={**os.environ, "JOBFLOOR_PIN": "3333"})
+    assert cli.returncode == 0, cli.stderr
+    assert f"1 label(s) voided: {copy}." in cli.stdout
+    ledger_json = subprocess.run([sys.executable, "-m", "tui.entry", "--db", demo.url, "labels", "ledger", TINY,
+                                  "--json"], cwd=ROOT, capture_output=True, text=True, timeout=60)
+    pallet = json.loads(ledger_json.stdout)["kinds"]["pallet"]
+    assert (pallet["printed"], pallet["reprinted"], pallet["voided"], pallet["live"]) == (2, 1, 1, 2)
+    assert LabelJob.get(LabelJob.id == first.id).state == "PRINTED"
+
+
+def test_ledger_counts_every_label_once_per_kind(demo, actors, tmp_path):
     tiny_job()
     good = f"file://{tmp_path / 'x.prn'}"
     print_job_labels(actors["operator"], TINY, good, model=WIDE)  # 2 + 3 + 5 printed
@@ -338,20 +373,28 @@ def test_ledger_counts_every_state_per_kind(demo, actors, tmp_path):
     with write_txn():  # a label whose content cannot be rebuilt any more fails instead of blocking its printer
         bad = enqueue("product", {"set": 99}, station=None, job=TINY, seq=1, user="OP1")
         LabelJob.update(printer_url=good).where(LabelJob.id == bad.id).execute()
+        # one sent without proof
+        LabelJob.update(state="UNCONFIRMED").where(LabelJob.id == rows(kind="product")[0].id).execute()
+        LabelJob.update(printed_at=None).where(LabelJob.id == rows(kind="product")[0].id).execute()
     send_pending()
     book = ledger(TINY)
     c, p, pl = book.kinds["carton"], book.kinds["product"], book.kinds["pallet"]
-    assert (pl.planned, pl.sets, pl.printed, pl.open) == (2, 1, 2, 0)
-    assert (c.planned, c.sets, c.printed, c.reprinted, c.voided, c.queued, c.retrying, c.failed) == \
-        (3, 2, 2, 1, 1, 3, 3, 0)
-    assert (p.printed, p.failed, p.queued) == (5, 1, 0)
+    assert (pl.planned, pl.sets, pl.printed, pl.live, pl.open) == (2, 1, 2, 2, 0)
+    assert (c.planned, c.sets, c.printed, c.reprinted, c.voided, c.live, c.queued, c.retrying, c.failed) == \
+        (3, 2, 3, 1, 1, 3, 3, 3, 0)
+    assert (p.printed, p.live, p.unconfirmed, p.failed, p.queued) == (4, 4, 1, 1, 0)
+    assert all(equation(k) for k in book.kinds.values())
     assert not book.reconciled
     void(actors["supervisor"], [r.id for r in rows(state="QUEUED")] + [bad.id])
-    assert ledger(TINY).reconciled
+    assert not ledger(TINY).reconciled  # the unconfirmed one still needs a person
+    confirm_printed(actors["operator"], TINY)
+    book = ledger(TINY)
+    assert book.reconciled and book.kinds["carton"].cancelled == 3 and book.kinds["product"].live == 5
     cli = subprocess.run([sys.executable, "-m", "tui.entry", "--db", demo.url, "labels", "ledger", TINY, "--json"],
                          cwd=ROOT, capture_output=True, text=True, timeout=60)
     answer = json.loads(cli.stdout)
-    assert answer["reconciled"] and answer["kinds"]["carton"]["voided"] == 4
+    assert answer["reconciled"] and answer["kinds"]["carton"]["voided"] == 1
+    assert answer["kinds"]["carton"]["cancelled"] == 3
 
 
 def test_preview_takes_no_serial_and_says_what_cannot_print(demo, actors):

@@ -15,9 +15,10 @@ from core.clock import utcnow
 from core.data.db import write_txn
 from core.data.models import LabelJob
 from core.labels.ledger import ledger
+from core.labels.reprints import print_unconfirmed_again
 from core.labels.sender import INTERRUPTED, retry_delay, send_pending
 from core.labels.sets import print_job_labels
-from drivers.printer.emulator import QLDeviceEmulator, TcpPrinterEmulator
+from drivers.printer.emulator import QLDeviceEmulator, QLPrinter, TcpPrinterEmulator, ZebraPrinter
 from tests.core.test_labeling import TINY, tiny_job
 
 LATER = dt.timedelta(hours=1)
@@ -65,7 +66,8 @@ def states() -> dict[str, int]:
 
 @pytest.fixture
 def printer():
-    with TcpPrinterEmulator() as emulator:
+    """A Zebra on raw port 9100 that answers ~HS, so what it prints is proven."""
+    with TcpPrinterEmulator(printer=ZebraPrinter()) as emulator:
         yield emulator
 
 
@@ -93,21 +95,26 @@ def test_printer_off_then_back_loses_nothing_and_prints_nothing_twice(demo, acto
     assert all(r.last_error is None and r.attempts == 3 for r in LabelJob.select())
 
 
-def test_a_hung_printer_is_a_timeout_then_it_comes_back(demo, actors, printer, tmp_path, monkeypatch):
+def test_a_hung_printer_leaves_its_labels_unconfirmed_until_printed_again(demo, actors, tmp_path, monkeypatch):
+    """A printer that takes the connection and never reads (a jam on raw port 9100) gives no proof: its labels
+    are UNCONFIRMED, never printed on faith, and one call sends exactly those again once it is back."""
     tiny_job(units=6)  # 6 product labels of about 56 kB each: more than the hung printer's buffers take
-    printer.hang()
-    print_job_labels(actors["operator"], TINY, printer.url, model="QL-1100", kinds=["product"], send=False)
-    report = send_pending(options={"send_timeout": 0.5})
-    assert report.printed == 0 and report.queued == 6
-    assert "stopped taking data" in report.errors[0]
-    assert states() == {"QUEUED": 6}
-    printer.come_back()  # the jammed connection is dropped: whatever it took never printed
-    back = send_pending(now=utcnow() + LATER)
-    assert back.printed == 6
-    data = printer.wait_for(back.outcomes[printer.url].bytes_sent)
-    assert len(data) == back.outcomes[printer.url].bytes_sent  # nothing of the jammed try got through
-    assert ql_pages(data, tmp_path, monkeypatch) == 6
-    assert ledger(TINY).kinds["product"].printed == 6
+    with TcpPrinterEmulator(printer=QLPrinter(model="QL-1100", media_width=62)) as printer:
+        printer.hang()
+        print_job_labels(actors["operator"], TINY, printer.url, model="QL-1100", kinds=["product"], send=False)
+        report = send_pending(options={"send_timeout": 0.5, "status_timeout": 0.3})
+        assert report.printed == 0 and report.unconfirmed == 6 and not report.ok
+        assert "stopped taking data" in report.errors[0]
+        assert states() == {"UNCONFIRMED": 6}
+        assert ledger(TINY).kinds["product"].unconfirmed == 6
+        assert send_pending(now=utcnow() + LATER, force=True).printed == 0  # never sent again by itself
+        printer.come_back()  # the jammed connection is dropped: whatever it took never printed
+        again = print_unconfirmed_again(actors["operator"], TINY)
+        assert again.sent.printed == 6 and again.sent.ok and states() == {"PRINTED": 6}
+        data = printer.received
+        assert ql_pages(data, tmp_path, monkeypatch) >= 6
+    book = ledger(TINY).kinds["product"]
+    assert (book.printed, book.reprinted, book.unconfirmed, book.live) == (6, 0, 0, 6)
 
 
 def test_out_of_labels_keeps_them_queued(demo, actors):
@@ -120,16 +127,18 @@ def test_out_of_labels_keeps_them_queued(demo, actors):
 
 
 def test_running_out_mid_job_on_a_printer_that_confirms_each_page(demo, actors):
-    tiny_job(units=8)  # 4 cartons
+    tiny_job(units=8)  # 4 cartons, one raster job
     with QLDeviceEmulator(model="QL-1100", media_width=102, fail_after_pages=2) as device:
         result = print_job_labels(actors["operator"], TINY, f"file://{device.path}", model="QL-1100",
                                   kinds=["carton"])
-    # one label per connection where the printer confirms: exactly the two that came out are marked printed
-    assert result.sent.printed == 2 and result.sent.queued == 2
-    assert [r.state for r in LabelJob.select().order_by(LabelJob.seq)] == ["PRINTED", "PRINTED", "QUEUED", "QUEUED"]
+    # the printer confirmed two pages, then reported the end of the roll: the other two are unconfirmed
+    assert result.sent.printed == 2 and result.sent.unconfirmed == 2
+    assert [r.state for r in LabelJob.select().order_by(LabelJob.seq)] == ["PRINTED", "PRINTED", "UNCONFIRMED",
+                                                                           "UNCONFIRMED"]
+    assert "out of labels" in LabelJob.get(LabelJob.seq == 3).last_error
     with QLDeviceEmulator(model="QL-1100", media_width=102) as device:  # a new roll: the same printer, same port
-        LabelJob.update(printer_url=f"file://{device.path}").where(LabelJob.state == "QUEUED").execute()
-        assert send_pending(force=True).printed == 2 and device.pages == 2
+        LabelJob.update(printer_url=f"file://{device.path}").execute()
+        assert print_unconfirmed_again(actors["operator"], TINY).sent.printed == 2 and device.pages == 2
     assert states() == {"PRINTED": 4}
 
 
@@ -163,7 +172,7 @@ def test_two_senders_at_once_print_each_label_once(demo, actors, printer):
     assert zpl_labels(arrived(printer, 40)) == 40 and states() == {"PRINTED": 40}
 
 
-def test_a_sender_that_stopped_mid_send_leaves_the_labels_for_a_supervisor(demo, actors, printer):
+def test_a_sender_that_stopped_mid_send_leaves_the_labels_unconfirmed(demo, actors, printer):
     tiny_job()
     result = print_job_labels(actors["operator"], TINY, printer.url, language="zpl", label_size="102x152",
                               kinds=["carton"], send=False)
@@ -173,9 +182,9 @@ def test_a_sender_that_stopped_mid_send_leaves_the_labels_for_a_supervisor(demo,
     report = send_pending()
     assert report.interrupted == 1 and report.printed == 2
     row = LabelJob.get(LabelJob.id == result.ids[0])
-    assert row.state == "FAILED" and row.last_error == INTERRUPTED
+    assert row.state == "UNCONFIRMED" and row.last_error == INTERRUPTED
     assert zpl_labels(arrived(printer, 2)) == 2  # not sent again on its own: it may have printed
-    assert ledger(TINY).kinds["carton"].failed == 1
+    assert ledger(TINY).kinds["carton"].unconfirmed == 1
 
 
 def test_backoff_doubles_up_to_a_cap():
@@ -196,7 +205,7 @@ def test_cli_print_to_a_printer_that_is_off_exits_1_and_keeps_the_labels(demo, p
     assert "are stored in the print queue and were not printed" in err and "jobfloor labels send" in err
     printer.come_back()
     assert main(["--db", demo.url, "labels", "send", "--all"]) == 0
-    assert "10 label(s) sent" in capsys.readouterr().out
+    assert "10 label(s) printed" in capsys.readouterr().out  # on the Zebra's own word (~HS)
     assert zpl_labels(arrived(printer, 10)) == 10
     demo.connect(reuse_if_open=True)
     assert states() == {"PRINTED": 10}

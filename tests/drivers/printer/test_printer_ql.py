@@ -56,7 +56,7 @@ def test_print_to_file_reads_back_and_decodes(sample_label, tmp_path, monkeypatc
     out = tmp_path / "job.prn"
     tid = Label(SIZE_62, (Text(2, 2, "T000123", TextSize.LARGE), Barcode(2, 10, Symbology.CODE128, "T000123", 8)))
     result = print_labels([sample_label, tid], PrinterConfig(f"file://{out}", model="QL-820NWB"))
-    assert result.labels == 2 and result.confirmed is None and "does not confirm" in result.message
+    assert result.labels == 2 and result.proof == "written" and result.proven == 2  # a file: written is done
     assert out.stat().st_size == result.bytes_sent
     pages = read_back(out, tmp_path, monkeypatch)
     assert len(pages) == 2
@@ -139,7 +139,7 @@ def test_status_is_not_available_from_a_network_ql_or_a_file(tmp_path):
     from drivers.printer.emulator import TcpPrinterEmulator
 
     with TcpPrinterEmulator() as printer:
-        with pytest.raises(StatusNotAvailable, match="does not report its state"):
+        with pytest.raises(StatusNotAvailable, match="does not answer status requests"):
             printer_status(PrinterConfig(printer.url))
     with pytest.raises(StatusNotAvailable, match="is a file or a device"):
         printer_status(PrinterConfig(f"file://{tmp_path}/out.prn"))
@@ -148,7 +148,7 @@ def test_status_is_not_available_from_a_network_ql_or_a_file(tmp_path):
 def test_print_to_a_device_waits_for_every_page(sample_label):
     with QLDeviceEmulator(media_width=62) as printer:
         result = print_labels([sample_label] * 3, PrinterConfig(f"file://{printer.path}", page_timeout=3))
-        assert result.confirmed == 3 and printer.pages == 3
+        assert result.proven == 3 and result.proof == "pages" and printer.pages == 3
 
 
 def test_print_to_a_device_checks_media_first(sample_label):
@@ -160,8 +160,8 @@ def test_print_to_a_device_checks_media_first(sample_label):
 
 def test_running_out_mid_job_says_how_far_it_got(sample_label):
     with QLDeviceEmulator(media_width=62, fail_after_pages=1) as printer:
-        with pytest.raises(OutOfPaper, match=r"1 of 3 labels printed"):
-            print_labels([sample_label] * 3, PrinterConfig(f"file://{printer.path}", page_timeout=3))
+        result = print_labels([sample_label] * 3, PrinterConfig(f"file://{printer.path}", page_timeout=3))
+    assert result.proven == 1 and isinstance(result.fault, OutOfPaper) and "1 of 3 labels printed" in result.message
 
 
 def test_a_device_that_never_answers_times_out(sample_label):
@@ -173,6 +173,6 @@ def test_a_device_that_never_answers_times_out(sample_label):
 def test_a_device_that_never_answers_at_all_just_takes_the_job(sample_label):
     config = PrinterConfig("file:///dev/null", status_timeout=5)
     result = print_labels([sample_label], config)
-    assert result.confirmed is None and result.bytes_sent > 0
+    assert result.proof == "none" and result.proven == 0 and result.bytes_sent > 0
     with pytest.raises(StatusNotAvailable, match="never answers"):
         printer_status(config)

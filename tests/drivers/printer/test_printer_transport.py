@@ -3,7 +3,7 @@ import time
 
 import pytest
 
-from drivers.printer.emulator import TcpPrinterEmulator, zebra_host_status
+from drivers.printer.emulator import TcpPrinterEmulator, ZebraPrinter
 from drivers.printer.errors import PrinterError, PrinterOffline, PrinterTimeout, StatusNotAvailable
 from drivers.printer.printing import PrinterConfig, print_labels, printer_status
 from drivers.printer.transport import FileTransport, SerialTransport, TcpTransport, open_transport
@@ -84,24 +84,28 @@ def test_print_labels_over_tcp_and_outage(printer, tmp_path):
     from drivers.printer.model import SIZE_62, Label, Text
 
     label = Label(SIZE_62, (Text(2, 2, "HELLO"),))
-    config = PrinterConfig(printer.url, language="zpl", dpi=300, send_timeout=0.5)
-    result = print_labels([label], config)
-    assert result.confirmed is None and "network" in result.message
-    assert printer.wait_for(result.bytes_sent).startswith(b"^XA")
+    config = PrinterConfig(printer.url, language="zpl", dpi=300, send_timeout=0.5, status_timeout=0.3)
+    result = print_labels([label], config)  # a printer that does not answer ~HS: sent, without proof
+    assert result.proof == "none" and result.proven == 0 and "does not confirm printing" in result.message
+    asked = len(b"~HS")  # the status request ahead of the job, which this printer leaves unanswered
+    assert printer.wait_for(asked + result.bytes_sent)[asked:].startswith(b"^XA")
     printer.refuse()
     with pytest.raises(PrinterOffline):
         print_labels([label], config)
     printer.come_back()
     print_labels([label], config)
-    assert len(printer.wait_for(2 * result.bytes_sent)) == 2 * result.bytes_sent and len(printer.jobs) == 2
+    both = 2 * (asked + result.bytes_sent)
+    assert len(printer.wait_for(both)) == both and len(printer.jobs) == 2
 
 
 def test_zpl_status_over_tcp():
-    with TcpPrinterEmulator(answer=lambda data: zebra_host_status(paper_out=True) if b"~HS" in data else None) as p:
+    zebra = ZebraPrinter()
+    zebra.paper_out = True
+    with TcpPrinterEmulator(printer=zebra) as p:
         state = printer_status(PrinterConfig(p.url, language="zpl", status_timeout=1))
         assert not state.ready and "out of labels" in state.message
     with TcpPrinterEmulator() as silent:
-        with pytest.raises(PrinterTimeout, match="stays silent"):
+        with pytest.raises(StatusNotAvailable, match="does not answer status requests"):
             printer_status(PrinterConfig(silent.url, language="zpl", status_timeout=0.2))
 
 

@@ -127,7 +127,7 @@ def test_host_status_parsing():
     zpl.raise_for_status(ok)
     with pytest.raises(OutOfPaper):
         zpl.raise_for_status(zpl.parse_host_status(zebra_host_status(paper_out=True)))
-    with pytest.raises(PrinterError, match="head is open"):
+    with pytest.raises(PrinterError, match="head is up"):
         zpl.raise_for_status(zpl.parse_host_status(zebra_host_status(head_open=True)))
     with pytest.raises(PrinterError, match="paused"):
         zpl.raise_for_status(zpl.parse_host_status(zebra_host_status(paused=True)))
