@@ -66,14 +66,14 @@ async def test_choose_preview_and_print_to_the_station(sqlite_demo, tmp_path, mo
         await wait_for(pilot, lambda: "8 label(s) stored" in screen_text(app))
         assert LabelJob.select().count() == 8 and {r.station for r in LabelJob.select()} == {"PICK-1"}
         assert out.stat().st_size > 0
-        await wait_for(pilot, lambda: "    3   0    0    0    0" in screen_text(app))  # the ledger line for cartons
+        await wait_for(pilot, lambda: "carton      3   0    0   0    0    0" in screen_text(app))  # the ledger line
 
 
 async def test_printer_off_shows_in_the_queue_with_its_error(sqlite_demo):
-    from drivers.printer.emulator import TcpPrinterEmulator
+    from drivers.printer.emulator import QLPrinter, TcpPrinterEmulator
 
     tiny_job()
-    with TcpPrinterEmulator() as printer:
+    with TcpPrinterEmulator(printer=QLPrinter(model="QL-1100", media_width=102, media_length=153)) as printer:
         printer.refuse()
         _station_printer(printer.url)
         app = make_app(sqlite_demo.url, station="PICK-1")
@@ -141,3 +141,64 @@ async def test_operator_gets_no_reprint_or_void_and_no_station_says_so(sqlite_de
         await wait_for(pilot, lambda: app.screen.step == "jobs")
         await pilot.press("escape")
         await wait_for(pilot, lambda: type(app.screen).__name__ == "MenuScreen")
+
+
+async def test_unconfirmed_labels_show_and_one_key_prints_exactly_them_again(sqlite_demo):
+    """A printer that takes the job but does not prove it printed: the ledger shows the labels UNCONFIRMED, and F9
+    then Enter prints exactly those again, with their SSCCs, through the app's one sender."""
+    from drivers.printer.emulator import QLPrinter, TcpPrinterEmulator
+
+    tiny_job()
+    brain = QLPrinter(model="QL-1100", media_width=102, media_length=153, answers=False)
+    with TcpPrinterEmulator(printer=brain) as printer:
+        _station_printer(printer.url)
+        app = make_app(sqlite_demo.url, station="PICK-1")
+        async with app.run_test(size=(80, 24)) as pilot:
+            await _open_labels(pilot, "OP1", "1111", "operator")
+            await _open_job(pilot)
+            await pilot.press("down", "space", "down", "space", "up", "up")  # pallets only
+            await pilot.press("f5")
+            await wait_for(pilot, lambda: "Print a new set of 2 label(s)" in screen_text(app))
+            await pilot.press("enter")
+            await wait_for(pilot, lambda: LabelJob.select().where(LabelJob.state == "UNCONFIRMED").count() == 2,
+                           timeout=20)
+            await wait_for(pilot, lambda: "2 UNCONFIRMED" in screen_text(app))
+            ssccs = sorted(r.sscc for r in LabelJob.select())
+            assert brain.pages == 2  # they did print, but nothing said so
+            brain.answers = True  # a printer that answers now, loaded with a fresh roll
+            await pilot.press("f9")
+            await wait_for(pilot, lambda: "were sent but not proven printed" in screen_text(app))
+            await pilot.press("enter")
+            await wait_for(pilot, lambda: LabelJob.select().where(LabelJob.state == "PRINTED").count() == 2,
+                           timeout=20)
+            assert LabelJob.select().count() == 2 and sorted(r.sscc for r in LabelJob.select()) == ssccs
+            assert brain.pages == 4
+            await wait_for(pilot, lambda: "UNCONFIRMED" not in screen_text(app))  # ledger and message both
+
+
+async def test_voiding_a_reprinted_pallet_label_voids_that_one_label(sqlite_demo):
+    """Issue 22: printed, reprinted, then a void of pallet 1 voided two. Driven by keys: F7 reprints pallet 1, F8
+    voids pallet 1, and the ledger on the screen says printed 2, reprinted 1, voided 1."""
+    tiny_job()
+    _station_printer()
+    app = make_app(sqlite_demo.url, station="PICK-1")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _open_labels(pilot, "SV1", "3333", "supervisor")
+        await _open_job(pilot)
+        await pilot.press("down", "space", "down", "space", "up", "up")  # pallets only
+        await pilot.press("f5")
+        await wait_for(pilot, lambda: "Print a new set of 2 label(s)" in screen_text(app))
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: LabelJob.select().where(LabelJob.state == "PRINTED").count() == 2, timeout=20)
+        await pilot.press("f7")
+        await wait_for(pilot, lambda: "Reprint which pallet labels" in screen_text(app))
+        await type_text(pilot, "1")
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: LabelJob.select().where(LabelJob.state == "PRINTED").count() == 3, timeout=20)
+        await pilot.press("f8")
+        await wait_for(pilot, lambda: "Void which pallet labels" in screen_text(app))
+        await type_text(pilot, "1")
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: LabelJob.select().where(LabelJob.state == "VOID").count() == 1)
+        assert LabelJob.select().where(LabelJob.state == "PRINTED").count() == 2
+        await wait_for(pilot, lambda: "pallet      2   1    1   0    0    0" in screen_text(app))

@@ -99,6 +99,32 @@ class ZoomScreen(ModalScreen[None]):
         self.dismiss(None)
 
 
+class UnconfirmedScreen(ModalScreen[str | None]):
+    """Labels sent without the printer's proof: the person at the printer says what happened. Enter prints exactly
+    those again, S says they came out, Esc leaves them as they are."""
+
+    DEFAULT_CSS = """
+    UnconfirmedScreen { align: center middle; }
+    #unconfirmed-box { width: 70; max-width: 100%; height: auto; border: thick $warning; background: $surface;
+                       padding: 0 1; }
+    """
+    BINDINGS = [Binding("enter", "choose('again')", "Print again"), Binding("s", "choose('seen')", "They came out"),
+                Binding("escape", "choose(None)", "Cancel")]
+
+    def __init__(self, question: str):
+        super().__init__()
+        self._question = question
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="unconfirmed-box"):
+            yield Static(self._question, id="unconfirmed-question")
+            yield Static("Enter = print them again (same labels, same SSCCs)   S = they came out   Esc = cancel",
+                         classes="hint")
+
+    def action_choose(self, what: str | None) -> None:
+        self.dismiss(what)
+
+
 class LabelsScreen(FloorScreen):
     RESUME_KEY = "labels"
     HELP = ("Labels\n\n"
@@ -110,14 +136,18 @@ class LabelsScreen(FloorScreen):
             "       (in the queue: F5 sends now, F8 voids the highlighted label)\n"
             "F7     reprint labels of the highlighted kind (supervisor): the same SSCC, counted as reprints\n"
             "F8     void labels of the highlighted kind (supervisor)\n"
+            "F9     labels sent but not proven printed (UNCONFIRMED): look at the printer, then Enter prints\n"
+            "       exactly those again (same SSCCs), S says they came out\n"
             "Esc    back (queue -> job -> job list -> menu)\n\n"
-            "A printer that is off keeps its labels in the queue: they go out by themselves when it is back.")
+            "A printer that is off keeps its labels in the queue: they go out by themselves when it is back. A label\n"
+            "counts as printed only when the printer says so (or you saw it come out).")
     BINDINGS = [
         Binding("f2", "zoom", "Zoom"),
         Binding("f5", "print_or_send", "Print"),
         Binding("f6", "queue", "Queue"),
         Binding("f7", "reprint", "Reprint"),
         Binding("f8", "void", "Void"),
+        Binding("f9", "unconfirmed", "Unconfirmed"),
     ]
 
     def __init__(self):
@@ -150,7 +180,7 @@ class LabelsScreen(FloorScreen):
 
     DEFAULT_CSS = """
     LabelsScreen #job-view { height: 1fr; }
-    LabelsScreen #job-left { width: 36; height: 1fr; }
+    LabelsScreen #job-left { width: 38; height: 1fr; }
     LabelsScreen #job-info { height: auto; padding: 0 1; }
     LabelsScreen #kinds { height: 5; border: none; }
     LabelsScreen #ledger { height: auto; padding: 0 1; color: $text-muted; }
@@ -181,6 +211,8 @@ class LabelsScreen(FloorScreen):
             return self.step in ("job", "queue") and may(role, "labels.void")
         if action == "print_or_send":
             return self.step in ("job", "queue")
+        if action == "unconfirmed":
+            return self.step == "job" and may(role, "labels.print")
         if action == "zoom":
             return self.step == "job"
         return True
@@ -279,10 +311,14 @@ class LabelsScreen(FloorScreen):
         self._show_preview()
 
     def _show_ledger(self, book) -> None:
-        rows = [f"{'':<8}{'done':>5}{'re':>4}{'void':>5}{'wait':>5}{'fail':>5}"]
+        rows = [f"{'':<8}{'done':>5}{'re':>4}{'void':>5}{'unc':>4}{'wait':>5}{'fail':>5}"]
         for kind in KINDS:
             k = book.kinds[kind]
-            rows.append(f"{kind:<8}{k.printed:>5}{k.reprinted:>4}{k.voided:>5}{k.queued:>5}{k.failed:>5}")
+            rows.append(f"{kind:<8}{k.printed:>5}{k.reprinted:>4}{k.voided:>5}{k.unconfirmed:>4}{k.queued:>5}"
+                        f"{k.failed:>5}")
+        waiting = sum(k.unconfirmed for k in book.kinds.values())
+        if waiting:
+            rows.append(f"{waiting} UNCONFIRMED: sent, not proven printed (F9)")
         self.query_one("#ledger", Static).update("\n".join(rows))
 
     def _highlighted_kind(self) -> str | None:
@@ -464,6 +500,55 @@ class LabelsScreen(FloorScreen):
         report = self._sender().send_now().result()
         self.app.call_from_thread(self.app.signal_ok if report.ok else self.app.signal_error, report.text())
         self._after_send(report)
+
+    # --- labels sent without proof -------------------------------------------------------------------------------
+    def action_unconfirmed(self) -> None:
+        if self.step != "job" or self.job is None:
+            return
+        self._ask_unconfirmed(self.job)
+
+    @work(thread=True, exclusive=True, group="labels-unconfirmed")
+    def _ask_unconfirmed(self, code: str) -> None:
+        from core.labels.reprints import unconfirmed
+
+        rows = unconfirmed(code)
+        if not rows:
+            self.app.call_from_thread(self.app.signal_ok, f"Job {code} has no unconfirmed labels: every label sent "
+                                                          "was proven printed.")
+            return
+        names = ", ".join(f"{r.kind} {r.seq}" for r in rows[:6]) + (" ..." if len(rows) > 6 else "")
+        why = rows[0].last_error or ""
+        question = (f"{len(rows)} label(s) of job {code} were sent but not proven printed: {names}.\n{why}\n"
+                    "Look at the printer: are they there?")
+        self.app.call_from_thread(self.app.push_screen, UnconfirmedScreen(question),
+                                  lambda what: what and self._settle_unconfirmed(code, what))
+
+    @work(thread=True, exclusive=True, group="labels-print")
+    def _settle_unconfirmed(self, code: str, what: str) -> None:
+        from core.labels.reprints import confirm_printed, print_unconfirmed_again
+
+        try:
+            if what == "seen":
+                ids = confirm_printed(self.app.actor, code)
+                text = f"{len(ids)} label(s) counted printed: you saw them come out."
+                self.app.call_from_thread(self.app.signal_ok, text)
+                self.app.call_from_thread(self._say, text, "ok")
+                self._after_send(None)
+                return
+            result = print_unconfirmed_again(self.app.actor, code, send=False)
+            result.sent = self._send_ids(result.ids)
+        except JobfloorError as exc:
+            self.app.call_from_thread(self.app.signal_error, str(exc))
+            return
+        if result.sent is None:
+            text, ok = f"{len(result.ids)} label(s) back in the print queue.", True
+        elif result.sent.ok:
+            text, ok = f"{len(result.ids)} label(s) printed again, same SSCCs.", True
+        else:
+            text, ok = result.sent.text(), False
+        self.app.call_from_thread(self.app.signal_ok if ok else self.app.signal_error, text)
+        self.app.call_from_thread(self._say, text, "ok" if ok else "error")
+        self._after_send(result.sent)
 
     # --- supervisor: reprint and void ----------------------------------------------------------------------------
     def action_reprint(self) -> None:
