@@ -192,13 +192,14 @@ def merge(reports: list[dict]) -> tuple[dict, dict]:
 # --- the printer -----------------------------------------------------------------------------------------------------
 
 class FlakyPrinter:
-    """A loopback ZPL printer that is switched off, jams and comes back while the run goes on."""
+    """A loopback Zebra (it answers ~HS, so what it prints is proven) that is switched off, jams and comes back
+    while the run goes on."""
 
     def __init__(self, rng: random.Random):
-        from drivers.printer.emulator import TcpPrinterEmulator
+        from drivers.printer.emulator import TcpPrinterEmulator, ZebraPrinter
 
         self.rng = rng
-        self.emulator = TcpPrinterEmulator().start()
+        self.emulator = TcpPrinterEmulator(printer=ZebraPrinter()).start()
         self.faults = defaultdict(int)
         self.stop = threading.Event()
         self.thread = threading.Thread(target=self._run, name="flaky-printer", daemon=True)
@@ -231,17 +232,27 @@ class FlakyPrinter:
 
 
 def drain_queue(printer: FlakyPrinter | None, crash: bool = False) -> dict:
-    """With the printer back for good, send everything still queued; what is left says why."""
+    """With the printer back for good, send everything still queued, and print again what was sent without proof
+    (what a person does after looking at the printer); what is left says why."""
     from core.data.models import LabelJob
+    from core.labels.reprints import print_unconfirmed_again
     from core.labels.sender import send_pending
+    from core.site.actor import Actor
 
     if printer is None:
         return {}
     printer.finish()
     if crash:
         _past_the_lease()
+    states = defaultdict(int)
+    for (state,) in LabelJob.select(LabelJob.state).tuples():
+        states[state] += 1
+    unconfirmed = states.get("UNCONFIRMED", 0)
     for _ in range(20):
         report = send_pending(force=True, options={"connect_timeout": 2.0, "send_timeout": 5.0})
+        if LabelJob.select().where(LabelJob.state == "UNCONFIRMED").exists():
+            print_unconfirmed_again(Actor("stress", "supervisor"), send=False)
+            continue
         if not LabelJob.select().where(LabelJob.state == "QUEUED").exists():
             break
         if report.errors:
@@ -249,11 +260,11 @@ def drain_queue(printer: FlakyPrinter | None, crash: bool = False) -> dict:
     states = defaultdict(int)
     for (state,) in LabelJob.select(LabelJob.state).tuples():
         states[state] += 1
-    return dict(states)
+    return {**states, "unconfirmed, printed again": unconfirmed}
 
 
 def _past_the_lease() -> None:
-    """Rows a killed sender left SENDING become FAILED once their lease is over (15 min): run the sender's
+    """Rows a killed sender left SENDING become UNCONFIRMED once their lease is over (15 min): run the sender's
     recovery as it will run then, instead of waiting for it."""
     import core.labels.sender as sender
 

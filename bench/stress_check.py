@@ -240,10 +240,10 @@ def _event_keys(action: str, subject: str, d: dict) -> list[str]:
 
 
 def check_print_queue(crash: bool) -> list[Check]:
-    """Every pick and return queued its TrackID label, and after the final send every label row is printed or,
-    where a sender was killed mid-send, handed to a supervisor as interrupted: none vanished or waits silently."""
+    """Every pick and return queued its TrackID label, and after the final send every label row is printed on
+    proof or flagged unconfirmed with the reason (a sender killed mid-send, a printer that gave no proof): none
+    vanished, none waits silently, none is counted printed on faith."""
     from core.data.models import AuditEvent, LabelJob
-    from core.labels.sender import INTERRUPTED
 
     labelled = {t for (t,) in LabelJob.select(LabelJob.track_id).where(LabelJob.kind == "trackid").tuples()}
     needs = set()
@@ -256,14 +256,15 @@ def check_print_queue(crash: bool) -> list[Check]:
     odd = []
     for lid, state, error in LabelJob.select(LabelJob.id, LabelJob.state, LabelJob.last_error).tuples():
         states[state] += 1
-        if state in ("PRINTED", "VOID") or (crash and state == "FAILED" and error == INTERRUPTED):
-            continue  # printed; voided by a supervisor; or left to one as "may or may not have printed"
+        if state in ("PRINTED", "VOID") or (state == "UNCONFIRMED" and error):
+            # printed on proof; voided by a supervisor; or flagged for a person: sent without proof (a sender
+            # killed mid-send leaves INTERRUPTED), never counted printed
+            continue
         odd.append((lid, state, (error or "")[:60]))
     return [
         Check("every pick and return queued its TrackID label", not missing,
               f"{len(needs)} unit(s) to label, {len(missing)} without a label row", missing),
-        Check("every label printed or voided by a supervisor"
-              + (", or flagged interrupted by a killed sender" if crash else ""), not odd,
+        Check("every label printed on proof or voided by a supervisor, or flagged unconfirmed", not odd,
               ", ".join(f"{n} {s}" for s, n in sorted(states.items())), odd),
     ]
 
