@@ -130,3 +130,18 @@ def test_on_a_device_status_is_asked_before_the_job_and_never_between_pages():
 def test_the_invalidate_follows_the_model_table():
     assert ql.status_request("QL-700").startswith(b"\x00" * 200 + b"\x1b\x40")
     assert ql.status_request("QL-1110NWB") == b"\x00" * 350 + b"\x1b\x40" + ESC_I_S
+
+
+@pytest.mark.parametrize("model, size", [("QL-1100", SIZE_102X152), ("QL-820NWB", SIZE_62), ("QL-700", SIZE_62)])
+def test_raster_lines_are_brother_ql_s_own(model, size):
+    """The raster lines of a page are the bytes brother_ql's own builder makes for it ("g Raster graphics
+    transfer": 67h 00h n, then the n bytes of a line, the image mirrored as the head sees it)."""
+    from brother_ql.conversion import convert
+    from brother_ql.raster import BrotherQLRaster
+
+    image = ql.render_label(_label(3, size), model)
+    ours = prepare([_label(3, size)], PrinterConfig("file:///unused", model=model))
+    theirs = convert(BrotherQLRaster(model), [image.convert("L")], size.name, rotate="0", threshold=50)
+    lines = [ins for name, ins in instructions(ours) if name == "raster"]
+    their_lines = [ins for name, ins in instructions(theirs) if name == "raster"]
+    assert lines == their_lines and len(chunker(lines[0])) == image.height
