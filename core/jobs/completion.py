@@ -20,6 +20,9 @@ from core.erp.postings import add_posting
 from core.errors import BusinessRefusal, NotFound, UserInputError
 from core.jobs import reservations
 from core.kitbins.bins import bin_units, ensure_task
+from core.labels.kinds import TRACKID
+from core.labels.plan import is_bulk
+from core.labels.queue import enqueue, trackid_label_content
 from core.qty import fmt_short
 from core.site.actor import Actor
 from core.site.audit import record
@@ -120,6 +123,10 @@ def _complete(actor: Actor, number: str, qty: int | None) -> CompletionResult:
         unit = StockUnit.create(track_id=track_id, item=item.code, lot=lot_id, location=where, on_hand=0,
                                 status="AVAILABLE", state="ACTIVE", expiry=expiry, received=clock.today())
         ledger.post(unit, qty, "RECEIPT", actor, job=job.job, ref=f"job {job.job}")
+        if is_bulk(item.uom, item.weighed):
+            # A bulk output has no product labels; its container gets one, as a picked portion does.
+            enqueue(TRACKID, trackid_label_content(StockUnit.get(StockUnit.track_id == track_id)),
+                    station=actor.station, job=job.job, track_id=track_id, user=actor.user)
 
         wip = _consume_wip(actor, job)
         kit, touched = [], []

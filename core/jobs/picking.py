@@ -19,6 +19,7 @@ from core.data.serials import new_track_id
 from core.erp.postings import add_posting
 from core.errors import BusinessRefusal, NotFound, UserInputError
 from core.jobs import reservations, tolerance
+from core.labels.kinds import TRACKID
 from core.labels.queue import enqueue, trackid_label_content
 from core.qty import fmt_qty, fmt_short
 from core.site.actor import Actor
@@ -188,7 +189,7 @@ def _confirm(actor: Actor, job_no: str, line_no: int, track_id: str, qty: int, r
         posting = add_posting(issue_move, job=job_no, line=line_no, warehouse=line.warehouse, qty=qty, lot=lot,
                               reference=track_id, kind="PICK")
         if label:
-            enqueue("trackid", trackid_label_content(StockUnit.get(StockUnit.track_id == portion_id)),
+            enqueue(TRACKID, trackid_label_content(StockUnit.get(StockUnit.track_id == portion_id)),
                     station=actor.station, job=job_no, track_id=portion_id, user=actor.user)
         record(actor, "pick", request_id or f"{job_no}/{line_no}", job=job_no, line=line_no, item=item.code,
                source=track_id, portion=portion_id, qty=qty, lot=lot, line_done=line_done, posting=posting.key,

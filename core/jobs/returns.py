@@ -16,6 +16,7 @@ from core.data.models import AuditEvent, Job, JobLine, Location, Movement, Stock
 from core.erp.postings import add_posting
 from core.errors import BusinessRefusal, NotFound, UserInputError
 from core.jobs import tolerance
+from core.labels.kinds import TRACKID
 from core.labels.queue import enqueue, trackid_label_content
 from core.qty import fmt_short
 from core.site.actor import Actor
@@ -119,7 +120,7 @@ def _return(actor: Actor, track_id: str, qty: int, location: str, request_id: st
             warehouse = job.warehouse
         posting = add_posting(back, job=info.job, line=info.line, warehouse=warehouse, qty=-qty, lot=info.lot,
                               reference=track_id, kind="RETURN")
-        enqueue("trackid", trackid_label_content(StockUnit.get(StockUnit.track_id == track_id)),
+        enqueue(TRACKID, trackid_label_content(StockUnit.get(StockUnit.track_id == track_id)),
                 station=actor.station, track_id=track_id, user=actor.user)
         record(actor, "return", request_id or track_id, track_id=track_id, job=info.job, line=info.line, qty=qty,
                location=loc.code, posting=posting.key, weighed=weighed or {})

@@ -25,6 +25,8 @@ class JobLabelInfo:
     units_per_carton: int | None = None
     cartons_per_pallet: int | None = None
     shelf_life_days: int | None = None
+    #: Made by weight or volume (a dough, a pre-ferment): no discrete units, so no product labels.
+    bulk: bool = False
 
     @property
     def expiry(self) -> dt.date | None:

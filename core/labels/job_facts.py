@@ -11,7 +11,7 @@ from core.errors import BusinessRefusal, NotFound, UserInputError
 from core.gs1 import keys as gs1
 from core.labels.job import JobLabelInfo, LabelContentError
 from core.labels.kinds import JOB_KINDS
-from core.labels.plan import LabelPlanError, label_plan
+from core.labels.plan import LabelPlanError, is_bulk, label_plan
 
 PRINTABLE_JOB_STATES = ("RELEASED", "COMPLETED")
 
@@ -27,7 +27,7 @@ def info_for(job: Job) -> JobLabelInfo:
         job=job.job, item=item.code, description=item.description or job.description, uom=item.uom,
         lot=job.output_lot, gtin=item.gtin, qty_to_make=job.qty_to_make, start_date=job.start_date,
         units_per_carton=job.units_per_carton, cartons_per_pallet=job.cartons_per_pallet,
-        shelf_life_days=item.shelf_life_days,
+        shelf_life_days=item.shelf_life_days, bulk=is_bulk(item.uom, item.weighed),
     )
 
 
@@ -55,7 +55,8 @@ def chosen_kinds(kinds: Iterable[str] | None) -> tuple[str, ...]:
 
 def check_plan(info: JobLabelInfo, kinds: tuple[str, ...]) -> None:
     try:
-        label_plan(info.qty_to_make, info.units_per_carton, info.cartons_per_pallet, kinds, job=info.job)
+        label_plan(info.qty_to_make, info.units_per_carton, info.cartons_per_pallet, kinds, job=info.job,
+                   bulk=info.bulk, uom=info.uom)
         info.gtin14(kinds[0])
     except (LabelPlanError, LabelContentError) as exc:
         raise BusinessRefusal(str(exc)) from None
@@ -67,7 +68,7 @@ def counts_for(info: JobLabelInfo) -> dict[str, int | None]:
     for kind in JOB_KINDS:
         try:
             plan = label_plan(info.qty_to_make, info.units_per_carton, info.cartons_per_pallet, (kind,),
-                              job=info.job)
+                              job=info.job, bulk=info.bulk, uom=info.uom)
             out[kind] = next(iter(plan)).of
         except (LabelPlanError, StopIteration):
             out[kind] = None

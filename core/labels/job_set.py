@@ -20,7 +20,8 @@ def job_labels(info: JobLabelInfo, next_sscc: Callable[[], str], kinds: Iterable
     built, so a job stopped half-way has used only the SSCCs of the pallets it built; the caller keeps the
     serial counter (an SSCC must never be reused)."""
     chosen = {**DEFAULT_SIZES, **(sizes or {})}
-    plan = label_plan(info.qty_to_make, info.units_per_carton, info.cartons_per_pallet, kinds, job=info.job)
+    plan = label_plan(info.qty_to_make, info.units_per_carton, info.cartons_per_pallet, kinds, job=info.job,
+                      bulk=info.bulk, uom=info.uom)
     # Checked before any label is built: a missing GTIN should stop the job, not its 41st label.
     wanted = set(kinds)
     if wanted:

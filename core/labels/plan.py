@@ -13,6 +13,13 @@ from core.labels.kinds import CARTON, PALLET, PRODUCT
 from core.labels.kinds import JOB_KINDS as KINDS
 
 UNIT = 1000
+#: Units of measure that count discrete things. An item in any other unit (KG, L...) or weighed is bulk.
+COUNT_UOMS = frozenset({"EA", "EACH", "PC", "PCS", "PCE", "UNIT", "UNITS", "NO", "NR"})
+
+
+def is_bulk(uom: str | None, weighed: bool) -> bool:
+    """A weighed item, or one kept in a unit that is not a count, has no discrete units to put a label on."""
+    return bool(weighed) or (uom or "").strip().upper() not in COUNT_UOMS
 
 
 class LabelPlanError(ValueError):
@@ -79,13 +86,20 @@ def _split(total: int, full: int) -> Iterator[tuple[int, int, int]]:
 
 
 def label_plan(qty_to_make: int, units_per_carton: int | None, cartons_per_pallet: int | None,
-               kinds: Iterable[str] = KINDS, *, job: str = "") -> Iterator[PlannedLabel]:
-    """Every label of the job, kind by kind in the order of `kinds`, each with what it holds."""
+               kinds: Iterable[str] = KINDS, *, job: str = "", bulk: bool = False,
+               uom: str = "") -> Iterator[PlannedLabel]:
+    """Every label of the job, kind by kind in the order of `kinds`, each with what it holds. A bulk output gets
+    no product labels: those are for discrete units (its container is labelled when the job is completed)."""
     kinds = list(kinds)
     unknown = [k for k in kinds if k not in KINDS]
     if unknown:
         raise LabelPlanError(f"Label kind {unknown[0]!r} is not known: use {', '.join(KINDS)}")
     _check_qty(qty_to_make, job)
+    if bulk and PRODUCT in kinds:
+        made = f"{qty_to_make / UNIT:g} {uom}".strip()
+        raise LabelPlanError(f"Job {job} makes {made} in bulk: product labels are for units one can count. Its "
+                             "output gets a container label (TrackID) when the job is completed, and pallet or "
+                             "carton labels when it is packed.")
     # Check everything before the first label comes out: a half-yielded plan would be half printed.
     if PALLET in kinds:
         _whole(cartons_per_pallet, "CartonsPerPallet", job)
