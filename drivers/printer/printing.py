@@ -23,7 +23,7 @@ from drivers.printer.errors import (
 from drivers.printer.facts import DEFAULT_QL_MODEL, LANGUAGES, QL, ZPL, zpl_dpi
 from drivers.printer.layout import layout
 from drivers.printer.model import Canvas, Label, LabelSize
-from drivers.printer.preview import half_blocks
+from drivers.printer.preview import text_preview
 from drivers.printer.render import render
 from drivers.printer.transport import (
     FileTransport,
@@ -109,8 +109,11 @@ def render_for(label: Label, config: PrinterConfig) -> Image.Image:
     return render(label, canvas_for(label.size, config))
 
 
-def preview_lines(label: Label, config: PrinterConfig, columns: int, rows: int) -> list[str]:
-    return half_blocks(render_for(label, config), columns, rows)
+def preview_lines(label: Label, config: PrinterConfig, columns: int) -> list[str]:
+    """The label as text a person can check at a terminal, laid out as this printer will print it."""
+    if config.language == QL:
+        ql.check_model(config.model, label.size)
+    return text_preview(layout(label, canvas_for(label.size, config)), columns)
 
 
 def prepare(labels: Iterable[Label], config: PrinterConfig) -> bytes:

@@ -202,3 +202,24 @@ async def test_voiding_a_reprinted_pallet_label_voids_that_one_label(sqlite_demo
         await wait_for(pilot, lambda: LabelJob.select().where(LabelJob.state == "VOID").count() == 1)
         assert LabelJob.select().where(LabelJob.state == "PRINTED").count() == 2
         await wait_for(pilot, lambda: "pallet      2   1    1   0    0    0" in screen_text(app))
+
+
+async def test_the_preview_can_be_read_at_80x24_without_colour(sqlite_demo, monkeypatch):
+    """Issue 15: a preview a person can check, without colour (NO_COLOR): the label's lines as on the label, and
+    each barcode as bars with its human-readable line under them."""
+    monkeypatch.setenv("NO_COLOR", "1")
+    tiny_job()
+    _station_printer()
+    app = make_app(sqlite_demo.url, station="PICK-1")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _open_labels(pilot, "OP1", "1111", "operator")
+        await _open_job(pilot)
+        preview = app.screen.query_one("#preview")
+        await wait_for(pilot, lambda: any("(00)" in line for line in preview.lines))
+        shown = "\n".join(preview.lines)
+        for fact in ("FG-BREAD-800", "PALLET 1/2", f"LOT {LOT}", "(02)09501101530003(37)4", f"(10){LOT}",
+                     "SSCC 0950110100000000"):
+            assert fact in shown
+        assert sum("█" in line for line in preview.lines) == 3  # three barcodes, each a row of bars
+        text = screen_text(app)
+        assert f"(10){LOT}" in text and "PALLET 1/2" in text  # on the screen itself, not cut off

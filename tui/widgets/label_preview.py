@@ -1,7 +1,8 @@
-"""A label drawn in the terminal: the printer's own rendering, shrunk to half-block characters, black on white.
+"""A label shown in the terminal so a person can check it: its text laid out as on the label, each barcode as a
+row of bars with its human-readable line, inside a frame for the label's edges (drivers.printer.preview).
 
-Rendering a 102x152 label at 300 dpi takes a moment, so it happens on a worker thread; the widget redraws when
-it is resized, since the number of cells decides how much detail survives the shrink.
+Laying out a 102x152 label takes a moment, so it happens on a worker thread; the widget lays it out again when
+it is resized. No colour is needed: the frame, the bars and the text are characters.
 """
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from textual.widgets import Static
 class LabelPreview(Container):
     DEFAULT_CSS = """
     LabelPreview { width: 1fr; height: 1fr; background: $panel; align: center middle; }
-    LabelPreview > #paper { width: auto; height: auto; background: white; color: black; }
+    LabelPreview > #paper { width: auto; height: auto; border: round $foreground; padding: 0 1; }
     LabelPreview > #paper.message { width: 1fr; background: $panel; color: $text-muted; padding: 0 1;
                                     text-align: center; }
     """
@@ -52,8 +53,8 @@ class LabelPreview(Container):
     def _redraw(self) -> None:
         if self.label is None or not self.is_mounted:
             return
-        columns, rows = self.size.width, self.size.height
-        if columns < 4 or rows < 2:
+        columns, rows = self.size.width - 4, self.size.height  # the frame and its padding take four columns
+        if columns < 8 or rows < 2:
             return
         key = (self.label, self.config, columns, rows)
         if key == self._drawn_for:
@@ -67,7 +68,7 @@ class LabelPreview(Container):
         from drivers.printer.printing import preview_lines
 
         try:
-            lines = preview_lines(label, config, columns, rows)
+            lines = preview_lines(label, config, columns)
         except (LabelError, PrinterError) as exc:
             self.app.call_from_thread(self.show_message, exc.message)
             return
