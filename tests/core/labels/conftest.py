@@ -9,7 +9,7 @@ from core.labels.job import JobLabelInfo
 
 @pytest.fixture
 def bread() -> JobLabelInfo:
-    """The INTERCHANGE.md example job: 500 loaves, 12 a carton, 40 cartons a pallet, 7 days shelf life."""
+    """The example job of docs/labels.md: 500 loaves, 12 a carton, 40 cartons a pallet, 7 days shelf life."""
     return JobLabelInfo(
         job="000000000012345", item="FG-BREAD-800", description="White bread 800 g", uom="EA", lot="L2611-01",
         gtin="9501101020917", qty_to_make=500_000, start_date=dt.date(2026, 11, 26), units_per_carton=12,
