@@ -1,19 +1,27 @@
-"""The station's scale, for the screens: readings arrive as messages, never as bytes.
+"""The station's scale, for the screens: net weights arrive as messages, never as bytes.
+
+The link holds the tare of the weighing in progress (`drivers.scale.Tare`: on the scale, kept by jobfloor, or a
+container's recorded tare) and turns every reading into its net before a screen sees it, so the Pick and Return
+screens show and confirm the same net by the same rule. The blocking calls (take_tare, weigh) are for workers.
 
 A station whose scale URL is `sim://PROTOCOL` gets an emulated scale on a pseudo-terminal, driven through the
 real driver and framing; the picker "pours" with keys, so the demo shows the whole flow without hardware.
 """
 from __future__ import annotations
 
+import threading
 from decimal import Decimal
 
 from textual.message import Message
 
+from drivers.scale import NetReading, Reading, ScaleError, Tare, is_simulated, take_tare, weigh
+from drivers.scale.tare import release
+
 
 class ScaleUpdate(Message):
-    """The latest reading or scale error. Only the newest matters, so a queued one is replaced."""
+    """The latest net reading or scale error. Only the newest matters, so a queued one is replaced."""
 
-    def __init__(self, item) -> None:
+    def __init__(self, item: NetReading | ScaleError) -> None:
         super().__init__()
         self.item = item
 
@@ -29,6 +37,8 @@ class ScaleLink:
         self.monitor = None
         self.target = None
         self.latest = None
+        self.tare = Tare.none()
+        self._releasing: threading.Thread | None = None
 
     @property
     def configured(self) -> bool:
@@ -36,10 +46,10 @@ class ScaleLink:
 
     @property
     def simulated(self) -> bool:
-        return self.configured and self.station.scale_url.startswith("sim://")
+        return self.configured and is_simulated(self.station.scale_url)
 
     def start(self, target) -> None:
-        """Open the scale (and its emulator in the demo) and send readings to `target` until stopped."""
+        """Open the scale (and its emulator in the demo) and send net readings to `target` until stopped."""
         from drivers.scale import Scale
 
         self.target = target
@@ -61,12 +71,50 @@ class ScaleLink:
         self.latest = item
         target = self.target
         if target is not None:
-            target.post_message(ScaleUpdate(item))
+            target.post_message(ScaleUpdate(self.net(item)))
 
-    def tare(self):
-        """Blocking: call from a worker."""
-        return self.scale.tare()
+    def net(self, item: Reading | ScaleError) -> NetReading | ScaleError:
+        """A reading as its net under the tare in use, or the error that stops it being one."""
+        if isinstance(item, Reading):
+            try:
+                return self.tare.net(item)
+            except ScaleError as exc:
+                return exc
+        return item
 
+    # --- a weighing: tare, then weigh; blocking, call from a worker -------------------------------------------
+    def take_tare(self, pressed: float) -> NetReading:
+        """Tare the container on the scale after the key pressed at `pressed` (time.monotonic); the first net
+        reading at zero. The tare is on the scale where it takes the command, else kept here."""
+        self._wait_for_release()
+        self.tare = Tare.none()
+        tare, zero = take_tare(self.scale, pressed)
+        self.tare = tare
+        return zero
+
+    def use_tare(self, tare: Tare) -> None:
+        """Weigh against a known tare (a returned container's), or none."""
+        self.tare = tare
+
+    def weigh(self, pressed: float) -> NetReading:
+        """The net of the first stable reading after the key pressed at `pressed`: what a confirm books."""
+        return weigh(self.scale, self.tare, pressed)
+
+    def end_weighing(self) -> None:
+        """The quantity is booked: forget the tare, and clear one jobfloor set on the scale (in the background;
+        the next tare waits for it)."""
+        tare, self.tare = self.tare, Tare.none()
+        if self.scale is not None:
+            self._releasing = threading.Thread(target=release, args=(self.scale, tare), name="scale tare release",
+                                               daemon=True)
+            self._releasing.start()
+
+    def _wait_for_release(self) -> None:
+        if self._releasing is not None:
+            self._releasing.join()
+            self._releasing = None
+
+    # --- the demo's emulated pan -------------------------------------------------------------------------------
     def pour(self, kg: Decimal) -> None:
         if self.emulator is not None:
             self.emulator.pour(kg)
@@ -82,6 +130,7 @@ class ScaleLink:
             self.emulator.zero()
 
     def stop(self) -> None:
+        self._wait_for_release()
         if self.monitor is not None:
             self.monitor.stop()
             self.monitor = None

@@ -8,6 +8,8 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
+from .errors import ScaleOffline, ScaleProtocolError, ScaleUnstable
+from .feed import Feed
 from .monitor import ScaleMonitor
 from .port import Port
 from .reading import Reading
@@ -22,6 +24,8 @@ class Scale:
 
     `timeout` is how long the scale may take to answer before it counts as offline. Nothing opens until the
     first use; every method raises a ScaleError subclass for the floor to show, never a serial exception.
+    While anyone listens (`monitor`, `next_stable`), a feed thread keeps the readings coming; a command from
+    another thread (read, zero, tare) takes the port between two of the feed's steps.
     """
 
     def __init__(
@@ -43,15 +47,22 @@ class Scale:
         self._port = Port(url, baudrate=baudrate, bytesize=bytesize, parity=parity, stopbits=stopbits,
                           backoff=backoff)
         self._session = session_type(self._port, self._emit, timeout)
-        self._lock = threading.RLock()
-        self._queued = 0  # threads waiting for the lock; the monitor steps aside for them
-        self._queued_lock = threading.Lock()
-        self._listeners: tuple[Callable[[Item], None], ...] = ()
-        self._monitors: list[ScaleMonitor] = []
+        self._lock = threading.RLock()  # the conversation on the port: one at a time
+        # Commands waiting for the port; the feed waits on this condition while there are any, so a command never
+        # queues behind more than one feed step.
+        self._turns = threading.Condition()
+        self._waiting = 0
+        self._listeners: tuple[ScaleMonitor, ...] = ()
+        self._feed: Feed | None = None
 
     @property
     def online(self) -> bool:
         return self._port.is_open
+
+    @property
+    def generation(self) -> int:
+        """Which connection of the port is open: it goes up each time the port is reopened after a loss."""
+        return self._port.generation
 
     def read(self, stable: bool = False, timeout: float | None = None) -> Reading:
         """The current weight, or with `stable` the first settled one within `timeout` (ScaleUnstable if none).
@@ -65,36 +76,85 @@ class Scale:
         with self._turn():
             return self._session.read(stable, timeout)
 
+    def next_stable(self, after: float, timeout: float,
+                    until: Callable[[Reading], bool] | None = None) -> Reading:
+        """The first stable reading received after `after` (a time.monotonic() value, e.g. a key press), on the
+        port's current connection, and accepted by `until` when given.
+
+        Nothing read before `after` counts, nor anything from before the port was lost and reopened. Raises
+        ScaleUnstable if no such reading came in `timeout` seconds while readings did, and at once any error the
+        scale reports meanwhile (offline, overload, ...), except single damaged frames, which the next frame
+        replaces.
+        """
+        if timeout <= 0:
+            raise ValueError(f"timeout must be positive, not {timeout}")
+        items: queue.SimpleQueue[Item] = queue.SimpleQueue()
+        deadline = time.monotonic() + timeout
+        moving = False
+        damaged: ScaleProtocolError | None = None
+        with self.monitor(items.put):
+            while (left := deadline - time.monotonic()) > 0:
+                try:
+                    item = items.get(timeout=left)
+                except queue.Empty:
+                    break
+                if isinstance(item, Reading):
+                    if item.received < after or item.generation != self._port.generation:
+                        continue
+                    if item.stable and (until is None or until(item)):
+                        return item
+                    moving = True
+                elif isinstance(item, ScaleProtocolError):
+                    damaged = item
+                else:
+                    raise item
+        if moving:
+            raise ScaleUnstable(f"The weight is still moving after {timeout:g} s. Wait until it is steady, then "
+                                "try again.")  # or, with `until`, it kept settling where it was not wanted
+        if damaged is not None:
+            raise damaged
+        raise ScaleOffline(f"No weight came from the scale on {self.url} in {timeout:g} s.",
+                           state=ScaleOffline.SILENT)
+
     def zero(self, timeout: float | None = None) -> None:
         with self._turn():
             self._session.zero(self.timeout if timeout is None else timeout)
 
     def tare(self, timeout: float | None = None) -> Reading | None:
-        """Tare what is on the scale; the tare taken, when the protocol reports it."""
+        """Tare what is on the scale; the tare taken, when the protocol reports it. ScaleUnsupported when the
+        scale takes no tare command (then `drivers.scale.tare` keeps the tare itself)."""
         with self._turn():
             return self._session.tare(self.timeout if timeout is None else timeout)
 
-    def monitor(self, callback: Callable[[Item], None]) -> ScaleMonitor:
-        """Start a thread that passes `callback` every Reading and ScaleError, and keeps reconnecting.
+    def clear_tare(self, timeout: float | None = None) -> None:
+        """Clear the scale's own tare, so it weighs gross again (ScaleUnsupported where it has no command)."""
+        with self._turn():
+            self._session.clear_tare(self.timeout if timeout is None else timeout)
 
-        The callback runs on a driver thread (hand it to the UI thread yourself) and must not call back into
-        this Scale. Use one monitor per scale.
+    def monitor(self, callback: Callable[[Item], None]) -> ScaleMonitor:
+        """Pass `callback` every Reading and ScaleError from now on, reconnecting by itself; `stop()` ends it.
+
+        The callback runs on the driver's feed thread (hand it to the UI thread yourself) and must not call back
+        into this Scale.
         """
-        return ScaleMonitor(self, callback).start()
+        listener = ScaleMonitor(callback, self._unsubscribe)
+        with self._turns:
+            self._listeners = (*self._listeners, listener)
+            if self._feed is None:
+                self._feed = Feed(f"scale feed {self.url}", self._feed_step, self._port.seconds_until_retry,
+                                  self._emit).start()
+        return listener
 
     def stream(self) -> Iterator[Item]:
-        """Readings and errors as they come, for scripts; stops the monitor behind it when the loop ends."""
+        """Readings and errors as they come, for scripts; ends the subscription when the loop ends."""
         items: queue.SimpleQueue[Item] = queue.SimpleQueue()
-        monitor = self.monitor(items.put)
-        try:
+        with self.monitor(items.put):
             while True:
                 yield items.get()
-        finally:
-            monitor.stop()
 
     def close(self) -> None:
-        for monitor in list(self._monitors):
-            monitor.stop()
+        for listener in self._listeners:
+            listener.stop()
         with self._lock:
             self._port.close()
 
@@ -107,42 +167,33 @@ class Scale:
     def __repr__(self) -> str:
         return f"Scale({self.url!r}, {self.protocol!r})"
 
-    # -- used by ScaleMonitor ----------------------------------------------------------------------------------
+    def _unsubscribe(self, listener: ScaleMonitor) -> None:
+        with self._turns:
+            self._listeners = tuple(one for one in self._listeners if one is not listener)
+            feed, self._feed = (self._feed, None) if not self._listeners else (None, self._feed)
+        if feed is not None:
+            feed.stop()
 
-    def _subscribe(self, monitor: ScaleMonitor) -> None:
-        with self._queued_lock:
-            self._monitors.append(monitor)
-            self._listeners = (*self._listeners, monitor.deliver)
-
-    def _unsubscribe(self, monitor: ScaleMonitor) -> None:
-        with self._queued_lock:
-            if monitor in self._monitors:
-                self._monitors.remove(monitor)
-            self._listeners = tuple(cb for cb in self._listeners if cb != monitor.deliver)
-
-    def _pump(self) -> float:
-        """One monitor step, taken only when no command is waiting for the port."""
-        while self._queued:
-            time.sleep(0.001)
+    def _feed_step(self) -> float:
+        with self._turns:
+            self._turns.wait_for(lambda: not self._waiting)
         with self._lock:
             return self._session.pump()
 
-    def _retry_in(self) -> float:
-        return self._port.seconds_until_retry()
-
     def _emit(self, item: Item) -> None:
         for listener in self._listeners:
-            listener(item)
+            listener.deliver(item)
 
     @contextmanager
     def _turn(self) -> Iterator[None]:
-        with self._queued_lock:
-            self._queued += 1
+        with self._turns:
+            self._waiting += 1
         try:
             self._lock.acquire()
         finally:
-            with self._queued_lock:
-                self._queued -= 1
+            with self._turns:
+                self._waiting -= 1
+                self._turns.notify_all()
         try:
             yield
         finally:

@@ -1,8 +1,11 @@
 """The emulator's end of the cable: a pseudo-terminal, or a TCP port like a serial device server.
 
-Both can be unplugged and plugged back at the same address, so a driver sees a port vanish and return:
-the pty is reached through a symlink (as udev gives /dev/serial/by-id/...) that is removed while unplugged
-and pointed at a fresh pty afterwards; the TCP port stops listening and later listens again on the same number.
+Both can be unplugged and plugged back, so a driver sees a port vanish and return. The pty is reached the way
+udev presents a USB serial adapter: a kernel name (`ttyUSB0`) and a stable name that follows the device
+(`serial/by-id/usb-...`), both symlinks here. Unplugged, both go; plugged back, a fresh pty appears under the
+same kernel name, or under the next one (`ttyUSB1`, as when the old name is still held) with the by-id link
+re-pointed to it. The TCP port can drop its connection while still listening, or stop listening and later
+listen again on the same number.
 """
 
 from __future__ import annotations
@@ -16,26 +19,40 @@ import socket
 import tempfile
 import tty
 
+BY_ID = "usb-jobfloor_Emulated_Scale_EMU0000001-if00-port0"
+
 
 class PtyLink:
     def __init__(self) -> None:
         self._dir = tempfile.mkdtemp(prefix="jobfloor-scale-")
-        self.url = os.path.join(self._dir, "tty")
+        os.makedirs(os.path.join(self._dir, "serial", "by-id"))
+        # The stable name: what a site should set as the scale's port.
+        self.url = os.path.join(self._dir, "serial", "by-id", BY_ID)
+        self._number = 0
         self._master: int | None = None
         self._slave: int | None = None
 
-    def open(self) -> None:
+    @property
+    def device(self) -> str:
+        """The kernel name the adapter has now (`.../ttyUSB0`)."""
+        return os.path.join(self._dir, f"ttyUSB{self._number}")
+
+    def open(self, new_name: bool = False) -> None:
         master, slave = os.openpty()
         # Raw before the driver opens it: a fresh pty echoes and translates CR, which would corrupt the line.
         tty.setraw(slave)
         os.set_blocking(master, False)
         # Holding our own slave open keeps the pty alive when the driver closes and reopens it.
         self._master, self._slave = master, slave
-        os.symlink(os.ttyname(slave), self.url)
+        if new_name:
+            self._number += 1
+        os.symlink(os.ttyname(slave), self.device)
+        os.symlink(os.path.join("..", "..", os.path.basename(self.device)), self.url)
 
     def close(self) -> None:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(self.url)
+        for path in (self.url, self.device):
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(path)
         for fd in (self._master, self._slave):
             if fd is not None:
                 os.close(fd)
@@ -81,7 +98,7 @@ class SocketLink:
     def url(self) -> str:
         return f"socket://{self._host}:{self._port}"
 
-    def open(self) -> None:
+    def open(self, new_name: bool = False) -> None:
         listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         listener.bind((self._host, self._port))
@@ -98,6 +115,10 @@ class SocketLink:
 
     def shutdown(self) -> None:
         self.close()
+
+    def drop(self) -> None:
+        """The device server drops the host's connection but keeps listening, as after a network blip."""
+        self._drop_client()
 
     def wait(self, timeout: float) -> bytes:
         sockets = [s for s in (self._listener, self._client) if s is not None]

@@ -13,11 +13,15 @@ from .emulated_scale import EmulatedScale, Snapshot
 
 
 class Responder:
-    def __init__(self, scale: EmulatedScale, *, rate: float, stable_timeout: float, checksum: bool) -> None:
+    def __init__(self, scale: EmulatedScale, *, rate: float, stable_timeout: float, checksum: bool,
+                 dialect: str = "") -> None:
         self.scale = scale
         self.period = 1.0 / rate
         self.stable_timeout = stable_timeout
         self.checksum = checksum
+        self.dialect = dialect
+        # False: the scale has no tare command (SMA answers `?`, MT-SICS `ES`), as many indicators are set up.
+        self.tare_command = True
 
     def check(self, unit: str, decimals: int) -> None:
         """Refuse settings this protocol cannot express."""
@@ -69,7 +73,7 @@ class MtSicsResponder(Responder):
                 out += self._settled(name, snap)
             elif now >= give_up_at:
                 self._waiting = None
-                out.append(self._line(f"{name} I"))
+                out.append(self._line(f"{name} {'E' if self.dialect == 'radwag' and name == 'S' else 'I'}"))
         if self._repeat_at is not None and now >= self._repeat_at:
             out.append(self._weight(self.scale.snapshot(now)))
             # Keep the beat, but do not burst to catch up after a stall.
@@ -82,15 +86,20 @@ class MtSicsResponder(Responder):
         if not words:
             return []
         name = words[0]
+        if words == ["T"] and not self.tare_command:
+            return [self._line("ES")]
         if name in ("S", "Z", "T") and len(words) == 1:
             snap = self.scale.snapshot(now)
+            ack = [self._line("S A")] if name == "S" and self.dialect == "radwag" else []
             if snap.moving and snap.condition == "ok":
                 self._waiting = (name, now + self.stable_timeout)
-                return []
-            return self._settled(name, snap)
+                return ack
+            return ack + self._settled(name, snap)
         if words == ["SI"]:
-            return [self._weight(self.scale.snapshot(now))]
+            return [self._weight(self.scale.snapshot(now), "SI")]
         if words == ["SIR"]:
+            if self.dialect == "radwag":
+                return [self._line("ES")]  # RADWAG streams with its own C1 command, not SIR
             self._repeat_at = now
             return []
         if name == "TA":
@@ -125,11 +134,16 @@ class MtSicsResponder(Responder):
             return [self._line("ES")]
         return [self._line(f"TA A {self._number(self.scale.snapshot().tare):>10} {self.scale.unit}")]
 
-    def _weight(self, snap: Snapshot) -> bytes:
+    def _weight(self, snap: Snapshot, command: str = "S") -> bytes:
         if snap.condition == "over":
             return self._line("S +")
         if snap.condition == "under":
             return self._line("S -")
+        if self.dialect == "radwag":
+            # RADWAG's columns: command padded to 3, stability (? moving), space, sign, 9 of weight, space, unit.
+            sign = "-" if snap.display < 0 else " "
+            return self._line(f"{command:<3}{'?' if snap.moving else ' '} {sign}"
+                              f"{self._number(abs(snap.display)):>9} {self.scale.unit:<3}")
         return self._line(f"S {'D' if snap.moving else 'S'} {self._number(snap.display):>10} {self.scale.unit}")
 
     @staticmethod
@@ -140,13 +154,16 @@ class MtSicsResponder(Responder):
 class ToledoResponder(Responder):
     """Streams a frame every period and ignores what the host sends, like an indicator's print port."""
 
+    # Status C bits 0-2 for each unit (0: kg or lb, as status B's bit 4 says).
+    UNIT_CODES = {"kg": 0, "lb": 0, "g": 1, "t": 2, "oz": 3, "ozt": 4, "dwt": 5, "ton": 6, "custom": 7}
+
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self._next = 0.0
 
     def check(self, unit: str, decimals: int) -> None:
-        if unit not in ("kg", "lb"):
-            raise ValueError(f"Toledo continuous output carries kg or lb only, not {unit!r}")
+        if unit not in self.UNIT_CODES:
+            raise ValueError(f"Toledo continuous output has no unit {unit!r}: use one of {', '.join(self.UNIT_CODES)}")
         if not 0 <= decimals <= 5:
             raise ValueError(f"Toledo continuous output has 0..5 decimals, not {decimals}")
 
@@ -166,7 +183,8 @@ class ToledoResponder(Responder):
         status_b = (0x20 | 0x01 * snap.net | 0x02 * negative | 0x04 * out_of_range | 0x08 * snap.moving
                     | 0x10 * (self.scale.unit == "kg"))
         digits = b"000000" if out_of_range else b"%06d" % weight
-        body = bytes([0x02, status_a, status_b, 0x20]) + digits + b"%06d" % min(tare, 999_999) + b"\r"
+        status_c = 0x20 | self.UNIT_CODES[self.scale.unit]
+        body = bytes([0x02, status_a, status_b, status_c]) + digits + b"%06d" % min(tare, 999_999) + b"\r"
         if self.checksum:
             body += bytes([(0x80 - (sum(body) & 0x7F)) & 0x7F])
         return body
@@ -206,6 +224,11 @@ class SmaResponder(Responder):
         elif command == b"Z":
             done = self.scale.zero()
             reply = self._reply(self.scale.snapshot(now), status="E" if done == "moving" else None)
+        elif command in (b"T", b"C", b"M") and not self.tare_command:
+            return b"\n?\r"
+        elif command == b"C":
+            self.scale.clear_tare()
+            reply = self._reply(self.scale.snapshot(now))
         elif command == b"T":
             done = self.scale.tare()
             reply = self._reply(self.scale.snapshot(now), status="T" if done in ("moving", "under") else None)

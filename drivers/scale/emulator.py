@@ -43,6 +43,7 @@ class Emulator:
         stable_timeout: float = 1.0,
         capacity: Decimal | str | None = None,
         checksum: bool = True,
+        dialect: str = "",
         host: str = "127.0.0.1",
         port: int = 0,
     ) -> None:
@@ -50,11 +51,13 @@ class Emulator:
             raise ValueError(f"unknown scale protocol {protocol!r}: use one of {', '.join(RESPONDERS)}")
         if transport not in ("pty", "socket"):
             raise ValueError(f"transport must be 'pty' or 'socket', not {transport!r}")
+        if dialect not in ("", "radwag") or (dialect and protocol != "mt-sics"):
+            raise ValueError(f"no dialect {dialect!r} of {protocol}: only mt-sics has one (radwag)")
         self.protocol = protocol
         self.scale = EmulatedScale(unit=unit, decimals=decimals, settle_ms=settle_ms,
                                    capacity=None if capacity is None else Decimal(capacity))
         self._responder = RESPONDERS[protocol](self.scale, rate=rate, stable_timeout=stable_timeout,
-                                               checksum=checksum)
+                                               checksum=checksum, dialect=dialect)
         self._responder.check(unit, decimals)
         self._link = PtyLink() if transport == "pty" else SocketLink(host, port)
         # Cable changes run on the emulator thread, between steps, so a select never sees a closed fd.
@@ -69,8 +72,22 @@ class Emulator:
 
     @property
     def url(self) -> str:
-        """What to give the driver: the tty path, or socket://127.0.0.1:PORT."""
+        """What to give the driver: the tty's stable by-id path, or socket://127.0.0.1:PORT."""
         return self._link.url
+
+    @property
+    def device(self) -> str:
+        """The tty's kernel name now (`.../ttyUSB0`), which changes when it is plugged back as a new one."""
+        return getattr(self._link, "device", self._link.url)
+
+    @property
+    def tare_command(self) -> bool:
+        return self._responder.tare_command
+
+    @tare_command.setter
+    def tare_command(self, available: bool) -> None:
+        """False: the scale answers a tare command as one it does not have (SMA `?`, MT-SICS `ES`)."""
+        self._responder.tare_command = available
 
     # -- running -----------------------------------------------------------------------------------------------
 
@@ -108,13 +125,27 @@ class Emulator:
 
         self._on_thread(pull)
 
-    def reconnect(self) -> None:
+    def reconnect(self, new_name: bool = False) -> None:
+        """Plug the cable back; with `new_name` a USB adapter comes back under the next kernel name."""
+
         def plug() -> None:
             if not self.connected:
-                self._link.open()
+                self._link.open(new_name)
                 self.connected = True
 
         self._on_thread(plug)
+
+    def drop_connection(self) -> None:
+        """The device server drops the host's TCP connection but keeps listening (socket transport)."""
+
+        if not isinstance(self._link, SocketLink):
+            raise ValueError("only a socket connection can be dropped; unplug a pty with disconnect()")
+
+        def drop() -> None:
+            self._link.drop()
+            self._responder.reset()
+
+        self._on_thread(drop)
 
     def garbage(self, data: bytes) -> None:
         """Send raw bytes as they are, between frames, like noise on the line."""

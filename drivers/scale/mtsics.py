@@ -2,6 +2,12 @@
 
 Pure: bytes in, a Reading or a typed ScaleError out. Replies are checked against the exact shapes the standard
 defines; clones that answer in other shapes get a ScaleProtocolError rather than a guessed weight.
+
+One clone dialect is read as well, because it is common and cannot be mistaken for anything else: RADWAG
+balances and indicators answer `SI` (and `S`) with a fixed-column frame of their own, the command name padded
+to three columns, a stability marker (`?` moving, space stable), a sign column, nine columns of weight and three
+of unit: `SI ?       18.5 kg ` is 18.5 kg moving, `SI         18.5 kg ` the same weight settled. They may
+first acknowledge a command (`S A`, `SI A`) and answer `SI I` / `S E` when they cannot give a weight.
 """
 
 from __future__ import annotations
@@ -32,7 +38,14 @@ RESET = b"@" + EOL
 
 _NUMBER = re.compile(r"[+-]?\d+(?:\.\d+)?")
 _UNIT = re.compile(r"[A-Za-z]{1,5}")
+# The weight units MT-SICS balances and their clones send (MT-SICS reference, "weight units"; RADWAG's unit
+# list). A token outside the list is a damaged or unknown reply, never a weight in a unit nobody heard of.
+UNITS = frozenset({"g", "kg", "mg", "ug", "t", "ct", "lb", "oz", "ozt", "dwt", "gn", "gr", "mom", "msg", "tlh",
+                   "tls", "tlt", "tlc", "tola", "baht", "n"})
 _MAX_LINE = 80
+# RADWAG's fixed columns (0-based): command 0-2, stability 3, sign 5, weight 6-14, unit 16-18.
+_RADWAG_HEADS = (b"SI ", b"S  ")
+_RADWAG_WEIGHT = re.compile(r" *\d+(?:\.\d+)?")
 
 
 def tare_preset(value: Decimal, unit: str) -> bytes:
@@ -48,17 +61,30 @@ def framer() -> DelimitedFramer:
 
 
 def reply_to(line: bytes) -> str | None:
-    """Which command a reply line answers: `S`, `Z`, `T`, `TA`, `TAC`, `I4`, or `E` for a general error."""
-    tokens = _split(line)
+    """Which command a reply line answers: `S` (also RADWAG's `SI`), `Z`, `T`, `TA`, `TAC`, `I4`, or `E` for a
+    general error. None for a line that is nobody's reply."""
+    try:
+        tokens = _split(line)
+    except ScaleProtocolError:
+        return None
     if not tokens:
         return None
     if tokens[0] in ("ES", "ET", "EL"):
         return "E"
+    if tokens[0] == "SI":
+        return "S"
     return tokens[0]
+
+
+def is_acknowledgement(line: bytes) -> bool:
+    """`S A` / `SI A`: a clone saying it took the command and the weight follows on another line."""
+    return line.split() in ([b"S", b"A"], [b"SI", b"A"])
 
 
 def decode_weight(line: bytes, *, net: bool = False) -> Reading:
     """A reply to S, SI or SIR. MT-SICS does not say gross or net in the reply: the caller knows from TA."""
+    if line[:3] in _RADWAG_HEADS:
+        return _radwag_weight(line, net)
     tokens = _command_reply(line, "S")
     status = tokens[1]
     if status in ("S", "D") and len(tokens) == 4:
@@ -139,6 +165,30 @@ def decode_reset(line: bytes) -> str:
     raise _unknown(line)
 
 
+def _radwag_weight(line: bytes, net: bool) -> Reading:
+    try:
+        text = line.decode("ascii")
+    except UnicodeDecodeError:
+        raise _unknown(line) from None
+    stability, sign, weight, unit = text[3:4], text[5:6], text[6:15], text[16:19].rstrip(" ")
+    if text.split() in (["SI", "I"], ["S", "I"]):
+        raise ScaleBusy("The scale could not give a weight now.", detail=_show(line))
+    if text.split() == ["S", "E"]:
+        raise ScaleBusy("The weight did not settle in the scale's own time limit.", detail=_show(line))
+    if (len(text) < 17 or text[2] != " " or text[4] != " " or text[15] != " " or sign not in " -"
+            or not _RADWAG_WEIGHT.fullmatch(weight) or unit.lower() not in UNITS):
+        raise _unknown(line)
+    if stability not in " ?":
+        # `^` / `v` mark a weight outside the checkweighing limits set on the balance, and say nothing of motion.
+        raise ScaleProtocolError(
+            "The scale marks its weight as outside its own limits instead of saying whether it is steady. Switch "
+            "the checkweighing limits off on the scale.",
+            detail=f"RADWAG stability marker {stability!r} in {_show(line)}",
+        )
+    value, decimals = _number(weight.strip(), line)
+    return Reading(-value if sign == "-" else value, unit, stable=stability == " ", net=net, decimals=decimals)
+
+
 def _command_reply(line: bytes, command: str) -> list[str]:
     """Tokens of a reply to `command`, after turning a general error (ES/ET/EL) into its typed error."""
     tokens = _split(line)
@@ -172,7 +222,7 @@ def _number(text: str, line: bytes) -> tuple[Decimal, int]:
 
 
 def _unit(text: str, line: bytes) -> str:
-    if not _UNIT.fullmatch(text):
+    if not _UNIT.fullmatch(text) or text.lower() not in UNITS:
         raise _unknown(line)
     return text.lower()
 

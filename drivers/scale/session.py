@@ -2,17 +2,19 @@
 
 A session is used by one thread at a time (the Scale holds a lock around every call). Every weight or weight
 error it decodes from the line is passed to `emit` as well as used for the call at hand, so a monitor sees the
-readings a `read()` in another thread pulls off the port.
+readings a `read()` in another thread pulls off the port. Each Reading is stamped with the time its bytes were
+read and the port's connection generation.
 """
 
 from __future__ import annotations
 
 import time
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from dataclasses import replace
 from typing import Protocol
 
-from .errors import ScaleError, ScaleOffline, ScaleUnsupported
+from .errors import ScaleError, ScaleOffline, ScaleProtocolError, ScaleUnsupported
 from .port import Port
 from .reading import Reading
 
@@ -37,9 +39,11 @@ class Session:
         self.emit = emit
         self.reply_timeout = reply_timeout
         self.framer = self.make_framer()
-        self._frames: deque[bytes] = deque()
+        self._frames: deque[tuple[bytes, float]] = deque()
         self._generation = 0
-        self._last_rx = time.monotonic()
+        self._last_rx = time.monotonic()  # the last whole frame
+        self._last_bytes = self._last_rx  # the last bytes of any kind
+        self._frame_at = 0.0
 
     # -- what each protocol provides ---------------------------------------------------------------------------
 
@@ -55,6 +59,9 @@ class Session:
     def tare(self, timeout: float) -> Reading | None:
         raise ScaleUnsupported("This scale cannot be tared from the terminal. Press TARE on the scale.")
 
+    def clear_tare(self, timeout: float) -> None:
+        raise ScaleUnsupported("This scale's tare cannot be cleared from the terminal. Clear it on the scale.")
+
     def pump(self) -> float:
         """One monitor step: keep the scale sending and emit what arrives. Returns seconds the monitor may rest."""
         raise NotImplementedError
@@ -69,7 +76,7 @@ class Session:
         if generation != self._generation:
             self._generation = generation
             self._forget_input()
-            self._last_rx = time.monotonic()
+            self._last_rx = self._last_bytes = time.monotonic()
             self.on_connect()
 
     def flush(self) -> None:
@@ -87,34 +94,53 @@ class Session:
                 return None
             chunk = self.port.read_chunk()
             if chunk:
-                self._frames.extend(self.framer.feed(chunk))
+                at = time.monotonic()
+                self._last_bytes = at
+                self._frames.extend((frame, at) for frame in self.framer.feed(chunk))
+        frame, self._frame_at = self._frames.popleft()
         self._last_rx = time.monotonic()
-        return self._frames.popleft()
+        return frame
 
-    def frames_until(self, deadline: float) -> list[bytes]:
-        """Every frame that arrives before `deadline`, returning early once some have come."""
+    def frames_until(self, deadline: float) -> Iterator[bytes]:
+        """Every frame that arrives before `deadline`, returning early once some have come.
+
+        A generator: decode each frame with `decoded` before taking the next, so each is stamped with its own
+        arrival time.
+        """
         first = self.next_frame(deadline)
         if first is None:
-            return []
-        rest = list(self._frames)
-        self._frames.clear()
-        return [first, *rest]
+            return
+        yield first
+        while self._frames:
+            frame, self._frame_at = self._frames.popleft()
+            yield frame
 
     def silent_for(self) -> float:
         return time.monotonic() - self._last_rx
 
-    def went_silent(self, what: str) -> ScaleOffline:
-        """The port is open but the scale says nothing: treat it as gone, so the port is reopened."""
+    def went_silent(self, what: str) -> ScaleError:
+        """No frame for too long. Bytes that frame as nothing are a wrong setting, not a missing scale: the port
+        stays open and the operator is told to check the protocol. Without any bytes the scale is treated as
+        gone, so the port is reopened."""
+        now = time.monotonic()
+        if now - self._last_bytes < now - self._last_rx:
+            self._last_rx = now  # one report per silence, not one per read
+            return ScaleProtocolError(
+                f"The scale sends data the terminal cannot read. Check it is set to {self.name} and the serial "
+                "settings (baud rate, parity) match.",
+                detail=f"bytes but no {self.name} frame for {now - self._last_bytes:.1f} s ({what})",
+            )
         self.port.lose(f"no data from the scale for {self.silent_for():.1f} s ({what})")
         return ScaleOffline(
             f"The scale on {self.port.url} is not answering. Check it is switched on and set to {self.name}.",
             detail=what,
+            state=ScaleOffline.SILENT,
         )
 
     def decoded(self, frame: bytes, decode: Callable[[bytes], Reading]) -> Item:
         """Decode a frame, emit the result, and return it (a Reading or the error it decodes to)."""
         try:
-            item: Item = decode(frame)
+            item: Item = replace(decode(frame), received=self._frame_at, generation=self._generation)
         except ScaleError as exc:
             item = exc
         self.emit(item)

@@ -20,7 +20,9 @@ WEIGH = b"\nW\r"
 ZERO = b"\nZ\r"
 TARE = b"\nT\r"
 READ_TARE = b"\nM\r"
+CLEAR_TARE = b"\nC\r"
 REPEAT = b"\nR\r"
+UNKNOWN_COMMAND = b"?"  # the whole frame an indicator sends back for a command it does not have
 
 _REPLY_LENGTH = 18  # 20 on the wire, less LF and CR
 _WEIGHT = re.compile(r" *[+-]?\d+(?:\.\d+)?")

@@ -1,11 +1,15 @@
-"""Talking SMA to an indicator: every weight is asked for with W, so the live view polls at ~20 Hz."""
+"""Talking SMA to an indicator: every weight is asked for with W, so the live view polls at ~20 Hz.
+
+An indicator without the tare command answers `?`: that is ScaleUnsupported, and the tare is then kept by
+jobfloor.
+"""
 
 from __future__ import annotations
 
 import time
 
 from . import sma
-from .errors import ScaleError, ScaleProtocolError, ScaleUnstable
+from .errors import ScaleError, ScaleProtocolError, ScaleUnstable, ScaleUnsupported
 from .reading import Reading
 from .session import Framer, Session
 
@@ -49,13 +53,26 @@ class SmaSession(Session):
 
     def tare(self, timeout: float) -> Reading | None:
         self.connect()
-        item = self.decoded(self._exchange(sma.TARE, timeout), sma.decode_weight)
+        reply = self._exchange(sma.TARE, timeout)
+        if reply == sma.UNKNOWN_COMMAND:
+            raise ScaleUnsupported("This scale cannot be tared from the terminal.", detail="SMA reply '?' to T")
+        item = self.decoded(reply, sma.decode_weight)
         if isinstance(item, ScaleError):
             raise item
         reply = self._exchange(sma.READ_TARE)
-        if reply == b"?":
+        if reply == sma.UNKNOWN_COMMAND:
             return None  # tared, but this indicator cannot say how much
         return sma.decode_tare(reply)
+
+    def clear_tare(self, timeout: float) -> None:
+        self.connect()
+        reply = self._exchange(sma.CLEAR_TARE, timeout)
+        if reply == sma.UNKNOWN_COMMAND:
+            raise ScaleUnsupported("This scale's tare cannot be cleared from the terminal.",
+                                   detail="SMA reply '?' to C")
+        item = self.decoded(reply, sma.decode_weight)
+        if isinstance(item, ScaleError):
+            raise item
 
     def pump(self) -> float:
         self.connect()

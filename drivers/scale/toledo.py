@@ -9,12 +9,17 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
-from .errors import ScaleOverload, ScaleProtocolError, ScaleUnderload
+from .errors import ScaleOverload, ScaleProtocolError, ScaleUnderload, ScaleUnitError
 from .reading import Reading
 
 STX = 0x02
 CR = 0x0D
 FRAME_LENGTH = 17  # STX to CR inclusive; 18 with the checksum byte
+
+# Status C bits 0-2 where they name the unit themselves (0 leaves it to status B's kg bit; 7 is a custom unit).
+UNIT_CODES = {1: "g", 2: "t", 3: "oz", 4: "ozt", 5: "dwt", 6: "ton"}
+# Status A bits 3-4: the display's step, in units of the last digit.
+INCREMENTS = {1: 1, 2: 2, 3: 5}
 
 # Some indicators blank insignificant leading zeros with spaces; that is lossless, so it is accepted.
 _DIGITS = re.compile(rb" *[0-9]+")
@@ -113,11 +118,10 @@ def decode(frame: bytes) -> Reading:
     a, b, c = frame[1], frame[2], frame[3]
     if any((status & 0xA0) != 0x20 for status in (a, b, c)):
         raise _bad(frame, "status bytes must have bit 5 set and bit 7 clear")
-    if c & 0x07:
-        # Bits 0-2 of C select units other than kg/lb on newer indicators; reading those as kg would be wrong.
-        raise ScaleProtocolError(
-            "The scale is set to a unit the terminal cannot read. Set the scale to kg.", detail=_show(frame, "unit")
-        )
+    increment = INCREMENTS.get((a >> 3) & 0x03)
+    if increment is None:
+        raise _bad(frame, "status A bits 3-4 name no display increment")
+    unit = _unit(b, c, frame)
     negative = bool(b & 0x02)
     if b & 0x04:
         raise (ScaleUnderload if negative else ScaleOverload)(detail=_show(frame, "out of range"))
@@ -127,11 +131,25 @@ def decode(frame: bytes) -> Reading:
     value, decimals = _scaled(int(weight), a & 0x07)
     return Reading(
         -value if negative else value,
-        "kg" if b & 0x10 else "lb",
+        unit,
         stable=not b & 0x08,
         net=bool(b & 0x01),
         decimals=decimals,
+        increment=increment,
     )
+
+
+def _unit(b: int, c: int, frame: bytes) -> str:
+    """Status C bits 0-2 extend status B's kg/lb bit: grams, tonnes and the imperial units each have a code."""
+    code = c & 0x07
+    if code == 0:
+        return "kg" if b & 0x10 else "lb"
+    if code == 7:
+        raise ScaleUnitError(
+            "The scale weighs in a custom unit of its own, which has no exact value in kg. Set the scale to kg.",
+            detail=_show(frame, "status C: custom unit"),
+        )
+    return UNIT_CODES[code]
 
 
 def _scaled(counts: int, point: int) -> tuple[Decimal, int]:

@@ -147,19 +147,21 @@ async def test_return_waits_for_a_steady_reading_in_kg(sqlite_demo):
         emu.set_weight(Decimal("2.250"))
         emu.set_motion(True)
         await wait_for(pilot, lambda: "moving" in screen_text(app), timeout=10)
-        await pilot.pause(1.0)
-        await pilot.press("enter")
-        assert screen.step == "weigh" and "not steady" in screen_text(app)
+        await pilot.press("enter")  # Enter waits for a steady weight read after it, and the scale never settles
+        await wait_for(pilot, lambda: "not steady" in screen_text(app), timeout=10)
+        assert screen.step == "weigh"
         emu.disconnect()
         await wait_for(pilot, lambda: "returns wait until the scale is back" in screen_text(app), timeout=10)
         await pilot.press("enter")
-        assert screen.step == "weigh"
+        await wait_for(pilot, lambda: not screen.weighing)
+        assert screen.step == "weigh" and "not connected" in screen_text(app)
         emu.reconnect()
         emu.set_motion(False)
         emu.unit = "lb"
-        await pilot.pause(1.0)
+        await wait_for(pilot, lambda: "pounds" in screen_text(app), timeout=15)
         await pilot.press("enter")
-        assert screen.step == "weigh" and app.is_running
+        await wait_for(pilot, lambda: not screen.weighing, timeout=10)
+        assert screen.step == "weigh" and app.is_running and "Set the scale to kg" in screen_text(app)
         emu.unit = "kg"
         await wait_for(pilot, lambda: "Enter takes" in screen_text(app), timeout=10)
         await pilot.press("enter")

@@ -2,9 +2,14 @@
 
 Counted items take a count; a container that holds exactly what is wanted is taken whole. Every confirmation is
 one core transaction; a dropped session resumes at the task, with nothing half-recorded.
+
+Weighing goes through the station's ScaleLink: the tare (on the scale, or kept by jobfloor where the scale cannot
+tare on command), the pour step once the net reads zero, and a confirm from the net of a stable reading taken
+after the Enter, never from what the gauge showed before it.
 """
 from __future__ import annotations
 
+import time
 import uuid
 from decimal import Decimal
 
@@ -17,7 +22,7 @@ from core.errors import JobfloorError
 from core.qty import QtyError, fmt_short, parse_qty
 from tui.scale_link import ScaleUpdate
 from tui.screens.base import FloorScreen
-from tui.widgets.gauge import WeightGauge
+from tui.widgets.gauge import WeightGauge, band_verdict
 from tui.widgets.scan_input import ScanInput
 
 
@@ -25,8 +30,9 @@ class PickScreen(FloorScreen):
     RESUME_KEY = "pick"
     HELP = ("Job picking\n\n"
             "Choose a job (arrows, Enter). For each line: go to the location, scan the container's TrackID.\n"
-            "Weighed items: put the job container on the scale, Enter tares, pour until the gauge says IN "
-            "TOLERANCE and the scale is stable, Enter confirms.\n"
+            "Weighed items: put the job container on the scale, Enter tares (on the scale, or kept by jobfloor "
+            "where the scale cannot tare), pour until the gauge says IN TOLERANCE, Enter confirms the next steady "
+            "weight.\n"
             "Counted items: type the count, Enter.  A container that holds exactly what is wanted: Enter.\n\n"
             "F4  short pick (nothing more here), with a reason\n"
             "F5  tare again\n"
@@ -49,7 +55,9 @@ class PickScreen(FloorScreen):
         self.track_id: str | None = None
         self.reason: str | None = None
         self.busy = False
-        self.tare_reading = None
+        self.taring = False
+        self.weighing = False
+        self.tare_text = ""
         self.last_result: str | None = None
 
     def body(self) -> ComposeResult:
@@ -119,7 +127,7 @@ class PickScreen(FloorScreen):
         elif self.step == "tare":
             info.update(f"{head}\nPut the job container on the scale and press Enter to tare.")
         elif self.step == "weigh":
-            info.update(f"{head}\nPour {fmt_short(t.target)} kg from {self.track_id}.")
+            info.update(f"{head}\nPour {fmt_short(t.target)} kg from {self.track_id}.\n{self.tare_text}")
         elif self.step == "count":
             info.update(f"{head}\nCount {fmt_short(t.target)} {t.uom} from {self.track_id}: type the count, Enter.")
         elif self.step == "whole":
@@ -244,6 +252,7 @@ class PickScreen(FloorScreen):
                 return
             gauge = self.query_one("#gauge", WeightGauge)
             gauge.set_band(t.target, t.low, t.high)
+            self.link.use_tare(self._no_tare())
             if self.link.simulated:
                 self.link.place_container()
             self._show_step("tare")
@@ -252,43 +261,57 @@ class PickScreen(FloorScreen):
             self.query_one("#count", Input).value = fmt_short(t.target)
 
     # --- weighing ------------------------------------------------------------------------------------------
+    @staticmethod
+    def _no_tare():
+        from drivers.scale import Tare
+
+        return Tare.none()
+
     def on_scale_update(self, message: ScaleUpdate) -> None:
-        from drivers.scale import Reading, ScaleError
+        from drivers.scale import NetReading, ScaleError
 
         gauge = self.query_one("#gauge", WeightGauge)
         item = message.item
-        if isinstance(item, Reading):
-            try:
-                gauge.value = item.to_milli_kg()
-            except ScaleError as exc:
-                gauge.value = None  # else Enter would confirm the last good weight, which is no longer true
-                gauge.message = str(exc)
-                return
+        if isinstance(item, NetReading):
+            gauge.value = item.milli_kg
             gauge.stable = item.stable
-            gauge.message = ""
+            gauge.message = gauge.status = ""
             self.app.set_device_state(scale="stable" if item.stable else "moving")
         elif isinstance(item, ScaleError):
-            gauge.value = None
-            gauge.message = f"{item}: picking waits until the scale is back"
-            self.app.set_device_state(scale="offline" if type(item).__name__ == "ScaleOffline" else "error")
+            gauge.value = None  # else Enter would seem to confirm the last good weight, which is no longer true
+            gauge.status = f"scale {item.state}"
+            gauge.message = f"{item} Picking waits until the scale is back."
+            self.app.set_device_state(scale=item.state)
 
     def action_tare(self) -> None:
-        if self.step in ("tare", "weigh") and self.link is not None:
-            self._do_tare()
+        if self.step in ("tare", "weigh") and self.link is not None and not (self.taring or self.busy):
+            self.taring = True
+            self._say("Taring: keep the container still.")
+            self._do_tare(time.monotonic())
 
     @work(thread=True, exclusive=True, group="pick-tare")
-    def _do_tare(self) -> None:
-        from drivers.scale import ScaleError, ScaleUnsupported
+    def _do_tare(self, pressed: float) -> None:
+        from drivers.scale import ScaleError
 
         try:
-            self.tare_reading = self.link.tare()
-        except ScaleUnsupported as exc:
-            self.app.call_from_thread(self._say, f"{exc}. Then pour.")
+            zero = self.link.take_tare(pressed)
         except ScaleError as exc:
-            self.app.call_from_thread(self._say, str(exc), True)
-            self.app.call_from_thread(self.app.bell)
+            self.app.call_from_thread(self._tare_failed, str(exc))
             return
-        self.app.call_from_thread(self._show_step, "weigh")
+        self.app.call_from_thread(self._tared, zero)
+
+    def _tare_failed(self, message: str) -> None:
+        self.taring = False
+        self._say(message, error=True)
+        self.app.signal_error("", toast=False)
+
+    def _tared(self, zero) -> None:
+        # The net reads zero on a steady reading taken after the tare: only now may the pour start.
+        self.taring = False
+        if self.step in ("tare", "weigh"):
+            self.post_message(ScaleUpdate(zero))  # the gauge shows the zero now, not the gross before the tare
+            self.tare_text = zero.tare.describe()
+            self._show_step("weigh")
 
     def action_pour(self, percent: int) -> None:
         if self.link is not None and self.link.simulated and self.current is not None and self.step == "weigh":
@@ -304,15 +327,54 @@ class PickScreen(FloorScreen):
         if self.step == "tare":
             self.action_tare()
         elif self.step == "weigh":
-            gauge = self.query_one("#gauge", WeightGauge)
-            if gauge.value is None or not gauge.stable or not gauge.inside:
-                self._say(gauge.verdict() if gauge.value is not None else gauge.message or "waiting for the scale",
-                          error=True)
-                self.app.signal_error("", toast=False)
-                return
-            self._confirm(gauge.value, {"net": gauge.value, "stable": True})
+            self._take_weight(time.monotonic())
         elif self.step == "whole":
             self._confirm(self.current.target, None)
+
+    def _take_weight(self, pressed: float) -> None:
+        """Enter on the pour step: book the net of the next steady weight, taken after this key."""
+        if self.busy or self.weighing or self.taring:
+            return  # one Enter, one weighing: a burst of keys adds nothing
+        self.weighing = True
+        self._say("waiting for a steady weight")
+        self._weigh(self.current, pressed)
+
+    @work(thread=True, exclusive=True, group="pick-weigh")
+    def _weigh(self, task, pressed: float) -> None:
+        from drivers.scale import ScaleError, ScaleUnstable
+
+        try:
+            net = self.link.weigh(pressed)
+        except ScaleUnstable:
+            self.app.call_from_thread(self._weigh_refused, "The scale is still moving: nothing was booked. Wait "
+                                      "until the weight is steady, then Enter.")
+            return
+        except ScaleError as exc:
+            self.app.call_from_thread(self._weigh_refused, f"{exc} Nothing was booked.")
+            return
+        self.app.call_from_thread(self._weighed, task, net)
+
+    def _weigh_refused(self, message: str) -> None:
+        self.weighing = False
+        if self.step == "weigh":
+            self._say(message, error=True)
+            self.app.signal_error("", toast=False)
+
+    def _weighed(self, task, net) -> None:
+        self.weighing = False
+        if task is not self.current or self.step != "weigh":
+            return  # the picker left this task while the scale settled
+        qty = net.milli_kg
+        if not task.low <= qty <= task.high:
+            self._say(f"The steady weight is {fmt_short(qty)} kg: {band_verdict(qty, task.low, task.high, True)}. "
+                      "Nothing was booked.", error=True)
+            self.app.signal_error("", toast=False)
+            return
+        from drivers.scale.reading import milli_kg
+
+        tare = net.tare
+        self._confirm(qty, {"net": qty, "stable": True, "tare_by": tare.kind,
+                            "tare": None if tare.kg is None else milli_kg(tare.kg)})
 
     @on(Input.Submitted, "#count")
     def _counted(self, event: Input.Submitted) -> None:
@@ -348,8 +410,10 @@ class PickScreen(FloorScreen):
 
     def _confirmed(self, result) -> None:
         self.busy = False
-        if self.link is not None and self.link.simulated:
-            self.link.clear_pan()
+        if self.link is not None:
+            self.link.end_weighing()
+            if self.link.simulated:
+                self.link.clear_pan()
         self.app.signal_ok(toast=False)
         self.last_result = result.text()
         self._load_tasks(result.job)

@@ -1,6 +1,11 @@
-"""Job returns: scan what comes back from the floor, weigh it, scan where it goes. Its TrackID lives again."""
+"""Job returns: scan what comes back from the floor, weigh it, scan where it goes. Its TrackID lives again.
+
+The weight is the net of the returned container: the station's ScaleLink subtracts the container's recorded tare
+from the gross, and Enter takes the net of a stable reading read after the key.
+"""
 from __future__ import annotations
 
+import time
 import uuid
 from decimal import Decimal
 
@@ -37,6 +42,7 @@ class ReturnScreen(FloorScreen):
         self.net: int | None = None
         self.reading = None
         self.busy = False
+        self.weighing = False
 
     def body(self) -> ComposeResult:
         yield Static("Job returns", classes="title")
@@ -121,6 +127,10 @@ class ReturnScreen(FloorScreen):
             self.info = None
             self._show("scan")
             return
+        from drivers.scale import Tare
+
+        self.link.use_tare(Tare.container(info.tare))
+        self.reading = None
         if self.link.simulated:  # demo: the container with some of its contents left is put on the pan
             self.link.place_container(Decimal(info.tare + info.issued * 2 // 5) / 1000)
         self._show("weigh")
@@ -128,42 +138,55 @@ class ReturnScreen(FloorScreen):
 
     # --- 2. how much ---------------------------------------------------------------------------------------
     def on_scale_update(self, message: ScaleUpdate) -> None:
-        from drivers.scale import Reading, ScaleError
-
-        item = message.item
-        if isinstance(item, Reading):
-            try:
-                item.to_milli_kg()
-            except ScaleError as exc:  # a weight in a unit the terminal cannot use is no weight at all
-                item = exc
-        self.reading = item
+        self.reading = message.item
         if self.step == "weigh":
             self._draw_weight()
 
     def _draw_weight(self) -> None:
-        from drivers.scale import Reading
+        from drivers.scale import NetReading
 
         weight = self.query_one("#weight", Static)
-        r, i = self.reading, self.info
-        if not isinstance(r, Reading):
-            weight.update(f"{r or 'waiting for the scale'}: returns wait until the scale is back")
+        net = self.reading
+        if not isinstance(net, NetReading):
+            weight.update(f"{net or 'Waiting for the scale.'}\n(returns wait until the scale is back)")
             return
-        gross = r.to_milli_kg()
-        net = gross - i.tare
-        state = "stable" if r.stable else "moving"
-        weight.update(f"gross {fmt_short(gross)} kg {state} - tare {fmt_short(i.tare)} = net {fmt_short(net)} kg\n"
-                      + ("Enter takes this weight" if r.stable and net > 0 else "wait for a steady reading"))
+        gross, tare = net.reading.to_milli_kg(), self.info.tare
+        state = "stable" if net.stable else "moving"
+        weight.update(f"gross {fmt_short(gross)} kg {state} - tare {fmt_short(tare)} = net {fmt_short(net.milli_kg)} "
+                      "kg\n" + ("Enter takes this weight" if net.stable and net.milli_kg > 0 else
+                                 "wait for a steady reading"))
 
     def key_enter(self) -> None:
-        from drivers.scale import Reading
+        if self.step != "weigh" or self.weighing:
+            return  # one Enter, one weighing
+        self.weighing = True
+        self._say("waiting for a steady weight")
+        self._weigh(self.info, time.monotonic())
 
-        if self.step != "weigh":
+    @work(thread=True, exclusive=True, group="return-weigh")
+    def _weigh(self, info, pressed: float) -> None:
+        from drivers.scale import ScaleError, ScaleUnstable
+
+        try:
+            net = self.link.weigh(pressed)
+        except ScaleUnstable:
+            self.app.call_from_thread(self._weigh_refused, "The scale is not steady: wait for a stable reading, "
+                                      "then Enter.")
             return
-        r = self.reading
-        if not isinstance(r, Reading) or not r.stable:
-            self._fail("The scale is not steady: wait for a stable reading, then Enter.")
+        except ScaleError as exc:
+            self.app.call_from_thread(self._weigh_refused, str(exc))
             return
-        net = r.to_milli_kg() - self.info.tare
+        self.app.call_from_thread(self._weighed, info, net.milli_kg)
+
+    def _weigh_refused(self, message: str) -> None:
+        self.weighing = False
+        if self.step == "weigh":
+            self._fail(message)
+
+    def _weighed(self, info, net: int) -> None:
+        self.weighing = False
+        if info is not self.info or self.step != "weigh":
+            return
         if net <= 0:
             self._fail("The weight is not above the container's tare: check the scale, or the tare with a "
                        "supervisor.")
@@ -217,8 +240,10 @@ class ReturnScreen(FloorScreen):
 
     def _posted(self, r) -> None:
         self.busy = False
-        if self.link is not None and self.link.simulated:
-            self.link.clear_pan()
+        if self.link is not None:
+            self.link.end_weighing()
+            if self.link.simulated:
+                self.link.clear_pan()
         self.info, self.net = None, None
         self._show("scan")
         message = f"{r.track_id}: {fmt_short(r.qty)} back in {r.location}, posted to job {r.job}. New label queued."

@@ -1,6 +1,8 @@
 """The live weight gauge: a bar filling toward the target with the tolerance band marked, and the numbers.
 
-Readable without colour: the band is drawn with its own characters and the verdict is spelled out.
+Readable without colour: the band is drawn with its own characters and the verdict is spelled out. With no
+weight to show, the numbers line says why in floor words ("scale unplugged: reconnecting"), never a stale
+"-- kg stable".
 """
 from __future__ import annotations
 
@@ -9,6 +11,15 @@ from textual.reactive import reactive
 from textual.widget import Widget
 
 from core.qty import fmt_short
+
+
+def band_verdict(value: int, low: int, high: int, stable: bool) -> str:
+    """What to do with `value` (thousandths of a kg) against the band: add, take off, or confirm."""
+    if value < low:
+        return f"add {fmt_short(low - value)} kg"
+    if value > high:
+        return f"take off {fmt_short(value - high)} kg"
+    return "IN TOLERANCE: Enter to confirm" if stable else "in tolerance, settling..."
 
 
 class WeightGauge(Widget):
@@ -22,6 +33,7 @@ class WeightGauge(Widget):
     low = reactive(0)
     high = reactive(0)
     message = reactive("")
+    status = reactive("")  # why there is no weight, in a few words: "scale unplugged: reconnecting"
 
     def set_band(self, target: int, low: int, high: int) -> None:
         self.target, self.low, self.high = target, low, high
@@ -35,11 +47,7 @@ class WeightGauge(Widget):
             return self.message
         if self.value is None:
             return "waiting for the scale"
-        if self.value < self.low:
-            return f"add {fmt_short(self.low - self.value)} kg"
-        if self.value > self.high:
-            return f"take off {fmt_short(self.value - self.high)} kg"
-        return "IN TOLERANCE: Enter to confirm" if self.stable else "in tolerance, settling..."
+        return band_verdict(self.value, self.low, self.high, self.stable)
 
     def render(self) -> Text:
         width = max(10, self.size.width)
@@ -60,10 +68,11 @@ class WeightGauge(Widget):
             else:
                 bar.append("░" if in_band else "─", style="green" if in_band else "")
         marks = Text(" " * lo + "^" + " " * max(0, hi - lo - 1) + ("^" if hi > lo else ""))
-        shown = "--" if self.value is None else fmt_short(self.value)
-        state = "stable" if self.stable else "moving"
-        numbers = Text(f"{shown} kg {state}  target {fmt_short(self.target)} "
-                       f"({fmt_short(self.low)}-{fmt_short(self.high)})")
+        band = f"target {fmt_short(self.target)} ({fmt_short(self.low)}-{fmt_short(self.high)})"
+        if self.value is None:
+            numbers = Text(f"{self.status or 'waiting for the scale'}  {band}")
+        else:
+            numbers = Text(f"{fmt_short(self.value)} kg {'stable' if self.stable else 'moving'}  {band}")
         verdict = Text(self.verdict(), style="bold")
         if self.inside and self.stable:
             verdict.stylize("green")

@@ -128,9 +128,11 @@ def test_emulator_refuses_settings_its_protocol_cannot_send():
     from drivers.scale.emulator import Emulator
 
     with pytest.raises(ValueError):
-        Emulator("toledo", unit="g")
+        Emulator("toledo", unit="mg")  # status C has no code for milligrams
     with pytest.raises(ValueError):
         Emulator("toledo", decimals=6)
+    with pytest.raises(ValueError):
+        Emulator("sma", dialect="radwag")
 
 
 @pytest.mark.parametrize("protocol", PROTOCOLS)

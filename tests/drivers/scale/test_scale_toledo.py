@@ -7,7 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from drivers.scale import toledo
-from drivers.scale.errors import ScaleOverload, ScaleProtocolError, ScaleUnderload
+from drivers.scale.errors import ScaleOverload, ScaleProtocolError, ScaleUnderload, ScaleUnitError
 from drivers.scale.reading import Reading
 
 # The manual's example: 12.345 kg gross, stable, x1, XXX.XXX; checksum 0x25.
@@ -83,7 +83,7 @@ def test_out_of_range():
         frame("-", "0", b"012345", b"0000-0"),
         frame("\x0d", "0", b"012345"),  # status without bit 5
         frame("-", "\xb0", b"012345"),  # bit 7 set
-        frame("-", "0", b"012345", c="!"),  # unit extension the terminal cannot read
+        frame("%", "0", b"012345"),  # status A bits 3-4 name no display increment
         b"\x02-0 012345000000\n%",
         b"-0 012345000000\r%",
         EXAMPLE + b"%",
@@ -92,6 +92,20 @@ def test_out_of_range():
 def test_damaged_or_unknown_frames_are_protocol_errors(bad):
     with pytest.raises(ScaleProtocolError):
         toledo.decode(bad)
+
+
+@pytest.mark.parametrize(
+    ("c", "unit", "milli_kg"),
+    [(" ", "kg", 12345), ("!", "g", 12), ('"', "t", 12345000)],
+)
+def test_units_from_status_c(c, unit, milli_kg):
+    reading = toledo.decode(frame("-", "0", b"012345", c=c))
+    assert (reading.unit, reading.to_milli_kg()) == (unit, milli_kg)
+
+
+def test_a_custom_unit_is_refused_by_name():
+    with pytest.raises(ScaleUnitError, match="custom unit"):
+        toledo.decode(frame("-", "0", b"012345", c="'"))
 
 
 def test_a_bad_checksum_says_so():
