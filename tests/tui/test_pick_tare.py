@@ -16,7 +16,7 @@ from core.models import JobLine, Movement, Posting, Station, StockUnit
 from core.release import release
 from tests.tui.helpers import login, make_app, open_module, screen_text, type_text, wait_for
 
-JOB = "000000000012348"  # line 1: 89.100 kg of flour from T000107 (on hand 412.350), band 88.209-89.991 kg
+JOB = "000000000012348"  # line 1: 90 kg of flour from T000107 (on hand 412.350), band 89.1-90.9 kg
 POURED = Decimal("89.5")
 BUCKET = "0.850 kg"  # what ScaleLink.place_container puts on the demo pan
 
