@@ -56,6 +56,7 @@ class Port:
         self._delay = self._first_delay
         self._retry_at = 0.0
         self._reason = "not opened yet"
+        self._state = ScaleOffline.default_state
         self._closed = False
         self.generation = 0  # bumped on each successful open, so sessions know to start over
 
@@ -77,6 +78,7 @@ class Port:
         try:
             self._serial.open()
         except _LOST as exc:
+            self._state = ScaleOffline.default_state  # the device is not there (any more): unplugged
             self._schedule_retry(str(exc))
             raise self._offline() from exc
         self._delay = self._first_delay
@@ -108,9 +110,11 @@ class Port:
         except _LOST as exc:
             raise self.lose(str(exc)) from exc
 
-    def lose(self, reason: str) -> ScaleOffline:
-        """Close after a failure and schedule the reopen; returns the error for the caller to raise."""
+    def lose(self, reason: str, state: str = ScaleOffline.default_state) -> ScaleOffline:
+        """Close after a failure and schedule the reopen; returns the error for the caller to raise. `state` says
+        in a few words what the floor sees meanwhile (unplugged, or not answering)."""
         self._close_quietly()
+        self._state = state
         self._schedule_retry(reason)
         return self._offline()
 
@@ -130,7 +134,8 @@ class Port:
             pass  # the device is already gone; closing is only to free our side
 
     def _offline(self) -> ScaleOffline:
-        return ScaleOffline(
-            f"The scale on {self.url} is not connected. Check its cable and power.",
-            detail=self._reason,
-        )
+        if self._state == ScaleOffline.SILENT:
+            message = f"The scale on {self.url} is not answering. Check it is switched on."
+        else:
+            message = f"The scale on {self.url} is not connected. Check its cable and power."
+        return ScaleOffline(message, detail=self._reason, state=self._state)

@@ -130,7 +130,7 @@ class Session:
                 "settings (baud rate, parity) match.",
                 detail=f"bytes but no {self.name} frame for {now - self._last_bytes:.1f} s ({what})",
             )
-        self.port.lose(f"no data from the scale for {self.silent_for():.1f} s ({what})")
+        self.port.lose(f"no data from the scale for {self.silent_for():.1f} s ({what})", ScaleOffline.SILENT)
         return ScaleOffline(
             f"The scale on {self.port.url} is not answering. Check it is switched on and set to {self.name}.",
             detail=what,

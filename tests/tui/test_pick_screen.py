@@ -78,6 +78,34 @@ async def test_scale_offline_pauses_then_resumes(released):
         await wait_for(pilot, lambda: screen.query_one("#gauge").value is not None, timeout=15)
 
 
+async def test_scale_unplugged_says_so_and_comes_back_under_a_new_name(released):
+    """The USB adapter is pulled mid-pour and comes back as the next ttyUSB; the station's by-id name follows it.
+    Meanwhile the gauge and the status line say so in floor words, never a stale '-- kg stable'."""
+    from tui.widgets.status_line import StatusLine
+
+    app = make_app(released.url, "PICK-1")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _to_task(pilot, app)
+        screen = app.screen
+        await type_text(pilot, "T000107")
+        await pilot.press("enter")
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: screen.step == "weigh", timeout=10)
+        gauge = screen.query_one("#gauge")
+        emu = app.scale_link().emulator
+        emu.pour(Decimal("40"))
+        await wait_for(pilot, lambda: gauge.value == 40000 and gauge.stable, timeout=10)
+        emu.disconnect()
+        await wait_for(pilot, lambda: "scale unplugged: reconnecting" in str(gauge.render()), timeout=10)
+        assert "-- kg" not in str(gauge.render()) and gauge.value is None
+        status = str(screen.query_one(StatusLine).render())
+        assert "scale UNPLUGGED: reconnecting" in status
+        emu.reconnect(new_name=True)
+        await wait_for(pilot, lambda: gauge.value == 40000 and gauge.stable, timeout=30)
+        assert "scale stable" in str(screen.query_one(StatusLine).render())
+        assert "unplugged" not in str(gauge.render())
+
+
 async def test_wrong_container_asks_for_reason(released):
     app = make_app(released.url, "PICK-1")
     async with app.run_test(size=(80, 24)) as pilot:

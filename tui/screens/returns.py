@@ -138,7 +138,11 @@ class ReturnScreen(FloorScreen):
 
     # --- 2. how much ---------------------------------------------------------------------------------------
     def on_scale_update(self, message: ScaleUpdate) -> None:
-        self.reading = message.item
+        from drivers.scale import NetReading
+
+        item = self.reading = message.item
+        self.app.set_device_state(scale=("stable" if item.stable else "moving") if isinstance(item, NetReading)
+                                  else item.state)
         if self.step == "weigh":
             self._draw_weight()
 

@@ -43,6 +43,11 @@ class Recorder:
         with self._lock:
             return [item for _, item in self.items[mark:]]
 
+    def arrivals(self, kind: type, mark: int = 0) -> list[float]:
+        """When each item of `kind` arrived (time.monotonic)."""
+        with self._lock:
+            return [at for at, item in self.items[mark:] if isinstance(item, kind)]
+
     def readings(self, mark: int = 0) -> list[Reading]:
         return [item for item in self.since(mark) if isinstance(item, Reading)]
 
