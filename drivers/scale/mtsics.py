@@ -96,6 +96,8 @@ def decode_weight(line: bytes, *, net: bool = False) -> Reading:
                 "The scale could not give a weight now (busy, or the weight did not settle).",
                 detail=_show(line),
             )
+        if status == "E":  # RADWAG: the time limit for a stable result ran out
+            raise ScaleBusy("The weight did not settle in the scale's own time limit.", detail=_show(line))
         if status == "+":
             raise ScaleOverload(detail=_show(line))
         if status == "-":
@@ -171,10 +173,8 @@ def _radwag_weight(line: bytes, net: bool) -> Reading:
     except UnicodeDecodeError:
         raise _unknown(line) from None
     stability, sign, weight, unit = text[3:4], text[5:6], text[6:15], text[16:19].rstrip(" ")
-    if text.split() in (["SI", "I"], ["S", "I"]):
+    if text.split() == ["SI", "I"]:
         raise ScaleBusy("The scale could not give a weight now.", detail=_show(line))
-    if text.split() == ["S", "E"]:
-        raise ScaleBusy("The weight did not settle in the scale's own time limit.", detail=_show(line))
     if (len(text) < 17 or text[2] != " " or text[4] != " " or text[15] != " " or sign not in " -"
             or not _RADWAG_WEIGHT.fullmatch(weight) or unit.lower() not in UNITS):
         raise _unknown(line)
