@@ -16,11 +16,10 @@ import threading
 import time
 from decimal import Decimal
 
-from drivers.scale import Reading, Scale
+from drivers.scale import PROTOCOL_NAMES, Reading, Scale
 from drivers.scale.emulator import start_emulator
 
 STEP = Decimal("0.001")
-PROTOCOLS = ("mt-sics", "sma", "toledo")
 
 
 def measure(protocol: str, transport: str, seconds: float) -> dict[str, float]:
@@ -76,11 +75,11 @@ def measure(protocol: str, transport: str, seconds: float) -> dict[str, float]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--protocol", choices=("all", *PROTOCOLS), default="all")
+    parser.add_argument("--protocol", choices=("all", *PROTOCOL_NAMES), default="all")
     parser.add_argument("--transport", choices=("pty", "socket"), default="pty")
     parser.add_argument("--seconds", type=float, default=5.0)
     args = parser.parse_args(argv)
-    protocols = PROTOCOLS if args.protocol == "all" else (args.protocol,)
+    protocols = PROTOCOL_NAMES if args.protocol == "all" else (args.protocol,)
     print(f"scale monitor, emulators streaming 20 readings/s over {args.transport}, {args.seconds:g} s each")
     print(f"{'protocol':<9} {'readings/s':>10} {'matched':>8} {'median ms':>10} {'p95 ms':>8} {'max ms':>8} "
           f"{'errors':>6}")

@@ -46,8 +46,10 @@ def update_station(actor: Actor, code: str, **fields) -> Station:
     unknown = set(fields) - set(EDITABLE)
     if unknown:
         raise UserInputError(f"cannot change {', '.join(sorted(unknown))} of a station")
-    if fields.get("scale_protocol") not in (None, "", "mt-sics", "sma", "toledo"):
-        raise UserInputError("the scale protocol is mt-sics, sma or toledo")
+    from drivers.scale import PROTOCOL_NAMES, PROTOCOLS_SAID  # here, not at import: the CLI starts without pyserial
+
+    if fields.get("scale_protocol") not in (None, "", *PROTOCOL_NAMES):
+        raise UserInputError(f"the scale protocol is {PROTOCOLS_SAID}")
     if fields.get("printer_language") not in (None, *LANGUAGES):
         raise UserInputError(f"the printer language is {' or '.join(LANGUAGES)}")
     with write_txn():

@@ -21,12 +21,13 @@ from .errors import (
 )
 from .monitor import ScaleMonitor
 from .reading import Reading
-from .registry import PROTOCOL_NAMES
+from .registry import PROTOCOL_NAMES, PROTOCOLS_SAID
 from .tare import STEADY_WAIT, NetReading, Tare, take_tare, wait_for_zero, weigh
 from .urls import SIMULATED_SCHEME, URL_SCHEMES, is_scale_address, is_simulated, simulated_url
 
 __all__ = [
     "PROTOCOL_NAMES",
+    "PROTOCOLS_SAID",
     "SIMULATED_SCHEME",
     "STABLE_TIMEOUT",
     "STEADY_WAIT",

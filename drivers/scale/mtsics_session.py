@@ -116,7 +116,7 @@ class MtSicsSession(Session):
                     return item
                 continue  # a line of an SIR stream still on its way
             if isinstance(item, ScaleBusy) and mtsics.reply_to(line) == "S":
-                time.sleep(max(0.0, min(_ASK_AGAIN_SECONDS, deadline - time.monotonic())))
+                self.pause_until(min(time.monotonic() + _ASK_AGAIN_SECONDS, deadline))
                 self.flush()
                 self.send(mtsics.WEIGH_STABLE)
                 continue

@@ -13,6 +13,8 @@ PROTOCOLS: dict[str, type[Session]] = {
     "toledo": ToledoSession,
 }
 PROTOCOL_NAMES = tuple(PROTOCOLS)
+# The names as a sentence says them: "mt-sics, sma or toledo".
+PROTOCOLS_SAID = f"{', '.join(PROTOCOL_NAMES[:-1])} or {PROTOCOL_NAMES[-1]}"
 
 
 def session_class(name: str) -> type[Session]:

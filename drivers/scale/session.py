@@ -115,6 +115,11 @@ class Session:
             frame, self._frame_at = self._frames.popleft()
             yield frame
 
+    def pause_until(self, deadline: float) -> None:
+        """Let time pass in blocking reads rather than a sleep; what arrives meanwhile answers nothing asked."""
+        while self.next_frame(deadline) is not None:
+            pass
+
     def silent_for(self) -> float:
         return time.monotonic() - self._last_rx
 

@@ -40,7 +40,7 @@ class SmaSession(Session):
                 raise item
             if time.monotonic() >= deadline:
                 break
-            time.sleep(max(0.0, min(asked + POLL_PERIOD, deadline) - time.monotonic()))
+            self.pause_until(min(asked + POLL_PERIOD, deadline))
         if moving or last_error is None:
             raise ScaleUnstable(f"The weight did not settle within {timeout:g} s. Keep the load still and try again.")
         raise last_error

@@ -18,13 +18,11 @@ from textual.widgets import DataTable, Input, Label, Static
 
 from core.errors import JobfloorError, UserInputError
 from drivers.printer.facts import LANGUAGES
+from drivers.scale import PROTOCOL_NAMES, PROTOCOLS_SAID, is_scale_address
 from tui.screens.base import FloorScreen
 
-SCALE_PROTOCOLS = ("mt-sics", "sma", "toledo")
 PRINTER_LANGUAGES = LANGUAGES
 BAUDS = (1200, 2400, 4800, 9600, 19200, 38400, 57600, 115200)
-# pyserial's URL handlers a site would use for a scale, and the demo's emulated scale.
-SCALE_SCHEMES = ("rfc2217", "socket", "sim", "loop")
 
 
 @dataclass(frozen=True)
@@ -40,7 +38,7 @@ FIELDS = (
     Field("area", "Area", "e.g. STORE, LINE-2"),
     Field("ssh_address", "SSH from", "terminal's IP address, or empty"),
     Field("scale_url", "Scale at", "/dev/ttyUSB0 or socket://host:port"),
-    Field("scale_protocol", "Scale speaks", "mt-sics, sma or toledo", SCALE_PROTOCOLS),
+    Field("scale_protocol", "Scale speaks", PROTOCOLS_SAID, PROTOCOL_NAMES),
     Field("scale_baud", "Scale baud", "9600"),
     Field("printer_url", "Printer at", "tcp://host:9100, file:///path"),
     Field("printer_language", "Printer speaks", "ql (Brother) or zpl (Zebra)", PRINTER_LANGUAGES),
@@ -76,14 +74,13 @@ def checked_changes(code: str, typed: dict[str, str], current: dict[str, str], o
     v["scale_protocol"] = v["scale_protocol"].lower()
     if v["scale_url"]:
         url = v["scale_url"]
-        scheme = url.split("://", 1)[0].lower() if "://" in url else ""
-        if not (url.startswith("/dev/") or url.upper().startswith("COM") or scheme in SCALE_SCHEMES):
+        if not is_scale_address(url):
             raise UserInputError(f"scale address '{url}' is not one this app can use: give a serial port such as "
                                  "/dev/ttyUSB0, or socket://host:port for a serial device server")
         if not v["scale_protocol"]:
-            raise UserInputError("say which protocol the scale speaks: mt-sics, sma or toledo")
-    if v["scale_protocol"] and v["scale_protocol"] not in SCALE_PROTOCOLS:
-        raise UserInputError(f"scale protocol '{v['scale_protocol']}' is not known: use mt-sics, sma or toledo")
+            raise UserInputError(f"say which protocol the scale speaks: {PROTOCOLS_SAID}")
+    if v["scale_protocol"] and v["scale_protocol"] not in PROTOCOL_NAMES:
+        raise UserInputError(f"scale protocol '{v['scale_protocol']}' is not known: use {PROTOCOLS_SAID}")
     if not v["scale_baud"].isdigit() or int(v["scale_baud"]) not in BAUDS:
         raise UserInputError(f"scale baud '{v['scale_baud']}' is not a serial speed: use one of "
                              f"{', '.join(map(str, BAUDS))} (most scales: 9600)")
