@@ -37,15 +37,20 @@ class ToledoFramer:
     """Finds frames in the stream, with or without the optional checksum byte.
 
     With `checksum=None` (the default) either form is accepted. After a CR the next byte decides: the right
-    checksum means a checked frame, STX means the indicator sends no checksum, anything else is a damaged frame
-    passed on whole so decoding refuses it. Waiting for that byte would delay every frame of a checksum-less
-    stream by one frame, so after a few checksum-less frames in a row the framer hands frames over at the CR.
+    checksum means a checked frame; another byte that is not STX, a damaged frame passed on whole so decoding
+    refuses it; STX, a frame without a checksum, once the stream is known to send none. While the stream may
+    carry checksums (at the start, or after checked frames) such a frame is dropped instead: a damaged frame whose
+    checksum happens to be STX looks the same, and a wrong weight must never get through. The next frame
+    followed by STX is then taken as unchecked, so an indicator set to send no checksum costs one frame.
+    Waiting for the byte after CR would delay every frame of a checksum-less stream by one frame, so after a
+    few checksum-less frames in a row the framer hands frames over at the CR.
     `checksum=True` discards frames that lack one; `checksum=False` never expects one.
     """
 
     def __init__(self, checksum: bool | None = None) -> None:
         self._setting = checksum
         self._buf = bytearray()
+        self._checked: bool | None = None  # whether the stream sends checksums, as far as seen
         self._without_run = 0
         self._last_unchecked: bytes | None = None
         self.discarded = 0
@@ -83,12 +88,14 @@ class ToledoFramer:
                 break
             after = buf[FRAME_LENGTH]
             if after == checksum(buf) or after != STX:
-                self._without_run = 0
+                self._checked, self._without_run = True, 0
                 frames.append(bytes(buf[: FRAME_LENGTH + 1]))
                 del buf[: FRAME_LENGTH + 1]
-            elif self._setting is True:
+            elif self._setting is True or self._checked is not False:
                 self.discarded += FRAME_LENGTH
                 del buf[:FRAME_LENGTH]
+                if self._setting is None:
+                    self._checked = False
             else:
                 self._without_run += 1
                 frames.append(bytes(buf[:FRAME_LENGTH]))
@@ -104,7 +111,7 @@ class ToledoFramer:
         # A checksum byte right after a frame handed over at its CR means the indicator now sends checksums.
         previous, self._last_unchecked = self._last_unchecked, None
         if self._setting is None and previous is not None and between == bytes([checksum(previous)]):
-            self._without_run = 0
+            self._checked, self._without_run = True, 0
 
 
 def decode(frame: bytes) -> Reading:
