@@ -83,12 +83,12 @@ class ScaleLink:
         return item
 
     # --- a weighing: tare, then weigh; blocking, call from a worker -------------------------------------------
-    def take_tare(self, pressed: float) -> NetReading:
-        """Tare the container on the scale after the key pressed at `pressed` (time.monotonic); the first net
-        reading at zero. The tare is on the scale where it takes the command, else kept here."""
+    def take_tare(self) -> NetReading:
+        """Tare the container on the scale (the tare key was just pressed); the first net reading at zero. The
+        tare is on the scale where it takes the command, else kept here."""
         self._wait_for_release()
         self.tare = Tare.none()
-        tare, zero = take_tare(self.scale, pressed)
+        tare, zero = take_tare(self.scale)
         self.tare = tare
         return zero
 

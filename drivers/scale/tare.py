@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from .errors import ScaleError, ScaleTareError, ScaleUnderload, ScaleUnstable, ScaleUnsupported
+from .errors import ScaleError, ScaleProtocolError, ScaleTareError, ScaleUnderload, ScaleUnstable, ScaleUnsupported
 from .reading import Reading, milli_kg
 
 if TYPE_CHECKING:
@@ -130,16 +130,18 @@ class Tare:
         return NetReading(kg, reading, self)
 
 
-def take_tare(scale: Scale, pressed: float, timeout: float = STEADY_WAIT) -> tuple[Tare, NetReading]:
-    """Tare what is on the scale after the key pressed at `pressed` (time.monotonic), and wait for the net zero.
+def take_tare(scale: Scale, timeout: float = STEADY_WAIT) -> tuple[Tare, NetReading]:
+    """Tare what is on the scale now (the tare key was just pressed), and wait for the net to read zero.
 
-    On the scale when it takes a tare command, else kept by jobfloor. Returns the tare and the first stable
-    net reading at zero, taken after the tare; raises a ScaleError when there is none within `timeout`.
+    On the scale when it takes a tare command. Kept by jobfloor when it cannot (ScaleUnsupported), or when its
+    answer cannot be understood (it may or may not have tared): the kept tare is then the first stable reading
+    read after that answer, so it is whatever the scale weighs from then on, tared or not. Returns the tare and
+    the first stable net reading at zero; raises a ScaleError when there is none within `timeout`.
     """
     try:
         taken = scale.tare()
-    except ScaleUnsupported:
-        gross = scale.next_stable(pressed, timeout)
+    except (ScaleUnsupported, ScaleProtocolError):
+        gross = scale.next_stable(time.monotonic(), timeout)
         tare = Tare.kept(gross)
         return tare, tare.net(gross)
     tare = Tare.on_scale(taken)

@@ -287,14 +287,14 @@ class PickScreen(FloorScreen):
         if self.step in ("tare", "weigh") and self.link is not None and not (self.taring or self.busy):
             self.taring = True
             self._say("Taring: keep the container still.")
-            self._do_tare(time.monotonic())
+            self._do_tare()
 
     @work(thread=True, exclusive=True, group="pick-tare")
-    def _do_tare(self, pressed: float) -> None:
+    def _do_tare(self) -> None:
         from drivers.scale import ScaleError
 
         try:
-            zero = self.link.take_tare(pressed)
+            zero = self.link.take_tare()
         except ScaleError as exc:
             self.app.call_from_thread(self._tare_failed, str(exc))
             return

@@ -118,6 +118,22 @@ def test_an_unknown_reply_is_an_error_for_that_reading_only(scales):
         far.close()
 
 
+def test_a_tare_answer_it_does_not_understand_makes_the_tare_kept_by_jobfloor(scales):
+    """A clone answers T in a shape of its own: it may or may not have tared, so jobfloor keeps the tare from a
+    steady reading read after that answer (this one takes no SIR either, and is polled with SI)."""
+    from drivers.scale import take_tare
+    from drivers.scale.tare import KEPT
+
+    far = ScriptedScale({b"TA": [b"ES\r\n"], b"T": [b"T A\r\n"], b"SIR": [b"ES\r\n"],
+                         b"SI": [b"S S      0.850 kg\r\n"]})
+    try:
+        scale = scales(far.url, "mt-sics")
+        tare, zero = take_tare(scale)
+        assert (tare.kind, tare.kg) == (KEPT, Decimal("0.850")) and zero.at_zero
+    finally:
+        far.close()
+
+
 def test_an_unknown_line_in_a_stream_does_not_drop_the_port(emulators, scales):
     emu = emulators("mt-sics")
     emu.set_weight("2.000")

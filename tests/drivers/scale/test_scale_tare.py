@@ -102,7 +102,7 @@ def test_take_tare_on_each_protocol(emulators, scales, protocol, tare_command, k
     emu.set_weight("0.850")
     scale = scales(emu.url, protocol)
     pressed = time.monotonic()
-    tare, zero = take_tare(scale, pressed)
+    tare, zero = take_tare(scale)
     assert tare.kind == kind and tare.kg == Decimal("0.850")
     assert zero.at_zero and zero.stable and zero.reading.received >= pressed
     assert emu.snapshot().net == (kind == ON_SCALE)
@@ -119,7 +119,7 @@ def test_a_kept_tare_is_the_steady_weight_after_the_key_not_the_one_before(emula
     with scale.monitor(recorder):
         recorder.wait_for_reading(check=lambda r: r.stable and r.value == 0)  # an empty pan, steady
         emu.pour("0.850", settle_ms=300)  # the bucket goes on and Enter is pressed while it still swings
-        tare, zero = take_tare(scale, time.monotonic())
+        tare, zero = take_tare(scale)
     assert tare.kg == Decimal("0.850") and zero.at_zero
 
 
