@@ -8,10 +8,10 @@ from decimal import Decimal
 
 import pytest
 
-from core.actor import Actor
-from core.ledger import ledger_mismatches
-from core.models import JobLine, Posting
-from core.release import release
+from core.data.models import JobLine, Posting
+from core.jobs.release import release
+from core.site.actor import Actor
+from core.stock.ledger import ledger_mismatches
 from tests.tui.helpers import login, make_app, open_module, screen_text, type_text, wait_for
 
 JOB = "000000000012348"  # line 1: 90 kg of flour from T000107, band 89.1-90.9 kg
