@@ -48,11 +48,12 @@ async def test_a_burst_while_the_scale_moves_books_nothing_then_the_settled_net(
     app = make_app(released.url, "PICK-1")
     async with app.run_test(size=size) as pilot:
         screen, gauge, emu = await _in_band(pilot, app)
+        emu.scale.settle_ms = 60_000  # the bucket will keep swinging after each pour
         await pilot.press("f7", "f7", "enter")  # two pours and Enter before the gauge has even moved
-        emu.set_motion(True)  # and the bucket keeps swinging
         assert "waiting for a steady weight" in screen_text(app)
         await wait_for(pilot, lambda: "still moving" in screen_text(app), timeout=10)
         assert Posting.select().count() == 0
+        emu.scale.settle_ms = 0
         await pilot.press("f8", "f8")  # take the two pours back off
         emu.set_motion(False)
         await wait_for(pilot, lambda: gauge.value == 89500 and gauge.stable, timeout=10)

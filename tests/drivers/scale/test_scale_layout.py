@@ -69,7 +69,7 @@ def test_protocol_names_and_addresses_are_imported_from_the_driver_not_written_a
 
 
 def test_the_cli_starts_without_loading_the_scale_drivers():
-    code = ("import argparse, sys\nfrom core.commands import register_all\n"
+    code = ("import argparse, sys\nfrom core.cli.registry import register_all\n"
             "register_all(argparse.ArgumentParser().add_subparsers())\n"
             "print('drivers.scale' in sys.modules, 'serial' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
