@@ -4,8 +4,8 @@ A tare is one of three kinds:
 
 - **on the scale**: the scale took it on command (MT-SICS `T`, SMA `T`); its readings are already net.
 - **kept by jobfloor**: the scale cannot tare on command (Toledo continuous output has no commands; an SMA
-  indicator answers `?` to `T`; a balance answers `ES`). The gross of a stable reading taken after the tare key
-  is held here and subtracted from every later reading.
+  indicator answers `?` to `T`; a balance answers `ES`, or in a way the driver does not understand). The gross
+  of a stable reading taken after the tare key is held here and subtracted from every later reading.
 - **a container's known tare** (a returned container's recorded tare): subtracted from the gross.
 
 A weighing starts only once the net reads zero, to within one step of the scale's display, on a stable reading

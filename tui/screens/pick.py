@@ -284,7 +284,9 @@ class PickScreen(FloorScreen):
             self.app.set_device_state(scale=item.state)
 
     def action_tare(self) -> None:
-        if self.step in ("tare", "weigh") and self.link is not None and not (self.taring or self.busy):
+        # Not while a confirm waits for its weight: that weight is judged against the tare it was keyed under.
+        if self.step in ("tare", "weigh") and self.link is not None and not (self.taring or self.weighing
+                                                                               or self.busy):
             self.taring = True
             self._say("Taring: keep the container still.")
             self._do_tare()
