@@ -27,13 +27,14 @@ async def _in_band(pilot, app):
     """Weighing line 1 with 89.5 kg poured, steady on the gauge."""
     await login(pilot, "PK1", "2222")
     await open_module(pilot, "pick")
+    await wait_for(pilot, lambda: type(app.screen).__name__ == "PickScreen")
     screen = app.screen
-    await wait_for(pilot, lambda: screen.query_one("#jobs").row_count > 0)
+    await wait_for(pilot, lambda: screen.query_one("#jobs").row_count > 0, timeout=15)
     await pilot.press("enter")
-    await wait_for(pilot, lambda: screen.step == "scan")
+    await wait_for(pilot, lambda: screen.step == "scan", timeout=15)  # a loaded machine opens a job slowly
     await type_text(pilot, "T000107")
     await pilot.press("enter")
-    await wait_for(pilot, lambda: screen.step == "tare")
+    await wait_for(pilot, lambda: screen.step == "tare", timeout=15)
     await pilot.press("enter")
     await wait_for(pilot, lambda: screen.step == "weigh", timeout=10)
     emu = app.scale_link().emulator

@@ -39,14 +39,14 @@ async def _pour_and_confirm(pilot, app, *, tare_command: bool = True) -> tuple[s
     await open_module(pilot, "pick")
     await wait_for(pilot, lambda: type(app.screen).__name__ == "PickScreen")
     screen = app.screen
-    await wait_for(pilot, lambda: screen.query_one("#jobs").row_count > 0)
+    await wait_for(pilot, lambda: screen.query_one("#jobs").row_count > 0, timeout=15)
     emu = app.scale_link().emulator
     emu.tare_command = tare_command
     await pilot.press("enter")
-    await wait_for(pilot, lambda: screen.step == "scan")
+    await wait_for(pilot, lambda: screen.step == "scan", timeout=15)  # a loaded machine opens a job slowly
     await type_text(pilot, "T000107")
     await pilot.press("enter")
-    await wait_for(pilot, lambda: screen.step == "tare")
+    await wait_for(pilot, lambda: screen.step == "tare", timeout=15)
     gauge = screen.query_one("#gauge")
     await wait_for(pilot, lambda: gauge.value == 850 and gauge.stable, timeout=10)  # the bucket, gross
     await pilot.press("enter")  # tare
@@ -110,13 +110,14 @@ async def test_a_kept_tare_is_void_once_the_scale_is_tared_on_its_own_keys(relea
     async with app.run_test(size=(80, 24)) as pilot:
         await login(pilot, "PK1", "2222")
         await open_module(pilot, "pick")
+        await wait_for(pilot, lambda: type(app.screen).__name__ == "PickScreen")
         screen = app.screen
-        await wait_for(pilot, lambda: screen.query_one("#jobs").row_count > 0)
+        await wait_for(pilot, lambda: screen.query_one("#jobs").row_count > 0, timeout=15)
         await pilot.press("enter")
-        await wait_for(pilot, lambda: screen.step == "scan")
+        await wait_for(pilot, lambda: screen.step == "scan", timeout=15)  # a loaded machine opens a job slowly
         await type_text(pilot, "T000107")
         await pilot.press("enter")
-        await wait_for(pilot, lambda: screen.step == "tare")
+        await wait_for(pilot, lambda: screen.step == "tare", timeout=15)
         await pilot.press("enter")
         await wait_for(pilot, lambda: screen.step == "weigh", timeout=10)
         emu = app.scale_link().emulator
