@@ -25,6 +25,7 @@ run: install
 	$(JOBFLOOR)
 
 test: install-test
+	$(VENV)/bin/lint-imports --no-cache
 	$(PY) -m pytest -q -p no:cacheprovider
 
 bench: install-test
