@@ -61,7 +61,7 @@ def build_site(n_jobs: int, lines_per_job: int, n_units: int, seed: int = 1, sta
                          "priority": rng.randrange(1, 100), "state": "IMPORTED"})
             for n in range(1, lines_per_job + 1):
                 q = rng.randrange(1, 60) * 1000
-                lines.append({"job": code, "line": n, "item": f"RM-{rng.randrange(n_items):05d}", "unit_qty": q // 100,
+                lines.append({"job": code, "line": n, "item": f"RM-{rng.randrange(n_items):05d}", "unit_qty": q * 10,
                               "qty_reqd": q, "uom": "KG", "kit_issue": False})
         for chunk in _chunks(jobs):
             Job.insert_many(chunk).execute()

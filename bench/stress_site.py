@@ -28,6 +28,7 @@ class SiteSize:
     store_locations: int = 120
     units: int = 3000
     jobs: int = 600
+    lines_per_job: int | None = None  # None: 2-7 lines a job, as a mixed site has; a number: exactly that many
 
     @classmethod
     def named(cls, name: str) -> SiteSize:
@@ -168,8 +169,11 @@ def write_files(out: Path, size: SiteSize, today: dt.date, seed: int) -> dict:
                     f"<QtyToMake>{to_make}</QtyToMake><JobStartDate>{start}</JobStartDate>"
                     f"<Priority>{rng.randint(1, 50)}</Priority><UnitsPerCarton>12</UnitsPerCarton>"
                     f"<CartonsPerPallet>10</CartonsPerPallet><Materials>")
-        chosen = rng.sample(materials, rng.randint(2, 5))
-        kit_lines = rng.sample(kit, rng.randint(0, min(2, len(kit))))
+        if size.lines_per_job:
+            chosen, kit_lines = rng.sample(materials, size.lines_per_job), []
+        else:
+            chosen = rng.sample(materials, rng.randint(2, 5))
+            kit_lines = rng.sample(kit, rng.randint(0, min(2, len(kit))))
         for line, code in enumerate(chosen + kit_lines, 1):
             if code.startswith("RM-W"):
                 unit_qty = rng.randint(10, 250)  # 0.010 to 0.250 kg per unit made

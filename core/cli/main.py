@@ -110,15 +110,21 @@ def cmd_user(args) -> int:
 
 
 def cmd_import(args) -> int:
+    from core.cli.progress import progress_line
     from core.erp.imports import ImportFileError, run_import
 
+    progress = progress_line(f"import {args.kind}")
     try:
-        result = run_import(args.kind, args.file)
+        result = run_import(args.kind, args.file, progress=progress)
     except ImportFileError as exc:
+        if progress:
+            progress.close()
         print("jobfloor: " + str(exc), file=sys.stderr)
         for line in exc.lines()[1:20]:
             print("  " + line, file=sys.stderr)
         return EXIT_BAD
+    if progress:
+        progress.close()
     print(result.summary())
     return EXIT_OK
 

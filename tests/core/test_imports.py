@@ -1,4 +1,4 @@
-"""Imports: atomic, errors that name file, line and column, idempotent (INTERCHANGE.md)."""
+"""Imports: atomic, errors that name file, line and column, idempotent (docs/interchange.md)."""
 from pathlib import Path
 
 import pytest
@@ -86,21 +86,135 @@ def test_gtin_padded_to_14(database, tmp_path):
     assert Item.get(Item.code == "X").gtin == "00000096385074"
 
 
-def test_jobs_qty_reqd_must_match(demo, tmp_path):
-    text = (FIX / "jobs.xml").read_text().replace("<QtyReqd>225.000</QtyReqd>", "<QtyReqd>225.002</QtyReqd>", 1)
-    path = _write(tmp_path, "jobs.xml", text)
-    before = [(j.job, j.qty_to_make) for j in Job.select()]
-    with pytest.raises(ImportFileError) as err:
-        run_import("jobs", path)
-    assert "000000000012345" in str(err.value) and "QtyReqd" in str(err.value)
-    assert "line 15" in str(err.value)  # the <Material> element's line
-    assert [(j.job, j.qty_to_make) for j in Job.select()] == before
+def _job_xml(materials: str, *, job: str = "000000000077001", extra_job: str = "", to_make: str = "500",
+             start: str = "2026-11-26") -> str:
+    return ('<?xml version="1.0" encoding="UTF-8"?>\n<WipJobs>\n  <Job>\n'
+            f"    <Job>{job}</Job>\n    <StockCode>FG-BREAD-800</StockCode>\n    <Warehouse>FP</Warehouse>\n"
+            f"    <QtyToMake>{to_make}</QtyToMake>\n    <JobStartDate>{start}</JobStartDate>\n{extra_job}"
+            f"    <Materials>\n{materials}    </Materials>\n  </Job>\n</WipJobs>\n")
 
 
-def test_jobs_tolerance_is_inclusive(demo, tmp_path):
-    text = (FIX / "jobs.xml").read_text().replace("<QtyReqd>225.000</QtyReqd>", "<QtyReqd>225.001</QtyReqd>", 1)
+def _material(line="1", item="RM-FLOUR", **elements) -> str:
+    body = "".join(f"<{k}>{v}</{k}>" for k, v in elements.items())
+    return f"      <Material><Line>{line}</Line><StockCode>{item}</StockCode><Warehouse>RM</Warehouse>{body}</Material>\n"
+
+
+def _line(job="000000000077001", line=1) -> JobLine:
+    return JobLine.get((JobLine.job == job) & (JobLine.line == line))
+
+
+def test_qty_reqd_stands_as_given_with_its_scrap_allowance(demo, tmp_path):
+    """SYSPRO's QtyReqd includes scrap and fixed quantities, so it need not be UnitQtyReqd x QtyToMake."""
+    text = (FIX / "jobs.xml").read_text().replace("<QtyReqd>225.000</QtyReqd>", "<QtyReqd>231.750</QtyReqd>", 1)
     result = run_import("jobs", _write(tmp_path, "jobs.xml", text))
     assert result.updated == 1
+    assert _line("000000000012345", 1).qty_reqd == 231_750
+
+
+def test_six_decimals_kept_exact_and_requirements_rounded_up(demo, tmp_path):
+    materials = (_material("1", UnitQtyReqd="0.000450", QtyReqd="0.225000")
+                 + _material("2", "RM-SALT", UnitQtyReqd="0.009001", QtyReqd="4.500500")
+                 + _material("3", "RM-YEAST", UnitQtyReqd="0.000333"))  # 0.1665 computed: rounded up
+    run_import("jobs", _write(tmp_path, "jobs.xml", _job_xml(materials, to_make="500.000000")))
+    assert Job.get(Job.job == "000000000077001").qty_to_make == 500_000
+    assert _line(line=1).unit_qty == 450 and _line(line=1).qty_reqd == 225  # unit_qty in millionths
+    assert _line(line=2).qty_reqd == 4_501  # 4.5005 never short-issues: 4.501
+    assert _line(line=3).qty_reqd == 167
+
+
+@pytest.mark.parametrize("start", ["2026-12-21", "2026-12-21T00:00:00", "2026-12-21 00:00:00",
+                                   "2026-12-21T00:00:00.000", "2026-12-21 13:45:10.1234567"])
+def test_sql_server_datetimes_give_their_date(demo, tmp_path, start):
+    run_import("jobs", _write(tmp_path, "jobs.xml", _job_xml(_material(UnitQtyReqd="0.45", QtyReqd="225"),
+                                                                start=start)))
+    assert str(Job.get(Job.job == "000000000077001").start_date) == "2026-12-21"
+
+
+def test_qty_reqd_computed_when_the_export_leaves_it_out(demo, tmp_path):
+    """FixedQtyPer when FixedQtyPerFlag is Y, else UnitQtyReqd x QtyToMake x (1 + ScrapPercentage/100) +
+    ScrapQuantity, rounded up to 0.001."""
+    materials = (_material("01", UnitQtyReqd="0.450000", ScrapPercentage="2.500000", ScrapQuantity="1.500000")
+                 + _material("02", "RM-SALT", UnitQtyReqd="0.009", FixedQtyPerFlag="Y", FixedQtyPer="12.345600")
+                 + _material("03", "RM-YEAST", UnitQtyReqd="0.010", FixedQtyPerFlag="N", FixedQtyPer="99"))
+    run_import("jobs", _write(tmp_path, "jobs.xml", _job_xml(materials)))
+    assert _line(line=1).qty_reqd == 232_125  # 225 x 1.025 + 1.5
+    assert _line(line=2).qty_reqd == 12_346  # fixed per job, rounded up
+    assert _line(line=3).qty_reqd == 5_000  # the flag is N: FixedQtyPer does not apply
+
+
+def test_zero_padded_lines_and_other_export_elements_named_once(demo, tmp_path):
+    materials = (_material("01", UnitQtyReqd="0.45", QtyReqd="225", QtyIssued="0.000000", Operation="0010")
+                 + _material("02", "RM-SALT", UnitQtyReqd="0.009", QtyReqd="4.5", QtyIssued="0.000000"))
+    text = _job_xml(materials, extra_job="    <JobClassification>BAKE</JobClassification>\n"
+                                         "    <Complete>N</Complete>\n")
+    result = run_import("jobs", _write(tmp_path, "jobs.xml", text))
+    assert [ln.line for ln in JobLine.select().where(JobLine.job == "000000000077001").order_by(JobLine.line)] == [1, 2]
+    notes = "\n".join(result.notes)
+    assert result.summary().count("<QtyIssued> in <Material>") == 1
+    for name in ("<JobClassification> in <Job>", "<Complete> in <Job>", "<Operation> in <Material>"):
+        assert notes.count(name) == 1
+
+
+@pytest.mark.parametrize("cell,message", [
+    ("<QtyReqd>0.0000001</QtyReqd>", "<QtyReqd> '0.0000001' has more than 6 decimals"),
+    ("<QtyReqd>-1</QtyReqd>", "<QtyReqd> '-1' is negative"),
+    ("<QtyReqd>1,5</QtyReqd>", "<QtyReqd> '1,5' is not a number"),
+    ("<QtyReqd>1234567890123</QtyReqd>", "more than 12 digits before the point"),
+    ("<FixedQtyPerFlag>Y</FixedQtyPerFlag>", "<FixedQtyPer> is missing"),
+    ("<ScrapPercentage>abc</ScrapPercentage>", "<ScrapPercentage> 'abc' is not a number"),
+    ("<KitIssue>maybe</KitIssue>", "<KitIssue> 'maybe' is not Y or N"),
+])
+def test_bad_values_refused_naming_file_line_and_job(demo, tmp_path, cell, message):
+    good = _material("1", UnitQtyReqd="0.45", QtyReqd="225")
+    bad = f"      <Material><Line>2</Line><StockCode>RM-SALT</StockCode><UnitQtyReqd>0.009</UnitQtyReqd>{cell}</Material>\n"
+    path = _write(tmp_path, "jobs.xml", _job_xml(good + bad))
+    with pytest.raises(ImportFileError) as err:
+        run_import("jobs", path)
+    text = str(err.value)
+    assert path in text and "line 11" in text and "job 000000000077001, material line 2" in text and message in text
+    assert Job.get_or_none(Job.job == "000000000077001") is None
+
+
+@pytest.mark.parametrize("start", ["2026-13-01", "2026-12-21T25:00:00", "21/12/2026", "2026-12-21Z"])
+def test_a_bad_date_refuses_the_whole_file(demo, tmp_path, start):
+    text = _job_xml(_material(UnitQtyReqd="0.45", QtyReqd="225"), job="000000000077002")
+    text = text.replace("</WipJobs>", _job_xml(_material(UnitQtyReqd="0.45", QtyReqd="225"), start=start)
+                        .split("<WipJobs>\n", 1)[1])
+    with pytest.raises(ImportFileError) as err:
+        run_import("jobs", _write(tmp_path, "jobs.xml", text))
+    assert "job 000000000077001" in str(err.value) and "JobStartDate" in str(err.value)
+    assert Job.get_or_none(Job.job == "000000000077002") is None
+
+
+def test_a_stock_file_imports_in_bulk_with_its_ledger_and_progress(database, tmp_path):
+    run_import("items", str(FIX / "items.csv"))
+    run_import("locations", str(FIX / "locations.csv"))
+    rows = ["track_id,item,lot,location,qty,expiry,received,status,tare_kg,opened"]
+    rows += [f"X{n:06d},RM-FLOUR,LOT-{n % 7},A-01-01,25.000,2027-01-{n % 28 + 1:02d},2026-11-01,AVAILABLE,0.150,N"
+             for n in range(5_000)]
+    rows += [f"Y{n:06d},PK-BAG-800,,A-01-01,100,,2026-11-01,HOLD,,Y" for n in range(30)]
+    heard = []
+    result = run_import("stock", _write(tmp_path, "stock.csv", "\n".join(rows) + "\n"),
+                        progress=lambda done, total, what: heard.append((done, total, what)))
+    assert result.created == 5_030
+    assert StockUnit.select().count() == 5_030 and Movement.select().where(Movement.kind == "OPENING").count() == 5_030
+    assert ledger_mismatches() == []
+    unit = StockUnit.get(StockUnit.track_id == "X000008")
+    assert (unit.lot.code, unit.on_hand, unit.tare_milli_kg, str(unit.expiry)) == ("LOT-1", 25_000, 150, "2027-01-09")
+    assert StockUnit.get(StockUnit.track_id == "Y000001").opened and StockUnit.get(StockUnit.track_id == "Y000001").lot is None
+    assert heard[-1] == (5_030, 5_030, "units written") and any(w == "rows checked" for _, _, w in heard)
+    again = run_import("stock", _write(tmp_path, "stock.csv", "\n".join(rows) + "\n"))
+    assert again.unchanged == 5_030 and Movement.select().count() == 5_030
+
+
+def test_the_bulk_opening_writes_every_column_of_the_models():
+    """A column added to StockUnit or Movement must be given a value by the bulk opening of an import too."""
+    from core.data.models import Movement as M
+    from core.data.models import StockUnit as U
+    from core.stock.ledger import MOVEMENT_COLUMNS, UNIT_COLUMNS
+
+    assert set(UNIT_COLUMNS) == {f.column_name for f in U._meta.sorted_fields}
+    assert {c.strip('"') for c in MOVEMENT_COLUMNS} == {f.column_name for f in M._meta.sorted_fields} - {"id"}
 
 
 def test_xml_entities_refused(database, tmp_path):

@@ -18,7 +18,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 PACKAGES = ("core", "drivers", "tui")
 SQL_SINKS = {"execute_sql": 0, "execute": 0, "executemany": 0, "executescript": 0, "raw": 0, "SQL": 0,
-             "execute_values": 1, "execute_batch": 1, "bulk": 0, "mogrify": 0}
+             "execute_values": 1, "execute_batch": 1, "bulk": 0, "mogrify": 0, "copy_expert": 0}
 # Parameters and keywords that carry SQL text by name.
 SQL_KEYWORDS = {"sql", "query", "pg", "statement"}
 

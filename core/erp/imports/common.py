@@ -57,8 +57,10 @@ class ImportResult:
     notes: list[str] = field(default_factory=list)
 
     def summary(self) -> str:
-        return (f"{self.kind}: {self.rows} row(s) read from {self.path}: {self.created} new, {self.updated} changed, "
+        """One line of counts, then each note (what the file carried that was not used) on a line of its own."""
+        head = (f"{self.kind}: {self.rows} row(s) read from {self.path}: {self.created} new, {self.updated} changed, "
                 f"{self.unchanged} unchanged")
+        return "\n".join([head, *(f"  {note}" for note in self.notes)])
 
 
 def read_text(path: str) -> str:
