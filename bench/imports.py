@@ -26,8 +26,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 TARGET_S = 10.0
-# The 10 s target over this machine's anchor (0.55-0.7 s for the full-size files), with some margin: an import doing every
-# check and writes every row, ledger and audit included, may take this many times the bare reading.
+# The 10 s target over this machine's anchor (0.55-0.7 s for the full-size files), with some margin: an import that
+# checks every cell and writes every row, its ledger and audit included, may take this many times the bare reading.
 GOAL_RATIO = 15.0
 STEPS = ("init", "items", "locations", "stock", "jobs")
 
