@@ -481,17 +481,18 @@ def phase_export(kind: str, args, workdir: Path) -> RunResult:
 
 
 def _marked_without_file(url: str, directory: Path) -> int:
-    """Postings marked exported whose file is missing or not exactly their document, right after a kill."""
+    """Postings marked exported whose files are missing or not exactly their documents, right after a kill."""
     from core.data.db import db
     from core.data.models import Posting
-    from core.erp.postings import document
+    from core.erp.postings import SiteParameters, documents
 
     _connect(url)
     try:
         bad = 0
+        site = SiteParameters.from_settings()
         for p in Posting.select().where(Posting.exported_at.is_null(False)):
-            path = directory / f"{p.key}.xml"
-            if not path.exists() or path.read_bytes() != document(p):
+            if any(not (directory / name).exists() or (directory / name).read_bytes() != data
+                   for name, data in documents(p, site).items()):
                 bad += 1
         return bad
     finally:
@@ -499,7 +500,9 @@ def _marked_without_file(url: str, directory: Path) -> int:
 
 
 def _exported(directory: Path) -> int:
-    return sum(1 for p in directory.iterdir() if p.name.endswith(".xml")) if directory.exists() else 0
+    """Postings whose items file (written last) is there."""
+    return sum(1 for p in directory.iterdir() if p.name.endswith(".xml") and not p.name.endswith(".params.xml")
+               and not p.name.startswith(".")) if directory.exists() else 0
 
 
 # --- report ----------------------------------------------------------------------------------------------------------

@@ -289,30 +289,34 @@ def check_all(log_dir: Path | None = None, crash: bool = False, labels: bool = T
 
 
 def check_export(directory: Path) -> list[Check]:
-    """After `postings export`: each posting exported once, as one file with its document, nothing else left."""
+    """After `postings export`: each posting exported once, as its two files with their documents, nothing else."""
     from core.data.models import Posting
-    from core.erp.postings import document
+    from core.erp.postings import SiteParameters, documents
 
+    site = SiteParameters.from_settings()
     files = {p.name: p for p in directory.iterdir()} if directory.exists() else {}
     stray = sorted(n for n in files if not n.endswith(".xml") or n.startswith("."))
     pending, wrong, no_file = [], [], []
     postings = list(Posting.select())
+    known = set()
     for p in postings:
-        path = files.get(f"{p.key}.xml")
+        docs = documents(p, site)
+        known.update(docs)
         if p.exported_at is None:
             pending.append(p.key)
-        if path is None:
+        present = [name for name in docs if name in files]
+        if len(present) < len(docs):
             if p.exported_at is not None:
                 no_file.append(p.key)
-            continue
-        if path.read_bytes() != document(p):
+            if not present:
+                continue
+        if any(files[name].read_bytes() != data for name, data in docs.items() if name in files):
             wrong.append(p.key)
-    known = {f"{p.key}.xml" for p in postings}
     unknown = sorted(n for n in files if n.endswith(".xml") and not n.startswith(".") and n not in known)
     return [
         Check("every posting exported (marked and written)", not pending,
               f"{len(postings)} posting(s), {len(pending)} still pending", pending),
-        Check("no posting marked exported without its file", not no_file, f"{len(no_file)}", no_file),
+        Check("no posting marked exported without both its files", not no_file, f"{len(no_file)}", no_file),
         Check("each file holds exactly its posting's document", not wrong, f"{len(wrong)} differ", wrong),
         Check("no temporary or unknown file left in the export folder", not stray and not unknown,
               f"{len(stray)} temporary, {len(unknown)} unknown", stray + unknown),

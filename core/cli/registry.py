@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import importlib
 
-MODULES = ("release", "pick", "returns", "scale", "labels", "assign", "complete", "kitbins", "trace", "station")
+MODULES = ("release", "pick", "returns", "scale", "labels", "assign", "complete", "kitbins", "trace", "station",
+           "settings")
 NO_DATABASE = {"scale", "bench"}
 
 

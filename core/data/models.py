@@ -23,7 +23,7 @@ from peewee import (
 from core.clock import utcnow  # the column defaults
 from core.data.db import db
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 
 ROLES = ("operator", "picker", "supervisor", "planner", "admin")
 ZONES = ("STORE", "WIP", "KITBIN", "QUARANTINE", "DISPATCH")
@@ -171,6 +171,8 @@ class JobLine(Base):
     line = IntegerField()
     item = ForeignKeyField(Item, column_name="stock_code", object_id_name="item_id")
     warehouse = CharField(max_length=10, default="")
+    # Millionths, not thousandths: SYSPRO's UnitQtyReqd is decimal(18,6) and is kept exact (it is shown, not
+    # allocated; the requirement is qty_reqd, in thousandths like every quantity).
     unit_qty = BigIntegerField()
     qty_reqd = BigIntegerField()
     uom = CharField(max_length=10)
@@ -241,6 +243,7 @@ class Posting(Base):
     reference = CharField(max_length=30, default="")
     txn_date = DateField()
     movement = IntegerField(null=True)
+    bin = CharField(max_length=30, null=True)  # the location the material left (a pick) or went back to
     created_at = DateTimeField(default=utcnow)
     exported_at = DateTimeField(null=True, index=True)
 

@@ -17,6 +17,11 @@ DEFAULT_SETTINGS = {
     "shift_start": "06:00",
     "shift_hours": "8",
     "at_risk_hours": "2",
+    # SYSPRO's Post Material parameters (core.erp.postings; docs/interchange.md, "Files out")
+    "syspro_bins": "Y",
+    "syspro_posting_period": "C",
+    "syspro_ignore_warnings": "N",
+    "syspro_validate_only": "N",
 }
 
 def add_missing_columns() -> list[str]:
@@ -50,11 +55,39 @@ def widen_label_state() -> None:
         db.execute_sql("ALTER TABLE label_job ALTER COLUMN state TYPE VARCHAR(12)")
 
 
-# version -> function that takes the database from version-1 to version. Each is idempotent.
+def _v5_postings_and_exact_unit_qty() -> None:
+    """posting.bin for the WIPTMI <Bins> of pending postings, and job_line.unit_qty in millionths.
+
+    Runs once, in the upgrade's transaction (the version row is written in the same one): unit_qty goes from
+    thousandths to millionths, so a job released before the upgrade still equals its re-imported export. Pending
+    postings keep their keys; their bin is read back from the ledger: a pick's is where the container was
+    (the TrackID's last outgoing movement for the job and line before the posting's), a return's and a kit
+    consumption's is the movement's own location.
+    """
+    from core.data.models import JobLine, Movement, Posting
+
+    add_missing_columns()
+    JobLine.update(unit_qty=JobLine.unit_qty * 1000).execute()
+    for p in Posting.select().where(Posting.exported_at.is_null() & Posting.bin.is_null()):
+        move = Movement.get_or_none(Movement.id == p.movement) if p.movement else None
+        if move is None:
+            continue
+        where = move.location
+        if p.key.startswith("PICK-"):
+            source = (Movement.select(Movement.location)
+                      .where((Movement.unit == p.reference) & (Movement.qty < 0) & (Movement.id < move.id)
+                             & (Movement.job == p.job) & (Movement.line == p.line))
+                      .order_by(Movement.id.desc()).first())
+            where = source.location if source else None
+        Posting.update(bin=where).where(Posting.key == p.key).execute()
+
+
+# version -> function that takes the database from version-1 to version, inside init_schema's transaction.
 UPGRADES: dict[int, callable] = {
     2: add_missing_columns,  # user.team, job.assigned_at: assignment and the job board
     3: add_kiosk_links,  # kiosk_link: one browser link per station (jobfloor serve --web)
     4: widen_label_state,  # label_job.state: UNCONFIRMED
+    5: _v5_postings_and_exact_unit_qty,  # posting.bin (WIPTMI <Bins>), job_line.unit_qty in millionths
 }
 
 

@@ -181,13 +181,14 @@ def _confirm(actor: Actor, job_no: str, line_no: int, track_id: str, qty: int, r
         # A weighed pick inside the band finishes the task; a count below the target leaves it open for the rest.
         done = item.weighed or qty >= target
         reservations.consume(line, reservation, unit, min(reserved_here, target if done else qty), issued=qty)
+        source = unit.location_id  # the bin the ERP posting names, before the unit moves
         portion_id, issue_move = _issue(actor, unit, item, qty, job, line_no)
         PickTask.update(state="DONE" if done else "OPEN", picked=task.picked + qty, picked_by=actor.user,
                         picked_at=utcnow()).where(PickTask.id == task.id).execute()
         line_done = not PickTask.select().where((PickTask.job_line == line.id) & (PickTask.state == "OPEN")).exists()
         lot = unit.lot.code if unit.lot_id else None
         posting = add_posting(issue_move, job=job_no, line=line_no, warehouse=line.warehouse, qty=qty, lot=lot,
-                              reference=track_id, kind="PICK")
+                              reference=track_id, kind="PICK", bin=source)
         if label:
             enqueue(TRACKID, trackid_label_content(StockUnit.get(StockUnit.track_id == portion_id)),
                     station=actor.station, job=job_no, track_id=portion_id, user=actor.user)

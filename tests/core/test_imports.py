@@ -240,3 +240,11 @@ def test_kitbin_needs_item_and_levels(demo, tmp_path):
         run_import("locations", path)
     lines = err.value.lines()
     assert any("line 2, column max_qty" in x for x in lines) and any("line 3, column kit_item" in x for x in lines)
+
+
+def test_a_quantity_too_big_for_a_syspro_posting_is_refused(demo, tmp_path):
+    path = _write(tmp_path, "stock.csv", "track_id,item,lot,location,qty,expiry,received,status,tare_kg,opened\n"
+                                         "T900001,RM-SALT,SA1,B-01-01,100000000000.000,,2026-11-01,AVAILABLE,,N\n")
+    with pytest.raises(ImportFileError) as err:
+        run_import("stock", path)
+    assert "line 2, column qty" in str(err.value) and "11 digits" in str(err.value)

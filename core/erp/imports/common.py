@@ -12,6 +12,7 @@ from core.qty import QtyError, parse_qty
 
 MAX_FILE_BYTES = 200 * 1024 * 1024
 MAX_CELL = 4000
+MAX_QTY = 10**11 * 1000  # thousandths: SYSPRO's QtyIssued has at most 11 digits before the point
 
 
 class CellError(ValueError):
@@ -186,6 +187,8 @@ def qty(text: str, *, required: bool = True, positive: bool = False) -> int | No
             raise CellError("a quantity is required here")
         return None
     value = parse_qty(text)
+    if value >= MAX_QTY:
+        raise CellError(f"'{text}' has more than 11 digits before the point: a SYSPRO posting holds no more")
     if positive and value <= 0:
         raise CellError(f"'{text}' must be above zero")
     return value
