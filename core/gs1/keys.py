@@ -12,6 +12,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
+from core.gs1 import rules
+
 GS = "\x1d"
 
 #: GS1 General Specifications figure 7.11-1: the 82 characters allowed in alphanumeric AI values.
@@ -221,11 +223,6 @@ def format_value(ai: str, value: object) -> str:
 
 # --- element strings -------------------------------------------------------------------------------------
 
-#: Pairs GS1 forbids or requires (General Specifications 4.14): a label breaking them scans but is wrong.
-_REQUIRES = {"02": ("37",), "37": ("02",)}
-_EXCLUDES = {("01", "02")}
-
-
 @dataclass(frozen=True)
 class Element:
     ai: str
@@ -291,14 +288,11 @@ def element_string(pairs: Iterable[tuple[str, object]]) -> ElementString:
     dupes = sorted({ai for ai in seen if seen.count(ai) > 1})
     if dupes:
         raise GS1Error(f"AI ({dupes[0]}) appears twice")
-    families = {ai[:3] if ai[:3] in ("310", "330") else ai for ai in seen}
     for family in ("310", "330"):
         if sum(1 for ai in seen if ai.startswith(family)) > 1:
             raise GS1Error(f"AI ({family}n) appears twice")
-    for ai, needs in _REQUIRES.items():
-        if ai in families and not any(n in families for n in needs):
-            raise GS1Error(f"AI ({ai}) must go with ({'/'.join(needs)})")
-    for a, b in _EXCLUDES:
-        if a in families and b in families:
-            raise GS1Error(f"AI ({a}) and ({b}) must not be on the same label")
+    try:
+        rules.check(seen)  # GS1's invalid pairs and mandatory associations: a label breaking them scans but is wrong
+    except rules.PairingError as exc:
+        raise GS1Error(str(exc)) from None
     return ElementString(elements)

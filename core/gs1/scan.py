@@ -7,12 +7,16 @@ Inputs seen on the floor:
   standing in for FNC1 between fields;
 - the same element string typed by a person in the bracketed form printed under the
   bars: `(01)09501101530003(10)LOT1`;
+- a GS1 Digital Link URI from a QR code or DataMatrix (`https://any.domain/01/.../10/...?17=...`, with or
+  without a `]Q1`/`]d1` prefix): the same element string, read by biip's own Digital Link parser;
 - an EAN-13/EAN-8/ITF-14 product barcode (`]E0`, `]E4`, `]I1`): a bare GTIN;
 - anything else: a TrackID, a location code, or free text (an item code or lot the
   screen will look up).
 
 `parse_scan` returns a `Scan` or raises `ScanError` with a message meant for the
-person holding the scanner. It never raises anything else, whatever the text.
+person holding the scanner. It never raises anything else, whatever the text. Every
+GS1 scan is held to GS1's pairing rules (core.gs1.rules): a barcode that breaks them
+is refused, naming the pair.
 """
 from __future__ import annotations
 
@@ -23,6 +27,8 @@ from datetime import date
 from functools import lru_cache
 from types import SimpleNamespace
 from typing import TYPE_CHECKING, Literal
+
+from core.gs1 import rules
 
 if TYPE_CHECKING:
     from biip.gs1_element_strings import GS1ElementString
@@ -57,12 +63,14 @@ def _biip():
     import biip
     from biip._parser import ParseConfig
     from biip.gs1_application_identifiers import GS1ApplicationIdentifier
+    from biip.gs1_digital_link_uris import GS1DigitalLinkURI
     from biip.gs1_element_strings import GS1ElementString
     from biip.gtin import Gtin
     from biip.symbology import GS1Symbology
 
     return SimpleNamespace(
         ParseError=biip.ParseError, GS1ApplicationIdentifier=GS1ApplicationIdentifier,
+        GS1DigitalLinkURI=GS1DigitalLinkURI,
         GS1ElementString=GS1ElementString, Gtin=Gtin, GS1Symbology=GS1Symbology,
         config=ParseConfig(separator_chars=(GS,)),
         message_symbologies=frozenset(GS1Symbology.with_gs1_messages()),
@@ -88,10 +96,11 @@ _FIELD_NAMES = {
     "400": "order number",
 }
 
-# GS1 says these may not share one barcode (GS1 Barcode Syntax Dictionary "ex=").
-# The "req=" rules are left out on purpose: GS1 applies them across every barcode on
-# the label, and a single scan sees only one of them.
-_EXCLUSIVE = (("01", "02"), ("01", "37"))
+# A Digital Link is an http(s) URI; the scheme is case-insensitive (RFC 3986 3.1).
+_URI = re.compile(r"https?://", re.IGNORECASE)
+# The primary keys a Digital Link path starts with (GS1 Digital Link Standard, URI syntax).
+_DL_KEY = re.compile(r"/(00|01|253|255|401|402|414|417|8003|8004|8006|8010|8013|8017|8018)/[^/?#]")
+BROKEN_LABEL = "the label is wrong: type the TrackID instead, and tell your supervisor"
 
 
 class ScanError(Exception):
@@ -149,6 +158,28 @@ def parse_scan(
         raise ScanError(f"That barcode could not be read: {RETRY}") from exc
 
 
+def sscc_of(text: str) -> str | None:
+    """The SSCC in `text`, in any form a person sees or scans; None when it is not one.
+
+    18 digits (as the Labels screen shows it, in groups or not), `00` and the 18 digits, the bracketed form under
+    the barcode (`(00) 0 9501101 000000001 7`), a scanner's `]C1` string, or a Digital Link with `/00/`. The check
+    digit must be right in every form.
+    """
+    t = _EDGE_BLANKS.sub("", text or "")
+    digits = t.replace(" ", "")
+    if len(digits) == 18 and digits.isascii() and digits.isdigit():
+        return digits if _valid_check_digit(digits) else None
+    try:
+        return parse_scan(t).sscc
+    except ScanError:
+        return None
+
+
+def _valid_check_digit(key: str) -> bool:
+    total = sum(int(d) * (3 if i % 2 == 0 else 1) for i, d in enumerate(reversed(key[:-1])))
+    return (10 - total % 10) % 10 == int(key[-1])
+
+
 @lru_cache(maxsize=16)
 def _compile(pattern: str | re.Pattern[str]) -> re.Pattern[str]:
     if isinstance(pattern, re.Pattern):
@@ -164,6 +195,8 @@ def _parse(raw: str, locations: Collection[str], track_id: re.Pattern[str]) -> S
 
     if _PREFIX.match(s):
         data = s[3:]
+        if _URI.match(data):
+            return _digital_link(raw, data)
         symbology = _gs1_symbology(s[1:3])
         if symbology in _biip().message_symbologies:
             return _from_elements(raw, _split_element_string(data))
@@ -172,6 +205,8 @@ def _parse(raw: str, locations: Collection[str], track_id: re.Pattern[str]) -> S
         # Any other symbology carries plain text (Code 39 TrackIDs, QR bin labels...).
         return _plain(raw, data, locations, track_id)
 
+    if _URI.match(s):
+        return _digital_link(raw, s)
     if GS in s or _HRI_START.match(s):
         elements = _split_hri(s) if _HRI_START.match(s) else _split_element_string(s)
         return _from_elements(raw, elements)
@@ -179,6 +214,20 @@ def _parse(raw: str, locations: Collection[str], track_id: re.Pattern[str]) -> S
     if plain.kind == "text" and _BARE_GS1.match(s):
         return _from_elements(raw, _split_element_string(s))
     return plain
+
+
+def _digital_link(raw: str, uri: str) -> Scan:
+    """A GS1 Digital Link URI (GS1 Digital Link Standard: URI Syntax): any domain, the key and its qualifiers in
+    the path, other AIs in the query. It means the same element string, so it is held to the same rules."""
+    _check_charset(uri, also="")
+    try:
+        link = _biip().GS1DigitalLinkURI.parse(uri, config=_biip().config)
+    except _biip().ParseError:
+        if _DL_KEY.search(uri):
+            raise ScanError(f"That Digital Link has a field that is not valid (a wrong date or length, or characters"
+                            f" that do not belong): {RETRY}") from None
+        raise ScanError(f"That code is a web address, not a GS1 Digital Link jobfloor can read: {RETRY}") from None
+    return _from_elements(raw, list(link.element_strings))
 
 
 def _gs1_symbology(code: str) -> GS1Symbology | None:
@@ -268,6 +317,10 @@ def _split_hri(s: str) -> list[GS1ElementString]:
     elements = []
     for ai, data in zip(parts[1::2], parts[2::2]):
         data = data.strip()
+        if data.replace(" ", "").isdigit():
+            # A number printed in groups for reading, "(00) 0 9501101 000000001 7": GS1 data never holds a
+            # blank, so the groups are one field. A blank inside a lot stays an error.
+            data = data.replace(" ", "")
         if not data:
             raise ScanError(f"The ({ai}) field is empty: type it again or scan the barcode")
         element = _element(ai + data, full=True)
@@ -305,16 +358,14 @@ def _from_elements(raw: str, elements: list[GS1ElementString]) -> Scan:
         if element.gtin_error or element.sscc_error:
             raise ScanError(CHECK_DIGIT_MESSAGE)
 
-    for first, second in _EXCLUSIVE:
-        if first in by_ai and second in by_ai:
-            raise ScanError(
-                f"That barcode has both a {_field_name(first)} and a {_field_name(second)},"
-                f" which GS1 does not allow together: {RETRY}"
-            )
     for family in ("310", "330"):
         variants = [ai for ai in by_ai if ai[:3] == family]
         if len(variants) > 1:
             raise ScanError(f"That barcode holds two different {_field_name(family)}s: {RETRY}")
+    try:
+        rules.check_pairs(by_ai)
+    except rules.PairingError as exc:
+        raise ScanError(f"That barcode breaks a GS1 rule, {exc}; {BROKEN_LABEL}") from None
 
     dates = {e.ai.ai: e.date for e in elements if e.date is not None}
     fields: dict[str, object] = {}
@@ -353,4 +404,8 @@ def _from_elements(raw: str, elements: list[GS1ElementString]) -> Scan:
             "That barcode has no product or pallet number: scan the other barcode"
             " on the label or type the TrackID"
         )
+    try:
+        rules.check_associations(by_ai)
+    except rules.PairingError as exc:
+        raise ScanError(f"That barcode breaks a GS1 rule, {exc}; {BROKEN_LABEL}") from None
     return Scan(kind=kind, raw=raw, other=tuple(other), **fields)  # type: ignore[arg-type]

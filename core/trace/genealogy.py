@@ -26,6 +26,7 @@ from core.clock import utcnow
 from core.data.db import db, is_postgres, locked, placeholder, retrying, write_txn
 from core.data.models import Item, Job, LabelJob, Lot, StockUnit
 from core.errors import NotFound, UserInputError
+from core.gs1.scan import sscc_of
 from core.qty import fmt_qty, fmt_short
 from core.site.actor import Actor
 from core.site.audit import record
@@ -59,7 +60,11 @@ def _chunks(seq: list, size: int | None = None):
 # --- what was typed or scanned -> a lot -------------------------------------------------------------------------
 
 def resolve(text: str, item: str | None = None) -> LotKey:
-    """A lot code (with its item when the code is not unique), a TrackID or a pallet SSCC, as (item, lot)."""
+    """A lot code (with its item when the code is not unique), a TrackID or a pallet SSCC, as (item, lot).
+
+    An SSCC is found in every form a person sees or scans (core.gs1.scan.sscc_of): 18 digits, `00` and 18
+    digits, the bracketed form under the barcode with its spaces, a `]C1` scan, a Digital Link with `/00/`.
+    """
     t = (text or "").strip()
     if not t:
         raise UserInputError("give a lot, a TrackID or an SSCC to trace")
@@ -82,11 +87,16 @@ def resolve(text: str, item: str | None = None) -> LotKey:
             if not unit.lot_id:
                 raise UserInputError(f"TrackID {candidate} holds {unit.item_id}, which has no lot: nothing to trace")
             return unit.item_id, unit.lot.code
-        label = LabelJob.get_or_none((LabelJob.sscc == candidate) | (LabelJob.sscc == candidate.zfill(18)))
-        if label is not None and label.job:
-            job = Job.get_or_none(Job.job == label.job)
-            if job is not None and job.output_lot:
-                return job.item_id, job.output_lot
+    sscc = sscc_of(t) or (t.zfill(18) if t.isdigit() and len(t) == 17 else None)  # a 0 extension digit dropped
+    label = LabelJob.get_or_none(LabelJob.sscc == (sscc or t))
+    if label is not None and label.job:
+        job = Job.get_or_none(Job.job == label.job)
+        if job is not None and job.output_lot:
+            return job.item_id, job.output_lot
+        raise NotFound(f"the pallet {label.sscc} is of job {label.job}, which has no output lot yet")
+    if sscc is not None:
+        raise NotFound(f"no pallet label of this site has the SSCC {sscc}: check the number, or scan the label "
+                       "again")
     raise NotFound(f"'{t}' is not a known lot, TrackID or SSCC" + (f" of {item}" if item else "")
                    + ": check the code, or scan the label again")
 

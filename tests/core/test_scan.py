@@ -173,6 +173,13 @@ def test_bracketed_typed_form():
     assert (scan.sscc, scan.gross_kg_milli, scan.po) == (SSCC, 15_000, "PO1")
 
 
+def test_bracketed_numbers_printed_in_groups():
+    """The SSCC under a pallet label's barcode is printed in groups for reading, as people type it."""
+    grouped = f"(00) {SSCC[0]} {SSCC[1:8]} {SSCC[8:17]} {SSCC[17]}"
+    assert parse_scan(grouped).sscc == SSCC
+    assert parse_scan(f"(01) {GTIN[:7]} {GTIN[7:]} (10) L1").gtin == GTIN
+
+
 def test_bracketed_lot_may_be_followed_by_other_fields():
     scan = parse_scan(f"(01){GTIN}(10)LOT1(17)251231(21)S1")
     assert (scan.lot, scan.expiry, scan.serial) == ("LOT1", date(2025, 12, 31), "S1")
@@ -232,12 +239,25 @@ def test_impossible_dates():
 
 
 def test_fields_that_cannot_share_a_barcode():
-    assert "not allow" in fails(f"]C101{GTIN}02{CONTENT_GTIN}3710")
-    assert "not allow" in fails(f"]C101{GTIN}3710")
+    """GS1 General Specifications 4.14.1, invalid pairs: the message names the pair."""
+    assert "(01) and (02) must not be on the same label" in fails(f"]C101{GTIN}02{CONTENT_GTIN}3710")
+    assert "(01) and (37) must not be on the same label" in fails(f"]C101{GTIN}3710")
+    assert "(21) and (235) must not be on the same label" in fails(f"]C101{GTIN}21S1{GS}235X")
+    assert "(420) and (421) must not be on the same label" in fails(f"]C100{SSCC}4201234{GS}4215281234AB")
     assert "two different" in fails(f"]C101{GTIN}31030012503102001250")
     assert "two different" in fails(f"]C101{GTIN}10A{GS}10B")
     # Repeating a field with the same value is allowed by GS1.
     assert parse_scan(f"]C101{GTIN}10A{GS}10A").lot == "A"
+
+
+def test_mandatory_associations_name_the_missing_ai():
+    """GS1 General Specifications 4.14.2: e.g. (02) needs (37), (250) needs (21), (7004) needs (10)."""
+    assert "(02) needs (37) on the same label" in fails(f"]C102{CONTENT_GTIN}10L1")
+    assert "(250) needs (21) on the same label" in fails(f"]C101{GTIN}250X")
+    assert "(7004) needs (10) on the same label" in fails(f"]C101{GTIN}70041234")
+    assert "tell your supervisor" in fails(f"(02){CONTENT_GTIN}")
+    # a requirement (00) meets is met by the SSCC's own barcode on a logistic label
+    assert parse_scan(f"(02){CONTENT_GTIN}(37)12").count == 12
 
 
 def test_gs1_without_a_key_is_refused():
@@ -324,3 +344,33 @@ def test_fuzz_gs1_shaped_text(text):
     # Plain random text rarely gets past the first AI; these pieces reach deep into
     # the parser (dates, weights, brackets, prefixes).
     _scan_or_scan_error(text)
+
+
+# --- GS1 Digital Link ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize("uri", [
+    f"https://id.gs1.org/01/{GTIN}/10/L2611-01?17=271231",  # the GS1 Digital Link standard's own form
+    f"https://labels.example.com/shop/01/{GTIN}/10/L2611-01?17=271231&utm_source=qr",  # any domain, a path prefix
+    f"]Q1https://id.gs1.org/01/{GTIN}/10/L2611-01?17=271231",  # from a QR code with the symbology prefix
+    f"]d1HTTPS://ID.GS1.ORG/01/{GTIN}/10/L2611-01?17=271231",  # a DataMatrix; the scheme in capitals
+])
+def test_digital_link_is_the_same_element_string(uri):
+    """GS1 Digital Link Standard (URI syntax): path AIs then query AIs mean the element string
+    (01)09501101530003(10)L2611-01(17)271231."""
+    typed = parse_scan(f"(01){GTIN}(10)L2611-01(17)271231")
+    scan = parse_scan(uri)
+    assert (scan.kind, scan.gtin, scan.lot, scan.expiry) == (typed.kind, typed.gtin, typed.lot, typed.expiry)
+    assert scan.expiry == date(2027, 12, 31)
+
+
+def test_digital_link_of_a_pallet():
+    scan = parse_scan(f"https://id.gs1.org/00/{SSCC}?02={CONTENT_GTIN}&37=25&10=ABC123")
+    assert (scan.kind, scan.sscc, scan.gtin, scan.count, scan.lot) == ("sscc", SSCC, CONTENT_GTIN, 25, "ABC123")
+
+
+def test_digital_link_held_to_the_same_rules():
+    assert fails(f"https://id.gs1.org/01/{bad_check_digit('0950110153000')}") == CHECK_DIGIT_MESSAGE
+    assert "(01) and (02) must not be" in fails(f"https://id.gs1.org/01/{GTIN}?02={CONTENT_GTIN}")
+    assert "not a GS1 Digital Link" in fails("https://example.com/menu?table=4")
+    assert "Digital Link has a field that is not valid" in fails(f"https://id.gs1.org/01/{GTIN}?17=271399")

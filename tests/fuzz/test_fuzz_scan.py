@@ -4,7 +4,7 @@ Three properties, each over thousands of inputs:
 - whatever the text (any code point, control characters, lone surrogates, 100 000 characters), the answer is a
   Scan or a ScanError with a message, quickly;
 - every label this app prints scans back to exactly what it was printed with, in every form a scanner or a
-  person sends it (symbology prefix or none, GS or brackets, trailing CR/LF/Tab);
+  person sends it (symbology prefix or none, GS or brackets, trailing CR/LF/Tab, a GS1 Digital Link URI);
 - a damaged barcode (a character dropped, doubled, changed, cut short) is refused or read as something whose
   keys still carry valid check digits: a mis-scan never yields a wrong SSCC or GTIN.
 """
@@ -12,6 +12,7 @@ import datetime as dt
 import re
 import string
 import time
+from urllib.parse import quote
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -103,9 +104,26 @@ def label_barcodes(draw):
             {"kind": "gtin", "gtin": gtin, "lot": lot, "expiry": expiry})
 
 
+def _digital_link(es: gs1.ElementString) -> list[str]:
+    """The same data as a GS1 Digital Link URI (GS1 Digital Link Standard, URI syntax): the primary key and its
+    qualifier in the path, the other AIs in the query, every value percent-encoded; written here from the
+    standard, not with the parser under test. Only a barcode with a primary key, (00) or (01), has one."""
+    pairs = dict(es.pairs)
+    key = next((ai for ai in ("00", "01") if ai in pairs), None)
+    if key is None:
+        return []
+    path = f"/{key}/{pairs[key]}"
+    if key == "01" and "10" in pairs:
+        path += f"/10/{quote(pairs['10'], safe='')}"
+    query = "&".join(f"{ai}={quote(value, safe='')}" for ai, value in es.pairs
+                     if ai != key and not (key == "01" and ai == "10"))
+    return [f"https://labels.example.com/p{path}" + (f"?{query}" if query else "")]
+
+
 def _forms(es: gs1.ElementString, prefix: str, suffix: str) -> list[str]:
     """The ways a scanner or a person sends one barcode."""
-    return [prefix + es.raw(GS) + suffix, es.human + suffix, prefix + GS + es.raw(GS) + GS + suffix]
+    return [prefix + es.raw(GS) + suffix, es.human + suffix, prefix + GS + es.raw(GS) + GS + suffix,
+            *(uri + suffix for uri in _digital_link(es))]
 
 
 @FUZZ
@@ -157,6 +175,13 @@ def damaged(draw):
 @given(damaged())
 def test_a_damaged_barcode_is_refused_or_still_carries_valid_keys(text):
     _answer(text, locations=LOCATIONS)
+
+
+@FUZZ
+@given(st.sampled_from(["https://id.gs1.org/01/", "https://x.example/00/", "HTTP://a/b/01/", "]Q1https://id.gs1.org/"]),
+       st.text(alphabet=string.printable + "%/?&=é", max_size=80))
+def test_any_digital_link_is_a_scan_or_a_scan_error(head, tail):
+    _answer(head + tail, locations=LOCATIONS)
 
 
 @settings(max_examples=300, deadline=None)
