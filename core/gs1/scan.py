@@ -27,6 +27,7 @@ from datetime import date
 from functools import lru_cache
 from types import SimpleNamespace
 from typing import TYPE_CHECKING, Literal
+from urllib.parse import urlsplit
 
 from core.gs1 import rules
 
@@ -220,6 +221,10 @@ def _digital_link(raw: str, uri: str) -> Scan:
     """A GS1 Digital Link URI (GS1 Digital Link Standard: URI Syntax): any domain, the key and its qualifiers in
     the path, other AIs in the query. It means the same element string, so it is held to the same rules."""
     _check_charset(uri, also="")
+    path = urlsplit(uri).path
+    if path.endswith("/") or "//" in path:
+        # an empty segment where a value belongs: biip would read "/01/" as GTIN 00000000000000
+        raise ScanError(f"That Digital Link has an empty field: {RETRY}")
     try:
         link = _biip().GS1DigitalLinkURI.parse(uri, config=_biip().config)
     except _biip().ParseError:
