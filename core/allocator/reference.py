@@ -1,4 +1,4 @@
-"""The default allocation rules (INTERCHANGE.md, "Default allocation rules (FEFO)") in plain Python.
+"""The default allocation rules (docs/interchange.md, "Default allocation rules (FEFO)") in plain Python.
 
 Written to be read beside the rules, not to be fast: this is the specification the Numba kernel is tested
 against, so every choice here is the rule's wording and the kernel must reproduce it exactly.

@@ -6,7 +6,7 @@ import json
 
 def register(sub) -> dict:
     s = sub.add_parser("kitbins", help="kit-bin levels against min and max")
-    s.add_argument("--json", action="store_true", help="the INTERCHANGE.md kitbins list instead of a table")
+    s.add_argument("--json", action="store_true", help="the kitbins list of docs/interchange.md instead of a table")
     return {"kitbins": run}
 
 

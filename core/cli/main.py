@@ -1,4 +1,4 @@
-"""The `jobfloor` command line (INTERCHANGE.md). Exit 0 done, 1 business exception, 2 bad usage or input.
+"""The `jobfloor` command line (docs/interchange.md). Exit 0 done, 1 business exception, 2 bad usage or input.
 
 Each command imports what it needs when it runs, so `jobfloor --help` and the app start quickly.
 """

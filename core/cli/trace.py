@@ -9,7 +9,7 @@ def register(sub) -> dict:
     s = sub.add_parser("trace", help="backward and forward genealogy of a lot (or of a TrackID's or SSCC's lot)")
     s.add_argument("lot", metavar="LOT", help="a lot code; a TrackID or a pallet SSCC finds its lot")
     s.add_argument("--item", help="the item, when the lot code is used by more than one item")
-    s.add_argument("--json", action="store_true", help="the INTERCHANGE.md trace object instead of a tree")
+    s.add_argument("--json", action="store_true", help="the trace object of docs/interchange.md instead of a tree")
     s.add_argument("--export", metavar="DIR", help="also write the recall report (CSV and text) into DIR")
     return {"trace": run}
 

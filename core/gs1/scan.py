@@ -100,7 +100,7 @@ _FIELD_NAMES = {
 # A Digital Link is an http(s) URI; the scheme is case-insensitive (RFC 3986 3.1).
 _URI = re.compile(r"https?://", re.IGNORECASE)
 # The primary keys a Digital Link path starts with (GS1 Digital Link Standard, URI syntax).
-_DL_KEY = re.compile(r"/(00|01|253|255|401|402|414|417|8003|8004|8006|8010|8013|8017|8018)/[^/?#]")
+_DL_KEY = re.compile(r"/(00|01|253|255|401|402|414|415|417|8003|8004|8006|8010|8013|8017|8018)/[^/?#]")
 BROKEN_LABEL = "the label is wrong: type the TrackID instead, and tell your supervisor"
 
 

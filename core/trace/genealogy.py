@@ -201,7 +201,7 @@ CONTRACT_KEYS = ("item", "lot", "forward", "backward", "kit_bins")
 class TraceResult(Mapping):
     """The trace, with the screen's extras (jobs' dates, where each lot is).
 
-    Read as a mapping it is exactly the INTERCHANGE.md `trace` object, so `trace(lot)["forward"]` is the JSON list
+    Read as a mapping it is exactly the `trace` object of docs/interchange.md, so `trace(lot)["forward"]` is the JSON list
     and comparing it with that object compares the contract; `as_json()` adds this project's `kit_lots`.
     """
     item: str

@@ -248,3 +248,37 @@ def test_a_quantity_too_big_for_a_syspro_posting_is_refused(demo, tmp_path):
     with pytest.raises(ImportFileError) as err:
         run_import("stock", path)
     assert "line 2, column qty" in str(err.value) and "11 digits" in str(err.value)
+
+
+def test_a_long_import_shows_progress_on_a_terminal_only(sqlite_demo, tmp_path):
+    """`jobfloor import` draws a progress line on standard error when it is a terminal (a pseudo-terminal here),
+    and writes none into a pipe, so a cron job's log stays clean."""
+    import os
+    import subprocess
+    import sys
+
+    root = Path(__file__).resolve().parents[2]
+    rows = ["track_id,item,lot,location,qty,expiry,received,status,tare_kg,opened"]
+    rows += [f"P{n:06d},RM-FLOUR,LOT-P,A-01-01,25.000,,2026-11-01,AVAILABLE,,N" for n in range(4_000)]
+    path = _write(tmp_path, "stock.csv", "\n".join(rows) + "\n")
+    master, slave = os.openpty()
+    cmd = [sys.executable, "-m", "tui.entry", "--db", sqlite_demo.url, "import", "stock", path]
+    proc = subprocess.Popen(cmd, cwd=root, stdout=subprocess.PIPE, stderr=slave, text=True)
+    os.close(slave)
+    seen = b""
+    while True:
+        try:
+            chunk = os.read(master, 4096)
+        except OSError:  # the other end closed: the command is done
+            break
+        if not chunk:
+            break
+        seen += chunk
+    os.close(master)
+    out = proc.stdout.read()
+    assert proc.wait() == 0 and "4000 new" in out
+    text = seen.decode()
+    assert "\rimport stock: 2,000 of 4,000 rows checked (50%)" in text
+    assert "4,000 of 4,000 units written (100%)" in text and text.endswith("\r\x1b[K")
+    piped = subprocess.run(cmd, cwd=root, capture_output=True, text=True)
+    assert piped.returncode == 0 and piped.stderr == ""

@@ -1,4 +1,4 @@
-"""Job release on both databases: the default FEFO rules, the JSON of INTERCHANGE.md, top-ups, un-release."""
+"""Job release on both databases: the default FEFO rules, the JSON of docs/interchange.md, top-ups, un-release."""
 import pytest
 
 from core.allocator.rules import NO_SINGLE_LOT

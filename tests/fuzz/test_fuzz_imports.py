@@ -136,7 +136,14 @@ def test_random_bytes_never_crash(demo, tmp_path, kind):
 
 MATERIAL = ("<Material><Line>{line}</Line><StockCode>{item}</StockCode><Warehouse>RM</Warehouse>"
             "<UnitQtyReqd>{unit}</UnitQtyReqd><QtyReqd>{reqd}</QtyReqd><Uom>KG</Uom><KitIssue>{kit}</KitIssue>"
-            "</Material>")
+            "{extra}</Material>")
+# SYSPRO's own shapes (decimal(18,6), SQL Server datetimes, scrap and fixed quantities, columns jobfloor ignores),
+# right and wrong.
+SYSPRO_EXTRAS = ["", "", "<ScrapPercentage>2.500000</ScrapPercentage>", "<ScrapQuantity>-1</ScrapQuantity>",
+                 "<FixedQtyPerFlag>Y</FixedQtyPerFlag><FixedQtyPer>3.1234567</FixedQtyPer>",
+                 "<FixedQtyPerFlag>Y</FixedQtyPerFlag>", "<QtyIssued>0.000000</QtyIssued><Operation>10</Operation>"]
+START_DATES = ["2026-12-01", "2026-12-01T00:00:00", "2026-12-01 00:00:00.000", "2026-12-01T25:00:00",
+               "2026-12-01T00:00:00Z"]
 FIELDS = {"Job": "FZ{n:013d}", "StockCode": "FG-BREAD-800", "QtyToMake": "10", "JobStartDate": "2026-12-01",
           "Priority": "5", "UnitsPerCarton": "12", "CartonsPerPallet": "40", "Warehouse": "FP",
           "JobDescription": "Fuzz job"}
@@ -147,17 +154,20 @@ def jobs_files(draw) -> bytes:
     jobs = []
     for n in range(draw(st.integers(0, 4))):
         fields = {k: v.format(n=n) for k, v in FIELDS.items()}
+        fields["JobStartDate"] = draw(st.sampled_from(START_DATES))
         for tag in draw(st.lists(st.sampled_from(sorted(fields)), max_size=2)):
             fields[tag] = draw(NASTY)
         body = "".join(f"<{k}>{_xml_text(v)}</{k}>" for k, v in fields.items()
                        if not draw(st.integers(0, 20)) == 0)
         mats = []
         for line in range(1, draw(st.integers(0, 4)) + 1):
-            unit = draw(st.sampled_from(["0.450", "0.001", "1", "abc", "", "-1"]))
-            reqd = draw(st.sampled_from(["4.500", "4.501", "4.499", "4.502", "x", ""]))
+            unit = draw(st.sampled_from(["0.450", "0.001", "1", "abc", "", "-1", "0.000001", "1E-6",
+                                         "1234567890123"]))
+            reqd = draw(st.sampled_from(["4.500", "4.501", "4.499", "4.502", "x", "", "4.500000", "4.5000005"]))
             mats.append(MATERIAL.format(line=draw(st.sampled_from([line, line, 1, "x", -1])),
                                         item=draw(st.sampled_from(["RM-FLOUR", "RM-SALT", "NOPE", ""])),
-                                        unit=unit, reqd=reqd, kit=draw(st.sampled_from(["N", "Y", "maybe"]))))
+                                        unit=unit, reqd=reqd, kit=draw(st.sampled_from(["N", "Y", "maybe"])),
+                                        extra=draw(st.sampled_from(SYSPRO_EXTRAS))))
         jobs.append(f"<Job>{body}<Materials>{''.join(mats)}</Materials></Job>")
     root = draw(st.sampled_from(["WipJobs", "WipJobs", "WipJobs", "Jobs"]))
     text = '<?xml version="1.0" encoding="UTF-8"?>\n' + f"<{root}>\n" + "\n".join(jobs) + f"\n</{root}>\n"

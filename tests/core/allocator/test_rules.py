@@ -1,6 +1,6 @@
 """Named cases for each default allocation rule, run against both the reference and the kernel.
 
-Rule numbers are those of INTERCHANGE.md, "Default allocation rules (FEFO)". Rules 1 and 2 (kit-issue lines
+Rule numbers are those of docs/interchange.md, "Default allocation rules (FEFO)". Rules 1 and 2 (kit-issue lines
 dropped, lines ordered) belong to the service that builds the arrays.
 """
 from __future__ import annotations
