@@ -52,7 +52,7 @@ def test_two_exports_into_one_folder_at_once(demo, tmp_path):
     import sys
     from pathlib import Path
 
-    from core.erp.postings import document
+    from core.erp.postings import documents
 
     Posting.insert_many([{"key": f"PICK-J-1-{k:09d}", "job": "J", "stock_code": "RM-FLOUR", "line": 1,
                           "qty": 1000 + k, "txn_date": dt.date(2026, 11, 25)} for k in range(400)]).execute()
@@ -67,8 +67,8 @@ def test_two_exports_into_one_folder_at_once(demo, tmp_path):
         p.stderr.close()
     assert [code for code, _ in results] == [0, 0, 0, 0], results
     files = sorted(f.name for f in out.iterdir())
-    assert files == sorted(f"{p.key}.xml" for p in Posting.select())
-    assert all((out / f"{p.key}.xml").read_bytes() == document(p) for p in Posting.select())
+    assert files == sorted(name for p in Posting.select() for name in documents(p))
+    assert all((out / name).read_bytes() == data for p in Posting.select() for name, data in documents(p).items())
     assert not Posting.select().where(Posting.exported_at.is_null()).exists()
 
 
