@@ -35,11 +35,9 @@ def _one_of(*choices: str) -> Callable[[str], str]:
 
 def _number(minimum: float = 0) -> Callable[[str], str]:
     def check(value: str) -> str:
-        try:
-            n = float(value)
-        except ValueError:
-            raise UserInputError(f"'{value}' is not a number") from None
-        if not n >= minimum:
+        if not re.fullmatch(r"\d+(\.\d+)?", value.strip(), re.ASCII):
+            raise UserInputError(f"'{value}' is not a number such as 4 or 1.5")
+        if float(value) < minimum:
             raise UserInputError(f"'{value}' is below {minimum:g}")
         return value.strip()
     return check

@@ -188,3 +188,14 @@ def test_settings_from_the_command_line(sqlite_demo):
     listed = json.loads(jobfloor("settings", "list", "--json").stdout)
     assert listed["syspro_validate_only"] == "Y" and listed["syspro_posting_period"] == "C"
     assert "SYSPRO posting period" in jobfloor("settings", "list").stdout
+
+
+@pytest.mark.parametrize("key,value", [("idle_logout_minutes", "inf"), ("idle_logout_minutes", "-5"),
+                                       ("shift_start", "25:00"), ("track_id_prefix", "TRK"),
+                                       ("wip_location.FP", "NOWHERE"), ("lockout_attempts", "0")])
+def test_other_site_settings_are_checked_too(demo, key, value):
+    from core.errors import UserInputError
+
+    with pytest.raises(UserInputError):
+        change(ADMIN, key, value)
+    assert change(ADMIN, "wip_location.FP", "WIP-BAKERY") == ("WIP-BAKERY", "WIP-BAKERY")
