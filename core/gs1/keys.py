@@ -292,7 +292,18 @@ def element_string(pairs: Iterable[tuple[str, object]]) -> ElementString:
         if sum(1 for ai in seen if ai.startswith(family)) > 1:
             raise GS1Error(f"AI ({family}n) appears twice")
     try:
-        rules.check(seen)  # GS1's invalid pairs and mandatory associations: a label breaking them scans but is wrong
+        rules.check_pairs(seen)  # a pair GS1 forbids on a label is wrong in any one of its barcodes too
     except rules.PairingError as exc:
         raise GS1Error(str(exc)) from None
     return ElementString(elements)
+
+
+def check_label(barcodes: Iterable[Iterable[tuple[str, object]]]) -> None:
+    """GS1's pairing rules over every barcode of one label together (General Specifications 4.14): a label may
+    split its data over several barcodes (the lot in a symbol of its own, the SSCC at the bottom), and the rules
+    hold for what the label carries as a whole. Raises GS1Error naming the pair."""
+    ais = [ai for pairs in barcodes for ai, _ in pairs]
+    try:
+        rules.check(ais, elsewhere=frozenset())
+    except rules.PairingError as exc:
+        raise GS1Error(str(exc)) from None

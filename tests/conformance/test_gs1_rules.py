@@ -99,7 +99,9 @@ def test_a_scan_prompt_refuses_naming_the_pair(text, pair):
 
 
 def test_the_label_builder_refuses_the_same_pairs():
+    """One barcode never holds an invalid pair; the barcodes of one label together hold every association."""
     with pytest.raises(keys.GS1Error, match=r"\(01\) and \(02\) must not be on the same label"):
         keys.element_string([("01", GTIN), ("02", CONTENT)])
     with pytest.raises(keys.GS1Error, match=r"\(02\) needs \(37\) on the same label"):
-        keys.element_string([("02", CONTENT), ("10", "L1")])
+        keys.check_label([[("02", CONTENT), ("10", "L1")], [("00", SSCC)]])
+    keys.check_label([[("02", CONTENT), ("37", 12)], [("10", "L1")], [("00", SSCC)]])

@@ -120,18 +120,21 @@ def test_count_and_weights():
 
 
 def test_pairing_rules():
-    """GS1 General Specifications 4.14: a label's barcode is refused before it is printed, naming the pair."""
-    with pytest.raises(GS1Error, match=r"\(02\) needs \(37\) on the same label"):
-        gs1.element_string([("02", "09501101020917")])
+    """GS1 General Specifications 4.14: a barcode never holds a pair GS1 forbids; a label's barcodes together
+    hold every association GS1 requires. Refused before printing, naming the pair."""
     with pytest.raises(GS1Error, match=r"\(01\) and \(37\) must not be on the same label"):
         gs1.element_string([("01", "09501101020917"), ("37", 5)])
-    with pytest.raises(GS1Error, match=r"\(10\) needs \(01\), \(02\), \(8006\) or \(8026\)"):
-        gs1.element_string([("10", "LOT")])
-    # the pallet label's contents barcode: (37)'s association with (00) is met by the SSCC barcode beside it
-    assert gs1.element_string([("02", "09501101020917"), ("37", 5), ("10", "L1")]).human == \
-        "(02)09501101020917(37)5(10)L1"
     with pytest.raises(GS1Error, match=r"\(01\) and \(02\) must not be on the same label"):
         gs1.element_string([("01", "09501101020917"), ("02", "09501101020917"), ("37", 5)])
+    # the pallet label's barcodes: the lot alone in one, the SSCC alone in another, together complete
+    pallet = [[("02", "09501101020917"), ("37", 5)], [("10", "L1")], [("00", "095011010000000018")]]
+    gs1.check_label(pallet)
+    with pytest.raises(GS1Error, match=r"\(02\) needs \(37\) on the same label"):
+        gs1.check_label([[("02", "09501101020917")], [("10", "L1")]])
+    with pytest.raises(GS1Error, match=r"\(37\) needs \(00\) on the same label"):
+        gs1.check_label(pallet[:2])
+    with pytest.raises(GS1Error, match=r"\(10\) needs \(01\), \(02\), \(8006\) or \(8026\)"):
+        gs1.check_label([[("10", "LOT")]])
     with pytest.raises(GS1Error, match="twice"):
         gs1.element_string([("10", "A"), ("10", "B")])
     with pytest.raises(GS1Error, match="twice"):

@@ -4,7 +4,7 @@ import pytest
 from core.data.models import LabelJob
 from core.errors import NotFound
 from core.jobs.release import release
-from core.labeling import print_job_labels
+from core.labels.sets import print_job_labels
 from core.trace.genealogy import resolve, trace
 
 JOB = "000000000012345"
