@@ -12,11 +12,17 @@ $(VENV)/.installed: pyproject.toml
 	$(PY) -m pip install -q -e .
 	touch $@
 
+# The allocation kernel compiled ahead of time, so a release never waits for numba (needs a C compiler; without
+# one, releases use the JIT kernel). Rebuilt when the allocator's source changes.
+$(VENV)/.kernel: $(VENV)/.installed core/allocator/kernel.py core/allocator/arrays.py core/allocator/rules.py core/allocator/aot.py
+	-$(PY) -m core.allocator.aot
+	touch $@
+
 $(VENV)/.installed-test: $(VENV)/.installed
 	$(PY) -m pip install -q -e '.[test]'
 	touch $@
 
-install: $(VENV)/.installed
+install: $(VENV)/.installed $(VENV)/.kernel
 
 install-test: $(VENV)/.installed-test
 

@@ -41,6 +41,21 @@ def fixed_clock(monkeypatch):
     clock.set_clock(None)
 
 
+@pytest.fixture(scope="session")
+def aot_kernel():
+    """The allocation kernel compiled ahead of time (core.allocator.aot), as `jobfloor release` loads it: built
+    once into the repository's .numba_cache (about 20 s) and kept there for later runs, keyed by its source."""
+    from core.allocator import aot
+
+    os.environ.setdefault("NUMBA_CACHE_DIR", str(Path(__file__).resolve().parents[1] / ".numba_cache"))
+    aot.load.cache_clear()
+    if aot.load() is None:
+        aot.build()
+    allocate = aot.load()
+    assert allocate is not None, "the kernel did not compile ahead of time: is a C compiler installed?"
+    return allocate
+
+
 def _pg_admin():
     import psycopg2
 

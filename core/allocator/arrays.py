@@ -129,3 +129,16 @@ class AllocationResult:
         return all(
             np.array_equal(getattr(self, f.name), getattr(other, f.name)) for f in fields(self)
         )
+
+
+def kernel_args(units: UnitArrays, lines: LineArrays) -> tuple:
+    """The arguments of the compiled kernel (JIT or ahead of time), in its order and with its exact types.
+
+    The dataclasses already hold these dtypes; re-asserting them (free when they match) keeps a field replaced
+    after construction from compiling a second signature of the JIT kernel, or from being refused by the
+    ahead-of-time one, which has exactly one.
+    """
+    u = [np.ascontiguousarray(getattr(units, name), dtype) for name, dtype in UNIT_DTYPES.items()]
+    ln = [np.ascontiguousarray(getattr(lines, name), dtype) for name, dtype in LINE_DTYPES.items()]
+    return (*u, *ln, np.int64(NO_EXPIRY), np.uint8(MODE_SINGLE_LOT), np.uint8(REASON_COVERED),
+            np.uint8(REASON_SHORT), np.uint8(REASON_NO_SINGLE_LOT))

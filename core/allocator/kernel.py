@@ -25,17 +25,13 @@ import numpy as np
 from numba import njit
 
 from core.allocator.arrays import (
-    LINE_DTYPES,
     MODE_SINGLE_LOT,
     MODE_TAKE,
     NO_EXPIRY,
-    REASON_COVERED,
-    REASON_NO_SINGLE_LOT,
-    REASON_SHORT,
-    UNIT_DTYPES,
     AllocationResult,
     LineArrays,
     UnitArrays,
+    kernel_args,
 )
 
 # Signed lanes keep numba away from uint64/int64 mixing (which it promotes to float).
@@ -693,31 +689,7 @@ def allocate(units: UnitArrays, lines: LineArrays) -> AllocationResult:
 
     Releases the GIL while it runs, so a worker thread allocating leaves the UI responsive.
     """
-    # The dataclasses already hold these dtypes; re-asserting them (free when they match) keeps a field replaced
-    # after construction from compiling a second signature of the kernel.
-    u = {name: np.ascontiguousarray(getattr(units, name), dtype) for name, dtype in UNIT_DTYPES.items()}
-    ln = {name: np.ascontiguousarray(getattr(lines, name), dtype) for name, dtype in LINE_DTYPES.items()}
-    res_line, res_unit, res_qty, allocated, reason = _allocate(
-        u["item"],
-        u["lot"],
-        u["avail"],
-        u["expiry"],
-        u["opened"],
-        u["received"],
-        u["pick_seq"],
-        u["track_rank"],
-        u["eligible"],
-        ln["item"],
-        ln["need"],
-        ln["min_expiry"],
-        ln["mode"],
-        np.int64(NO_EXPIRY),
-        np.uint8(MODE_SINGLE_LOT),
-        np.uint8(REASON_COVERED),
-        np.uint8(REASON_SHORT),
-        np.uint8(REASON_NO_SINGLE_LOT),
-    )
-    return AllocationResult(res_line, res_unit, res_qty, allocated, reason)
+    return AllocationResult(*_allocate(*kernel_args(units, lines)))
 
 
 def warm_up() -> None:

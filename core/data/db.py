@@ -126,6 +126,40 @@ def _bulk(sql: str, rows: list[tuple], pg: str | None) -> None:
             execute_batch(cur, sql.replace("?", "%s"), rows, page_size=1000)
 
 
+def bulk_columns(sql: str, columns: list, pg: str) -> None:
+    """Many rows given as columns (lists or numpy arrays of equal length), in one statement on PostgreSQL.
+
+    SQLite runs `sql` ('?' placeholders) once per row, inside the driver. PostgreSQL runs `pg` once, each column
+    one array parameter: write it with `unnest(%s::bigint[], %s::text[], ...)`. The arrays go as array literals,
+    which the server parses in C; psycopg2's own ARRAY[...] costs a parsed expression per element (6x slower at
+    10,000 rows).
+    """
+    columns = [c.tolist() if hasattr(c, "tolist") else list(c) for c in columns]
+    if not columns or not columns[0]:
+        return
+    with peewee.__exception_wrapper__:
+        if is_postgres():
+            with db.cursor() as cur:
+                cur.execute(pg, [_pg_array(c) for c in columns])
+        else:
+            db.cursor().executemany(sql, zip(*columns))
+
+
+def _pg_array(values: list) -> str:
+    if all(type(v) is int for v in values):
+        return "{" + ",".join(map(str, values)) + "}"
+
+    def one(v) -> str:
+        if v is None:
+            return "NULL"
+        if isinstance(v, bool):
+            return "t" if v else "f"
+        text = str(v)
+        return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+    return "{" + ",".join(map(one, values)) + "}"
+
+
 def _is_busy(exc: Exception) -> bool:
     text = str(exc).lower()
     return "locked" in text or "busy" in text or "deadlock" in text or "could not serialize" in text

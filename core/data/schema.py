@@ -24,6 +24,26 @@ DEFAULT_SETTINGS = {
     "syspro_validate_only": "N",
 }
 
+# PostgreSQL: room left in each page of the tables every release and pick updates, so an update that changes no
+# indexed column writes its new row version in the same page and touches none of the table's indexes (a "HOT"
+# update). A bulk-loaded table has full pages: there 10,000 reservations took 400 ms to update instead of 20.
+FILLFACTOR = (("stock_unit", 70), ("job_line", 80), ("reservation", 80), ("pick_task", 90), ("counter", 50))
+
+
+def keep_room_for_updates() -> None:
+    """Idempotent; applies to pages written from now on. Only where the setting differs (it takes a lock)."""
+    from core.data.db import is_postgres
+
+    if not is_postgres():
+        return
+    have = dict(db.execute_sql("SELECT relname, array_to_string(reloptions, ',') FROM pg_class "
+                               "WHERE relkind = 'r' AND relname = ANY(%s) AND pg_table_is_visible(oid)",
+                               ([table for table, _ in FILLFACTOR],)).fetchall())
+    for table, percent in FILLFACTOR:
+        if table in have and f"fillfactor={percent}" not in (have[table] or ""):
+            db.execute_sql(f'ALTER TABLE "{table}" SET (fillfactor = {int(percent)})')
+
+
 def add_missing_columns() -> list[str]:
     """Additive upgrades: every model field that its table lacks is added, with its default for old rows."""
     from playhouse.migrate import SchemaMigrator, migrate
@@ -111,6 +131,7 @@ def init_schema() -> tuple[int | None, int]:
             for version in range(before + 1, SCHEMA_VERSION + 1):
                 UPGRADES[version]()
         db.create_tables(ALL_MODELS, safe=True)
+        keep_room_for_updates()
         for key, value in DEFAULT_SETTINGS.items():
             if not Setting.get_or_none(Setting.key == key):
                 Setting.create(key=key, value=value)

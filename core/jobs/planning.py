@@ -11,7 +11,7 @@ import numpy as np
 
 from core.allocator import rules
 from core.allocator.arrays import LineArrays
-from core.allocator.loading import LineRow, load_lines, load_units
+from core.allocator.loading import LineTable, load_lines, load_units
 from core.data.models import Job
 
 
@@ -54,20 +54,18 @@ class Schedule:
             j.job: JobInfo(j.job, j.description, j.item_id, j.priority, j.start_date, j.state)
             for j in Job.select().where(Job.state == "IMPORTED")
         }
-        self.lines: list[LineRow] = load_lines(list(self.jobs)) if self.jobs else []
-        self.items = sorted({x.item for x in self.lines})
+        self.lines: LineTable = load_lines(list(self.jobs))
+        self.items = sorted(set(self.lines.item))
         self.units = load_units(self.items)
         index = {code: i for i, code in enumerate(self.items)}
         n = len(self.lines)
         job_order = {code: k for k, code in enumerate(sorted(self.jobs))}  # job as text, for rule 2 ties
-        self._job_of_line = np.fromiter((job_order[x.job] for x in self.lines), np.int32, n)
+        self._job_of_line = np.fromiter((job_order[j] for j in self.lines.job), np.int32, n)
         self._job_codes = sorted(self.jobs)
-        self._start = np.fromiter((x.start for x in self.lines), np.int32, n)
-        self._line_no = np.fromiter((x.line for x in self.lines), np.int32, n)
-        self._item = np.fromiter((index[x.item] for x in self.lines), np.int32, n)
-        self._need = np.fromiter((max(0, x.qty_reqd - x.held) for x in self.lines), np.int64, n)
-        self._min_exp = np.fromiter((x.min_expiry for x in self.lines), np.int32, n)
-        self._mode = np.fromiter((rules.line_mode(x.single_lot, x.held) for x in self.lines), np.uint8, n)
+        self._start = self.lines.start
+        self._line_no = self.lines.line
+        arrays = self.lines.arrays(index)
+        self._item, self._need, self._min_exp, self._mode = arrays.item, arrays.need, arrays.min_expiry, arrays.mode
         self.base_priority = {code: info.priority for code, info in self.jobs.items()}
 
     def plan(self, priorities: dict[str, int] | None = None, selected: set[str] | None = None) -> dict[str, JobPlan]:
@@ -90,7 +88,7 @@ class Schedule:
         res = allocate(self.units.arrays, arrays)
         short = np.nonzero(res.allocated < arrays.need)[0]
         for k in short.tolist():
-            x = self.lines[int(order[k])]
+            x = self.lines.row(int(order[k]))
             held = x.held + int(res.allocated[k])
             out[x.job].short.append(LinePlan(x.line, x.item, x.qty_reqd, held,
                                              rules.short_reason(int(res.reason[k]), x.qty_reqd, held)))

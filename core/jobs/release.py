@@ -5,16 +5,19 @@ reservations, pick tasks and balances, mark the jobs released. Safe with many te
 """
 from __future__ import annotations
 
+import datetime as dt
 import json
 import threading
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+import numpy as np
+
 from core.allocator import rules
-from core.allocator.loading import LineRow, line_arrays, load_lines, load_units
+from core.allocator.loading import LineTable, load_lines, load_units
 from core.clock import utcnow
-from core.data.db import bulk, locked, retrying, write_txn
-from core.data.models import AuditEvent, Job, JobLine, Lot, PickTask, StockUnit
+from core.data.db import bulk, bulk_columns, db, is_postgres, locked, placeholder, retrying, write_txn
+from core.data.models import Job, JobLine, Lot, PickTask, StockUnit
 from core.errors import BusinessRefusal, NotFound, UserInputError
 from core.jobs import reservations
 from core.qty import fmt_qty
@@ -67,8 +70,13 @@ def output_lot_code(job: str, start) -> str:
     return f"{job.lstrip('0') or '0'}-{start:%y%m%d}"
 
 
-def load_kernel() -> threading.Thread:
-    """Load numba and the cached kernel (about half a second) on a thread while the caller reads the database."""
+def load_kernel() -> threading.Thread | None:
+    """Load numba and the cached JIT kernel (about half a second) on a thread while the caller reads the database;
+    None when the kernel compiled ahead of time is there (core.allocator.aot), which loads in a millisecond."""
+    from core.allocator import aot
+
+    if aot.load() is not None:
+        return None
 
     def work():
         from core.config import numba_cache_dir
@@ -83,74 +91,97 @@ def load_kernel() -> threading.Thread:
     return thread
 
 
-def _allocate(lines: list[LineRow], lock: bool, kernel: threading.Thread | None = None):
-    from core.config import numba_cache_dir
+def _allocate(lines: LineTable, lock: bool, kernel: threading.Thread | None = None):
+    from core.allocator import aot
 
-    numba_cache_dir()  # before numba loads: its JIT cache must be somewhere this user can write
-
-    items = sorted({x.item for x in lines})
+    items = sorted(set(lines.item))
     units = load_units(items, lock=lock)
-    index = {code: i for i, code in enumerate(items)}
-    arrays = line_arrays(lines, index)
-    if kernel is not None:
-        kernel.join()
-    from core.allocator.kernel import allocate  # numba is loaded only by sessions that allocate
+    arrays = lines.arrays({code: i for i, code in enumerate(items)})
+    allocate = aot.load()
+    if allocate is None:
+        from core.config import numba_cache_dir
 
-    result = allocate(units.arrays, arrays)
-    return units, result
+        numba_cache_dir()  # before numba loads: its JIT cache must be somewhere this user can write
+        if kernel is not None:
+            kernel.join()
+        from core.allocator.kernel import allocate  # numba is loaded only by sessions that allocate
+    return units, allocate(units.arrays, arrays)
 
 
-def _lock_jobs(numbers: list[str]) -> list[Job]:
-    """The jobs, locked in job order on PostgreSQL; only the columns release needs, as light objects."""
-    found = []
-    for start in range(0, len(numbers), 900):
+_JOB_COLUMNS = "job, stock_code, state, priority, start_date, output_lot"
+
+
+@dataclass
+class _Job:
+    job: str
+    item_id: str
+    state: str
+    priority: int
+    start_date: dt.date
+    output_lot: str | None
+
+
+def _lock_jobs(numbers: list[str] | None) -> list[_Job]:
+    """The jobs named (None: every imported job), locked in job order on PostgreSQL; only what release needs."""
+    rows = []
+    lock = " FOR UPDATE" if is_postgres() else ""
+    if numbers is None:
+        rows = db.execute_sql(f"SELECT {_JOB_COLUMNS} FROM job WHERE state = 'IMPORTED' ORDER BY job{lock}").fetchall()
+    for start in range(0, len(numbers or ()), 900):
         chunk = numbers[start:start + 900]
-        query = (Job.select(Job.job, Job.item, Job.state, Job.priority, Job.start_date, Job.output_lot)
-                 .where(Job.job.in_(chunk)).order_by(Job.job).objects())
-        found.extend(locked(query))
-    return found
+        marks = ",".join([placeholder()] * len(chunk))
+        rows += db.execute_sql(f"SELECT {_JOB_COLUMNS} FROM job WHERE job IN ({marks}) ORDER BY job{lock}",
+                               chunk).fetchall()
+    # SQLite gives dates back as text
+    return [_Job(j, item, state, prio, start if isinstance(start, dt.date) else dt.date.fromisoformat(start[:10]),
+                 lot) for j, item, state, prio, start, lot in rows]
 
 
 def _release_txn(actor: Actor, numbers: list[str] | None, all_imported: bool) -> ReleaseResult:
     kernel = load_kernel()
     with write_txn():
-        if all_imported:
-            numbers = [j.job for j in Job.select(Job.job).where(Job.state == "IMPORTED")]
-        jobs = {j.job: j for j in _lock_jobs(numbers)}
-        missing = [n for n in numbers if n not in jobs]
-        if missing:
-            raise NotFound(f"job {missing[0]} is not imported: import jobs.xml first, or check the number")
+        jobs = {j.job: j for j in _lock_jobs(None if all_imported else numbers)}
+        if not all_imported:
+            missing = [n for n in numbers if n not in jobs]
+            if missing:
+                raise NotFound(f"job {missing[0]} is not imported: import jobs.xml first, or check the number")
         done = [j.job for j in jobs.values() if j.state == "COMPLETED"]
         if done:
             raise BusinessRefusal(f"job {done[0]} is completed: it cannot be released again")
         lines = load_lines(list(jobs))
-        units, res = _allocate(lines, lock=True, kernel=kernel) if lines else (None, None)
         result = ReleaseResult()
-        if res is not None and len(res.res_qty):
-            _write_reservations(lines, units, res, result)
-        line_rows = []
-        for k, x in enumerate(lines):  # in rule order, so the shortages are too
-            got = int(res.allocated[k])
-            held = x.held + got
-            reason = None
-            if held < x.qty_reqd:
-                reason = rules.short_reason(int(res.reason[k]), x.qty_reqd, held)
-                result.shortages.append(Shortage(x.job, x.line, x.item, x.qty_reqd, held, reason))
-            line_rows.append((got, reason, x.line_id))
-        bulk("UPDATE job_line SET allocated = allocated + ?, short_reason = ? WHERE id = ?", line_rows,
-             pg="UPDATE job_line j SET allocated = j.allocated + v.got, short_reason = v.reason "
-                "FROM (VALUES %s) AS v(got, reason, id) WHERE j.id = v.id")
+        if len(lines):
+            units, res = _allocate(lines, lock=True, kernel=kernel)
+            if len(res.res_qty):
+                _write_reservations(lines, units, res, result)
+            _write_lines(lines, res, result)
         _mark_released(actor, sorted(jobs.values(), key=lambda j: rules.job_key(j.priority, j.start_date, j.job)),
                        result)
     return result
 
 
-def _mark_released(actor: Actor, jobs: list[Job], result: ReleaseResult) -> None:
+def _write_lines(lines: LineTable, res, result: ReleaseResult) -> None:
+    """Each line's allocated grows by what it got; a line still short says why (in rule order, as reported)."""
+    held = lines.held + res.allocated
+    reasons: list[str | None] = [None] * len(lines)
+    for k in np.nonzero(held < lines.qty_reqd)[0].tolist():
+        required, got = int(lines.qty_reqd[k]), int(held[k])
+        reasons[k] = rules.short_reason(int(res.reason[k]), required, got)
+        result.shortages.append(Shortage(lines.job[k], int(lines.line[k]), lines.item[k], required, got, reasons[k]))
+    bulk_columns("UPDATE job_line SET allocated = allocated + ?, short_reason = ? WHERE id = ?",
+                 [res.allocated, reasons, lines.line_id],
+                 pg="UPDATE job_line j SET allocated = j.allocated + v.got, short_reason = v.reason "
+                    "FROM unnest(%s::bigint[], %s::text[], %s::int[]) AS v(got, reason, id) WHERE j.id = v.id")
+
+
+def _mark_released(actor: Actor, jobs: list[_Job], result: ReleaseResult) -> None:
     now = utcnow()
     new_lots = {(j.item_id, output_lot_code(j.job, j.start_date)): j.job for j in jobs if not j.output_lot}
     if new_lots:
-        known = set(Lot.select(Lot.item, Lot.code).where(
-            Lot.code.in_([code for _, code in new_lots])).tuples())
+        codes = sorted({code for _, code in new_lots})
+        known = set()
+        for start in range(0, len(codes), 900):
+            known |= set(Lot.select(Lot.item, Lot.code).where(Lot.code.in_(codes[start:start + 900])).tuples())
         bulk("INSERT INTO lot (item, code, made_by_job, created_at) VALUES (?, ?, ?, ?)",
              [(item, code, job, now) for (item, code), job in new_lots.items() if (item, code) not in known])
     bulk("UPDATE job SET state = 'RELEASED', released_at = COALESCE(released_at, ?), "
@@ -164,23 +195,21 @@ def _mark_released(actor: Actor, jobs: list[Job], result: ReleaseResult) -> None
     for sh in result.shortages:
         shorts[sh.job].append(sh.line)
     result.released.extend(j.job for j in jobs)
-    AuditEvent.insert_many([
-        {"user": actor.user, "station": actor.station, "action": "job.release", "subject": j.job, "at": now,
-         "detail": json.dumps({"reserved": reserved[j.job], "short_lines": shorts[j.job]}, sort_keys=True)}
-        for j in jobs]).execute()
+    bulk('INSERT INTO audit_event ("user", station, action, subject, at, detail) VALUES (?, ?, ?, ?, ?, ?)',
+         [(actor.user, actor.station, "job.release", j.job, now,
+           json.dumps({"reserved": reserved[j.job], "short_lines": shorts[j.job]}, sort_keys=True)) for j in jobs])
 
 
-def _write_reservations(lines, units, res, result: ReleaseResult) -> None:
-    track = units.track_ids
-    pairs: dict[tuple[int, str], int] = defaultdict(int)
+def _write_reservations(lines: LineTable, units, res, result: ReleaseResult) -> None:
+    lots = units.lot_codes(res.res_unit)
+    tids = units.track_ids
     res_line, res_unit, res_qty = res.res_line.tolist(), res.res_unit.tolist(), res.res_qty.tolist()
-    lots = units.lot_codes(set(res_unit))
-    for li, ui, q in zip(res_line, res_unit, res_qty):
-        x = lines[li]
-        pairs[(x.line_id, track[ui])] += q
-        result.allocations.append(Allocation(x.job, x.line, x.item, track[ui], lots[ui], q))
-    reservations.reserve(pairs, {track[ui]: units.pick_seqs[ui] for ui in set(res_unit)},
-                         top_up=any(x.held for x in lines))
+    track = [tids[u] for u in res_unit]
+    jobs, numbers, items = lines.job, lines.line.tolist(), lines.item
+    result.allocations = [Allocation(jobs[li], numbers[li], items[li], t, lots[ui], q)
+                          for li, ui, t, q in zip(res_line, res_unit, track, res_qty)]
+    reservations.reserve(lines.line_id[res.res_line], track, res.res_qty, units.pick_seqs[res.res_unit],
+                         top_up=bool((lines.held > 0).any()))
 
 
 def release(actor: Actor, jobs: list[str] | None = None, all_imported: bool = False) -> ReleaseResult:

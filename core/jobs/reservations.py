@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from core.data.db import bulk, locked
+from core.data.db import bulk, bulk_columns, locked
 from core.data.models import JobLine, PickTask, Reservation, StockUnit
 from core.errors import BusinessRefusal
 from core.qty import fmt_short
@@ -20,32 +20,46 @@ def held(line_id: int, track_id: str) -> Reservation | None:
     return Reservation.get_or_none((Reservation.job_line == line_id) & (Reservation.unit == track_id))
 
 
-def reserve(pairs: dict[tuple[int, str], int], pick_seq: dict[str, int], top_up: bool) -> None:
-    """Bulk, for a release: `pairs` maps (line id, TrackID) to the quantity the allocator gave. A pair the line
-    already holds (a top-up, `top_up` True) grows; a new one gets its reservation and its pick task. The lines'
-    `allocated` is the caller's, written with their shortage reasons in the same statement."""
-    existing = set()
+def reserve(line_ids, track_ids: list[str], qtys, seqs, top_up: bool) -> None:
+    """Bulk, for a release: line `line_ids[k]` is given `qtys[k]` of container `track_ids[k]` (each pair once;
+    `seqs[k]` is the container's walk order). A pair the line already holds (a top-up, `top_up` True) grows; a new
+    one gets its reservation and its pick task. The lines' `allocated` is the caller's, written with their
+    shortage reasons in the same statement. Containers are updated in TrackID order."""
+    import numpy as np  # a release has it loaded; a picker's session, which also comes here, does not need it
+
+    line_ids, qtys, seqs = (np.asarray(c, np.int64) for c in (line_ids, qtys, seqs))
+    grown = np.zeros(len(line_ids), bool)
     if top_up:
-        line_ids = sorted({lid for lid, _ in pairs})
-        for start in range(0, len(line_ids), 900):
+        ids = sorted(set(line_ids.tolist()))
+        existing = set()
+        for start in range(0, len(ids), 900):
             existing |= set(Reservation.select(Reservation.job_line, Reservation.unit).where(
-                Reservation.job_line.in_(line_ids[start:start + 900])).tuples())
-    new, grown = [], []
+                Reservation.job_line.in_(ids[start:start + 900])).tuples())
+        grown = np.fromiter(((lid, tid) in existing for lid, tid in zip(line_ids.tolist(), track_ids)), bool,
+                            len(line_ids))
+    new = ~grown
+    new_tids = [t for t, k in zip(track_ids, new.tolist()) if k]
+    bulk_columns("INSERT INTO reservation (job_line, track_id, qty) VALUES (?, ?, ?)",
+                 [line_ids[new], new_tids, qtys[new]],
+                 pg="INSERT INTO reservation (job_line, track_id, qty) "
+                    "SELECT * FROM unnest(%s::int[], %s::text[], %s::bigint[])")
+    bulk_columns("INSERT INTO pick_task (job_line, track_id, qty, seq, picked, state) VALUES (?, ?, ?, ?, 0, 'OPEN')",
+                 [line_ids[new], new_tids, qtys[new], seqs[new]],
+                 pg="INSERT INTO pick_task (job_line, track_id, qty, seq, picked, state) SELECT l, t, q, s, 0, 'OPEN' "
+                    "FROM unnest(%s::int[], %s::text[], %s::bigint[], %s::int[]) AS v(l, t, q, s)")
+    if grown.any():
+        rows = [(q, lid, tid) for lid, tid, q, k in zip(line_ids.tolist(), track_ids, qtys.tolist(), grown.tolist())
+                if k]
+        bulk("UPDATE reservation SET qty = qty + ? WHERE job_line = ? AND track_id = ?", rows)
+        bulk("UPDATE pick_task SET qty = qty + ? WHERE job_line = ? AND track_id = ? AND state = 'OPEN'", rows)
     per_unit: dict[str, int] = defaultdict(int)
-    for (lid, tid), q in pairs.items():
-        (grown if (lid, tid) in existing else new).append((lid, tid, q, pick_seq[tid]))
+    for tid, q in zip(track_ids, qtys.tolist()):
         per_unit[tid] += q
-    bulk("INSERT INTO reservation (job_line, track_id, qty) VALUES (?, ?, ?)", [r[:3] for r in new])
-    bulk("INSERT INTO pick_task (job_line, track_id, qty, seq, picked, state) VALUES (?, ?, ?, ?, 0, 'OPEN')",
-         new)
-    bulk("UPDATE reservation SET qty = qty + ? WHERE job_line = ? AND track_id = ?",
-         [(q, lid, tid) for lid, tid, q, _ in grown])
-    bulk("UPDATE pick_task SET qty = qty + ? WHERE job_line = ? AND track_id = ? AND state = 'OPEN'",
-         [(q, lid, tid) for lid, tid, q, _ in grown])
-    bulk("UPDATE stock_unit SET reserved = reserved + ? WHERE track_id = ?",
-         [(q, tid) for tid, q in per_unit.items()],
-         pg="UPDATE stock_unit u SET reserved = u.reserved + v.q FROM (VALUES %s) AS v(q, tid) "
-            "WHERE u.track_id = v.tid")
+    tids = sorted(per_unit)
+    bulk_columns("UPDATE stock_unit SET reserved = reserved + ? WHERE track_id = ?",
+                 [[per_unit[t] for t in tids], tids],
+                 pg="UPDATE stock_unit u SET reserved = u.reserved + v.q FROM unnest(%s::bigint[], %s::text[]) "
+                    "AS v(q, tid) WHERE u.track_id = v.tid")
 
 
 def consume(line: JobLine, reservation: Reservation | None, unit: StockUnit, consumed: int, issued: int) -> None:

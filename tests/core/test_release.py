@@ -15,7 +15,12 @@ def _reserved_ok():
         assert 0 <= u.reserved <= u.on_hand, u.track_id
 
 
-def test_release_follows_fefo_and_reports_json(demo, actors):
+@pytest.mark.parametrize("kernel", ["compiled ahead of time", "jit"])
+def test_release_follows_fefo_and_reports_json(demo, actors, kernel, aot_kernel, monkeypatch):
+    # Where no kernel was compiled ahead of time (a site without a C compiler), the JIT kernel does the same.
+    from core.allocator import aot
+
+    monkeypatch.setattr(aot, "load", (lambda: aot_kernel) if kernel != "jit" else (lambda: None))
     result = release(actors["planner"], ["000000000012345"])
     doc = result.as_json()
     assert doc["released"] == ["000000000012345"]
