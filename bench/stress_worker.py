@@ -467,7 +467,9 @@ def main(argv: list[str] | None = None) -> int:
         # one-off second out of the run (the release service would load it while holding its row locks).
         from core.jobs.release import load_kernel
 
-        load_kernel().join()
+        kernel = load_kernel()  # None when the kernel compiled ahead of time is there
+        if kernel is not None:
+            kernel.join()
     if args.crash:
         worker.resume()
         worker.arm(args.kill_p)
