@@ -98,6 +98,7 @@ def _fresh(url: str):
     database = connect(url)
     if url.startswith("postgresql"):
         database.drop_tables(ALL_MODELS, safe=True, cascade=True)
+        database.execute_sql("DROP SEQUENCE IF EXISTS track_id_seq")
     init_schema()
     return database
 

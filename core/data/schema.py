@@ -132,6 +132,9 @@ def init_schema() -> tuple[int | None, int]:
                 UPGRADES[version]()
         db.create_tables(ALL_MODELS, safe=True)
         keep_room_for_updates()
+        from core.data.serials import ensure_track_id_sequence
+
+        ensure_track_id_sequence()
         for key, value in DEFAULT_SETTINGS.items():
             if not Setting.get_or_none(Setting.key == key):
                 Setting.create(key=key, value=value)

@@ -6,16 +6,27 @@ done, the ERP gets a PostMaterial and the audit trail an event. The Pick screen 
 """
 from __future__ import annotations
 
+import datetime as dt
 import json
 from dataclasses import dataclass
 
-from core import clock
 from core.allocator import rules
 from core.clock import utcnow
-from core.data.db import locked, retrying, write_txn
-from core.data.models import AuditEvent, Item, Job, JobLine, Location, Lot, PickTask, Reservation, StockUnit
+from core.data.db import is_postgres, locked, retrying, run_sql, write_txn
+from core.data.models import (
+    AuditEvent,
+    Item,
+    Job,
+    JobLine,
+    Location,
+    Lot,
+    PickTask,
+    Reservation,
+    Station,
+    StockUnit,
+)
 from core.data.schema import setting
-from core.data.serials import new_track_id
+from core.data.serials import next_track_id
 from core.erp.postings import add_posting
 from core.errors import BusinessRefusal, NotFound, UserInputError
 from core.jobs import reservations, tolerance
@@ -61,13 +72,7 @@ class PickResult:
 
 
 def wip_location(job: Job) -> str:
-    code = setting(f"wip_location.{job.warehouse}")
-    if code:
-        return code
-    loc = Location.select().where(Location.zone == "WIP").order_by(Location.pick_seq, Location.code).first()
-    if loc is None:
-        raise BusinessRefusal("there is no WIP location to issue to: ask a supervisor to import one")
-    return loc.code
+    return setting(f"wip_location.{job.warehouse}") or _wip_fallback()
 
 
 def _previous(request_id: str | None):
@@ -143,59 +148,119 @@ def _checked(job_no: str, line_no: int, track_id: str, qty: int) -> tuple[JobLin
     return line, job, unit, item, zone
 
 
-def _issue(actor: Actor, unit: StockUnit, item: Item, qty: int, job: Job, line_no: int) -> tuple[str, object]:
-    """Move what was picked into the job's WIP location: the whole container, which keeps its TrackID, or a
-    dispensed portion with a TrackID of its own and the same lot. Returns the TrackID in WIP and its movement."""
-    wip = wip_location(job)
-    if qty == unit.on_hand:
-        _out, into = ledger.relocate(unit, wip, "ISSUE", actor, job=job.job, line=line_no, ref=unit.track_id)
-        StockUnit.update(state="ISSUED", job=job.job).where(StockUnit.track_id == unit.track_id).execute()
-        return unit.track_id, into
-    portion_id = new_track_id()
-    StockUnit.update(opened=True).where(StockUnit.track_id == unit.track_id).execute()
-    ledger.post(unit, -qty, "PICK", actor, job=job.job, line=line_no, ref=portion_id)
-    portion = StockUnit.create(track_id=portion_id, item=item.code, lot=unit.lot_id, location=wip, on_hand=0,
-                               status="AVAILABLE", state="ISSUED", expiry=unit.expiry, received=clock.today(),
-                               parent=unit.track_id, job=job.job, opened=True)
-    return portion_id, ledger.post(portion, qty, "ISSUE", actor, job=job.job, line=line_no, ref=unit.track_id)
+# Everything a confirmation needs, read in one statement (a pick is a handful of round trips, not thirty): the
+# line and the container, both locked, the job, the item, the container's zone and lot, the line's open task and
+# its hold on the container, how many tasks the line has open, the settings a pick uses, the station's printer,
+# and an earlier confirmation of the same request.
+_FACTS = (
+    "SELECT (SELECT detail FROM audit_event WHERE subject = ? AND action = 'pick' LIMIT 1), "
+    "jl.id, jl.kit_issue, jl.warehouse, j.state, j.start_date, "
+    "i.code, i.description, i.uom, i.weighed, i.tolerance_milli_pct, "
+    "u.item, u.lot, lot.code, u.location, loc.zone, u.on_hand, u.reserved, u.status, u.state, u.expiry, "
+    "t.id, t.qty, t.picked, r.id, r.qty, "
+    "(SELECT count(*) FROM pick_task o WHERE o.job_line = jl.id AND o.state = 'OPEN'), "
+    "(SELECT value FROM setting WHERE key = 'wip_location.' || j.warehouse), "
+    "(SELECT value FROM setting WHERE key = 'track_id_prefix'), "
+    "st.code, st.printer_url, st.printer_language, st.printer_model, st.label_size "
+    "FROM job_line jl JOIN job j ON j.job = jl.job JOIN item i ON i.code = jl.stock_code "
+    "JOIN stock_unit u ON u.track_id = ? JOIN location loc ON loc.code = u.location "
+    "LEFT JOIN lot ON lot.id = u.lot "
+    "LEFT JOIN pick_task t ON t.job_line = jl.id AND t.track_id = u.track_id AND t.state = 'OPEN' "
+    "LEFT JOIN reservation r ON r.job_line = jl.id AND r.track_id = u.track_id "
+    "LEFT JOIN station st ON st.code = ? "
+    "WHERE jl.job = ? AND jl.line = ? ORDER BY t.seq, t.id"
+)
+
+
+def _date(value):
+    """SQLite hands dates back as text."""
+    return dt.date.fromisoformat(value[:10]) if isinstance(value, str) else value
+
+
+def _facts(actor: Actor, job_no: str, line_no: int, track_id: str, request_id: str | None):
+    sql = _FACTS + (" FOR UPDATE OF jl, u" if is_postgres() else "")
+    return run_sql(sql, (request_id, track_id, actor.station, job_no, line_no)).fetchone()
 
 
 def _confirm(actor: Actor, job_no: str, line_no: int, track_id: str, qty: int, reason: str | None,
              request_id: str | None, weighed: dict | None, label: bool) -> PickResult:
     with write_txn():
-        earlier = _previous(request_id)
+        row = _facts(actor, job_no, line_no, track_id, request_id)
+        earlier = row[0] if row else getattr(_previous(request_id), "detail", None)
         if earlier is not None:
-            d = json.loads(earlier.detail)
+            d = json.loads(earlier)
             return PickResult(d["job"], d["line"], d["item"], d["source"], d["portion"], d["qty"], d["lot"],
                               d["line_done"], d["posting"], repeated=True)
-        line, job, unit, item, zone = _checked(job_no, line_no, track_id, qty)
-        task = PickTask.select().where((PickTask.job_line == line.id) & (PickTask.unit == track_id)
-                                       & (PickTask.state == "OPEN")).first()
-        reservation = reservations.held(line.id, track_id)
-        if task is None:
-            task, reservation = _move_to_substitute(actor, line, job, unit, item, zone, reason, qty)
-        target = task.qty - task.picked
+        if row is None:
+            _checked(job_no, line_no, track_id, qty)  # says which of the two is missing
+            raise NotFound(f"TrackID {track_id} is not known: scan the container's label again")
+        (_, line_id, kit_issue, warehouse, job_state, start, item_code, description, uom, is_weighed, tol,
+         unit_item, lot_id, lot, location, zone, on_hand, reserved, status, state, expiry, task_id, task_qty,
+         task_picked, res_id, res_qty, open_tasks, wip, prefix, station, *printer) = row
+        if job_state != "RELEASED":
+            raise BusinessRefusal(f"job {job_no} is {job_state.lower()}: only released jobs are picked")
+        if kit_issue:
+            raise BusinessRefusal(f"line {line_no} ({item_code}) is kit-issued from the floor bin: not picked")
+        if unit_item != item_code:
+            raise BusinessRefusal(f"TrackID {track_id} holds {unit_item}, not {item_code}: take the right "
+                                  "container")
+        if status != rules.ELIGIBLE_STATUS:
+            raise BusinessRefusal(f"TrackID {track_id} is on {status.lower()}: take it back to quarantine "
+                                  "and scan another")
+        if state != rules.ACTIVE_STATE or zone != rules.ALLOCATABLE_ZONE:
+            raise BusinessRefusal(f"TrackID {track_id} is not in store stock (it is in {location}): "
+                                  "scan a container from the store")
+        if qty <= 0:
+            raise UserInputError("the quantity must be above zero")
+        item = Item(code=item_code, description=description, uom=uom)
+        unit = StockUnit(track_id=track_id, item=item, lot=Lot(id=lot_id, code=lot) if lot_id else None,
+                         location=location, on_hand=on_hand, reserved=reserved, expiry=_date(expiry), job=None)
+        reservation = Reservation(id=res_id, qty=res_qty) if res_id else None
+        if task_id is None:
+            task, reservation = _move_to_substitute(
+                actor, JobLine.get_by_id(line_id), Job.get(Job.job == job_no),
+                StockUnit.get(StockUnit.track_id == track_id), Item.get(Item.code == item_code), zone, reason, qty)
+            task_id, task_qty, task_picked = task.id, task.qty, task.picked
+            unit.reserved = StockUnit.get(StockUnit.track_id == track_id).reserved
+        target = task_qty - task_picked
         reserved_here = reservation.qty if reservation else 0
-        tolerance.check_pick(qty, target, item.weighed, item.tolerance_milli_pct, item.uom, track_id,
-                             unit.on_hand - (unit.reserved - reserved_here))
+        free_for_line = unit.on_hand - (unit.reserved - reserved_here)
+        tolerance.check_pick(qty, target, is_weighed, tol, uom, track_id, free_for_line)
         # A weighed pick inside the band finishes the task; a count below the target leaves it open for the rest.
-        done = item.weighed or qty >= target
-        reservations.consume(line, reservation, unit, min(reserved_here, target if done else qty), issued=qty)
-        source = unit.location_id  # the bin the ERP posting names, before the unit moves
-        portion_id, issue_move = _issue(actor, unit, item, qty, job, line_no)
-        PickTask.update(state="DONE" if done else "OPEN", picked=task.picked + qty, picked_by=actor.user,
-                        picked_at=utcnow()).where(PickTask.id == task.id).execute()
-        line_done = not PickTask.select().where((PickTask.job_line == line.id) & (PickTask.state == "OPEN")).exists()
-        lot = unit.lot.code if unit.lot_id else None
-        posting = add_posting(issue_move, job=job_no, line=line_no, warehouse=line.warehouse, qty=qty, lot=lot,
-                              reference=track_id, kind="PICK", bin=source)
+        done = bool(is_weighed) or qty >= target
+        consumed = min(reserved_here, target if done else qty)
+        reservations.consume(line_id, reservation, consumed, issued=qty)
+        wip = wip or _wip_fallback()
+        if qty == unit.on_hand:
+            # The whole container goes to the job: it keeps its TrackID.
+            into = ledger.issue_whole(unit, wip, actor, job=job_no, line=line_no, reserved=consumed)
+            portion = unit
+        else:
+            portion_id, into = ledger.dispense(unit, qty, wip, actor, new_id=lambda: next_track_id(prefix),
+                                               job=job_no, line=line_no, reserved=consumed)
+            portion = StockUnit(track_id=portion_id, item=item, lot=unit.lot, location=wip, on_hand=qty,
+                                expiry=unit.expiry, job=job_no)
+        run_sql("UPDATE pick_task SET state = ?, picked = ?, picked_by = ?, picked_at = ? WHERE id = ?",
+                ("DONE" if done else "OPEN", task_picked + qty, actor.user, utcnow(), task_id))
+        line_done = open_tasks - (1 if done else 0) == 0
+        posting = add_posting(into, job=job_no, line=line_no, warehouse=warehouse, qty=qty, lot=lot,
+                              reference=track_id, kind="PICK", bin=location)  # the bin it left, for the ERP
         if label:
-            enqueue(TRACKID, trackid_label_content(StockUnit.get(StockUnit.track_id == portion_id)),
-                    station=actor.station, job=job_no, track_id=portion_id, user=actor.user)
-        record(actor, "pick", request_id or f"{job_no}/{line_no}", job=job_no, line=line_no, item=item.code,
-               source=track_id, portion=portion_id, qty=qty, lot=lot, line_done=line_done, posting=posting.key,
-               weighed=weighed or {})
-    return PickResult(job_no, line_no, item.code, track_id, portion_id, qty, lot, line_done, posting.key)
+            target_printer = Station(code=station, printer_url=printer[0], printer_language=printer[1],
+                                     printer_model=printer[2], label_size=printer[3]) if station else None
+            enqueue(TRACKID, trackid_label_content(portion), station=actor.station, job=job_no,
+                    track_id=portion.track_id, user=actor.user, printer=target_printer)
+        record(actor, "pick", request_id or f"{job_no}/{line_no}", job=job_no, line=line_no, item=item_code,
+               source=track_id, portion=portion.track_id, qty=qty, lot=lot, line_done=line_done,
+               posting=posting.key, weighed=weighed or {})
+    return PickResult(job_no, line_no, item_code, track_id, portion.track_id, qty, lot, line_done, posting.key)
+
+
+def _wip_fallback() -> str:
+    loc = Location.select().where(Location.zone == "WIP").order_by(Location.pick_seq, Location.code).first()
+    if loc is None:
+        raise BusinessRefusal("there is no WIP location to issue to: ask a supervisor to import one")
+    return loc.code
 
 
 def confirm_pick(actor: Actor, job: str, line: int, track_id: str, qty: int, *, reason: str | None = None,

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from core.data.db import bulk, bulk_columns, locked
+from core.data.db import bulk, bulk_columns, locked, run_sql
 from core.data.models import JobLine, PickTask, Reservation, StockUnit
 from core.errors import BusinessRefusal
 from core.qty import fmt_short
@@ -62,14 +62,17 @@ def reserve(line_ids, track_ids: list[str], qtys, seqs, top_up: bool) -> None:
                     "AS v(q, tid) WHERE u.track_id = v.tid")
 
 
-def consume(line: JobLine, reservation: Reservation | None, unit: StockUnit, consumed: int, issued: int) -> None:
-    """A pick issued `issued` to the line and used up `consumed` of what the line held on `unit`: the hold shrinks
-    (or goes) with the container's balance, and the line counts the issue. The caller moves the stock."""
+def consume(line_id: int, reservation: Reservation | None, consumed: int, issued: int) -> None:
+    """A pick issued `issued` to the line and used up `consumed` of what the line held on a container: the hold
+    shrinks (or goes) and the line counts the issue. The container's `reserved` drops by `consumed` in the same
+    UPDATE as its stock (core.stock.ledger.issue_whole and dispense take it), so the pick writes that row once."""
     if consumed:
-        _shrink(reservation, consumed)
-        unit.reserved -= consumed
-    JobLine.update(issued=JobLine.issued + issued, allocated=JobLine.allocated - consumed).where(
-        JobLine.id == line.id).execute()
+        if reservation.qty - consumed:
+            run_sql("UPDATE reservation SET qty = qty - ? WHERE id = ?", (consumed, reservation.id))
+        else:
+            run_sql("DELETE FROM reservation WHERE id = ?", (reservation.id,))
+    run_sql("UPDATE job_line SET issued = issued + ?, allocated = allocated - ? WHERE id = ?",
+            (issued, consumed, line_id))
 
 
 def move(line: JobLine, task: PickTask, to: StockUnit, wanted: int, uom: str) -> tuple[PickTask,

@@ -5,10 +5,14 @@ service's movements, balances, posting and audit row commit together or not at a
 """
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from peewee import JOIN, fn
 
 from core import clock
+from core.clock import utcnow
 from core.data.copy import insert_rows
+from core.data.db import run_sql
 from core.data.models import Location, Movement, StockUnit
 from core.site.actor import Actor
 
@@ -67,6 +71,59 @@ def relocate(unit: StockUnit, to: Location | str, kind: str, actor: Actor, *, jo
     StockUnit.update(location=to_code).where(StockUnit.track_id == unit.track_id).execute()
     into = post(unit, qty, kind, actor, location=to_code, job=job, line=line, ref=ref)
     return out, into
+
+
+# The two movements of one change, in one statement (the hot paths: a pick is one of each).
+_MOVES = ('INSERT INTO movement (at, kind, track_id, item, lot, location, qty, job, line, "user", station, ref) '
+          "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?), (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id, qty")
+
+
+def _move_pair(actor: Actor, kind_out: str, kind_in: str, unit: StockUnit, into: str, to: str, qty: int, *,
+               job, line, ref_out, ref_in) -> Movement:
+    """`qty` out of `unit` at its location and into container `into` at `to`; returns the movement in."""
+    at = utcnow()
+    lot = _lot_code(unit)
+    ids = dict((q > 0, i) for i, q in run_sql(_MOVES, (
+        at, kind_out, unit.track_id, unit.item_id, lot, unit.location_id, -qty, job, line, actor.user, actor.station,
+        ref_out, at, kind_in, into, unit.item_id, lot, to, qty, job, line, actor.user, actor.station, ref_in,
+    )).fetchall())
+    return Movement(id=ids[True], at=at, kind=kind_in, unit=into, item=unit.item_id, lot=lot, location=to, qty=qty,
+                    job=job, line=line, user=actor.user, station=actor.station, ref=ref_in)
+
+
+def issue_whole(unit: StockUnit, to: str, actor: Actor, *, job: str, line: int, reserved: int = 0) -> Movement:
+    """All of a container goes to a job's WIP location `to` and keeps its TrackID: out of its location and into
+    `to` (two movements), and in one UPDATE its location, state ISSUED, the job, and `reserved` less held for it.
+    Returns the movement into `to`."""
+    into = _move_pair(actor, "ISSUE", "ISSUE", unit, unit.track_id, to, unit.on_hand, job=job, line=line,
+                      ref_out=unit.track_id, ref_in=unit.track_id)
+    run_sql("UPDATE stock_unit SET location = ?, state = 'ISSUED', job = ?, reserved = reserved - ? "
+            "WHERE track_id = ?", (to, job, reserved, unit.track_id))
+    unit.location, unit.state, unit.job, unit.reserved = to, "ISSUED", job, unit.reserved - reserved
+    return into
+
+
+def dispense(unit: StockUnit, qty: int, to: str, actor: Actor, *, new_id: Callable[[], str], job: str, line: int,
+             reserved: int = 0) -> tuple[str, Movement]:
+    """Part of a container goes to a job: a new container (TrackID from `new_id`, one an import already uses is
+    skipped) in the job's WIP location `to`, same item, lot and expiry, received today, holds `qty`; `unit` keeps
+    the rest, opened, with `reserved` less held for the job. A PICK movement out and an ISSUE movement in.
+    Returns the new TrackID and the movement in."""
+    run_sql("UPDATE stock_unit SET on_hand = on_hand - ?, reserved = reserved - ?, opened = ? WHERE track_id = ?",
+            (qty, reserved, True, unit.track_id))
+    while True:
+        portion = new_id()
+        made = run_sql(
+            "INSERT INTO stock_unit (track_id, item, lot, location, on_hand, reserved, status, state, expiry, "
+            "received, tare_milli_kg, opened, parent, job, created_at) VALUES (?, ?, ?, ?, ?, 0, 'AVAILABLE', "
+            "'ISSUED', ?, ?, 0, ?, ?, ?, ?) ON CONFLICT (track_id) DO NOTHING",
+            (portion, unit.item_id, unit.lot_id, to, qty, unit.expiry, clock.today(), True, unit.track_id, job,
+             utcnow())).rowcount
+        if made:
+            break
+    unit.on_hand, unit.reserved, unit.opened = unit.on_hand - qty, unit.reserved - reserved, True
+    return portion, _move_pair(actor, "PICK", "ISSUE", unit, portion, to, qty, job=job, line=line, ref_out=portion,
+                               ref_in=unit.track_id)
 
 
 def ledger_mismatches() -> list[tuple[str, int, int]]:
