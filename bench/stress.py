@@ -105,7 +105,7 @@ class Pool:
         if self.crash:
             cmd += ["--crash", "--kill-p", str(self.kill_p)]
         if self.own_jobs:
-            cmd.append("--own-jobs")
+            cmd += ["--own-jobs", "--count-statements"]
         err = open(self.logs / f"stderr-{slot}-{self.generation[slot]}.txt", "wb")
         self.live[slot] = subprocess.Popen(cmd, cwd=ROOT, env=self.env, stdout=subprocess.DEVNULL, stderr=err)
         err.close()
@@ -379,8 +379,11 @@ def phase_picks(kind: str, args, workdir: Path) -> RunResult:
         db.close()
         pool = Pool(site.url, args.procs, args.pick_seconds, workdir, args.seed, "pick", None, own_jobs=True)
         pool.start()
+        cpu_before = _machine_cpu()
         pool.wait()
+        machine_cpu = _machine_cpu() - cpu_before
         result.tally, result.refusals = merge(pool.reports())
+        statements = result.tally.pop("statements", {})
         result.exits = pool.exits
         result.tracebacks = pool.tracebacks()
         confirmed = result.tally.get("pick", {}).get("ok", 0)
@@ -392,6 +395,14 @@ def phase_picks(kind: str, args, workdir: Path) -> RunResult:
         if confirmed:
             # What one picker's terminal waits for each confirmation while the others pick too.
             result.extra["time per confirmed pick in one process"] = f"{busy / confirmed * 1000:.0f} ms"
+            # Refused picks (an overpour) and short picks are counted in, as they cost the server too.
+            result.extra["statements (round trips) per confirmed pick"] = round(statements.get("pick", 0) / confirmed,
+                                                                                1)
+            client = sum(r.get("cpu", 0.0) for r in pool.reports())
+            result.extra["CPU per confirmed pick"] = (f"{machine_cpu / confirmed * 1000:.1f} ms on the machine, of "
+                                                      f"which the 16 pickers' processes {client / confirmed * 1000:.1f}"
+                                                      " ms")
+            result.extra["load average after"] = f"{os.getloadavg()[0]:.1f}"
         _connect(site.url)
         from bench.stress_check import Check
 
@@ -403,6 +414,16 @@ def phase_picks(kind: str, args, workdir: Path) -> RunResult:
         if not args.keep:
             site.drop()
     return result
+
+
+def _machine_cpu() -> float:
+    """Seconds of CPU the whole machine spent so far, all cores (Linux /proc/stat), idle and waiting apart."""
+    try:
+        fields = Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]
+    except OSError:
+        return 0.0
+    ticks = [int(x) for x in fields]
+    return (sum(ticks) - ticks[3] - ticks[4]) / os.sysconf("SC_CLK_TCK")
 
 
 def phase_export(kind: str, args, workdir: Path) -> RunResult:

@@ -43,12 +43,15 @@ class Worker:
         self.supervisor = Actor("SV1", "supervisor", station)
         self.operator = Actor("OP1", "operator", station)
         self.mine: list[str] | None = None
+        self.slip: list[int] | None = None  # own-jobs mode: this picker's open tasks, in slip order
+        self.counter = None  # bench.statements.StatementCounter, when counting
         self.tally: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
         self.refusals: dict[str, str] = {}  # first message of each refusal kind, for the report
         self.failures: list[str] = []
         self.seconds: dict[str, float] = defaultdict(float)
         self.acks = open(log_dir / f"acks-{slot}.jsonl", "a", encoding="utf-8")
         self.intents = open(log_dir / f"intents-{slot}.jsonl", "a", encoding="utf-8") if crash else None
+        self.cpu_at_go = 0.0
 
     # --- logs ------------------------------------------------------------------------------------------------
 
@@ -99,15 +102,100 @@ class Worker:
             from core.data.models import Job
 
             self.mine = [j for (j,) in Job.select(Job.job).tuples() if int(j) % self.procs == self.slot - 1]
-        return column.in_(self.mine)
+        return column.in_(self.mine) if column is not None else None
 
     # --- operations --------------------------------------------------------------------------------------------
+
+    def next_on_slip(self):
+        """Own-jobs mode (the picks-per-second run): the next open task of this picker's slips, in order, as the
+        Pick screen walks them, with what the screen shows for it (target, container, hold, item): one read by
+        primary key, where open_task's random choice over every open task cost the server more than the pick."""
+        from core.data.db import run_sql
+
+        if self.slip is None:
+            self.load_slip()
+        while self.slip:
+            row = run_sql(
+                "SELECT pt.id, pt.qty - pt.picked, pt.state, jl.job, jl.line, pt.track_id, u.on_hand, u.reserved, "
+                "COALESCE(r.qty, 0), i.weighed, i.tolerance_milli_pct FROM pick_task pt "
+                "JOIN job_line jl ON jl.id = pt.job_line JOIN item i ON i.code = jl.stock_code "
+                "JOIN stock_unit u ON u.track_id = pt.track_id "
+                "LEFT JOIN reservation r ON r.job_line = jl.id AND r.track_id = pt.track_id WHERE pt.id = ?",
+                (self.slip.pop(),)).fetchone()
+            if row and row[2] == "OPEN":
+                return row
+        return None
+
+    def load_slip(self) -> None:
+        from core.data.db import run_sql
+
+        self._mine(None)
+        marks = ",".join("?" * len(self.mine))
+        self.slip = [i for (i,) in run_sql(
+            "SELECT pt.id FROM pick_task pt JOIN job_line jl ON jl.id = pt.job_line WHERE pt.state = 'OPEN' "
+            f"AND jl.kit_issue = ? AND jl.job IN ({marks}) ORDER BY jl.job DESC, jl.line DESC, pt.seq DESC",
+            [False, *self.mine]).fetchall()]
+
+    def op_pick_own(self) -> str:
+        from core.jobs.picking import confirm_pick
+        from core.jobs.tolerance import band
+
+        task = self.next_on_slip()
+        if task is None:
+            return "idle"
+        task_id, target, _, job, line, track_id, on_hand, reserved, held, weighed, tolerance = task
+        free = on_hand - (reserved - held)
+        if weighed:
+            low, high = band(target, True, tolerance)
+            if self.rng.random() < 0.03:
+                qty = high + 1000  # the picker overpoured and pressed Enter anyway: refused
+            elif min(high, free) < low:
+                return self._short_own(job, line, track_id)
+            else:
+                qty = self.rng.randint(low, min(high, free))
+                if low <= on_hand <= min(high, free) and self.rng.random() < 0.5:
+                    qty = on_hand  # the whole container goes
+        else:
+            qty = target if self.rng.random() < 0.7 else self.rng.randint(1, max(1, target // 1000)) * 1000
+            qty = min(qty, free - free % 1000)
+            if qty <= 0:
+                return self._short_own(job, line, track_id)
+        rid = uuid.uuid4().hex
+        with self.answered(rid, "pick"), self._counted("pick"):
+            result = confirm_pick(self.picker, job, line, track_id, qty, request_id=rid,
+                                  weighed={"net": qty, "stable": True} if weighed else None)
+        self.ack({"rid": rid, "op": "pick", "posting": result.posting, "qty": result.qty})
+        if not weighed and qty < target:
+            self.slip.append(task_id)  # the rest of the count is still to pick
+        return "ok"
+
+    def _short_own(self, job: str, line: int, track_id: str) -> str:
+        from core.jobs.picking import short_pick
+
+        with self._counted("short"):
+            short_pick(self.picker, job, line, track_id, "NO_STOCK")
+        self.tally["short"]["ok (from a pick)"] += 1
+        return "short instead"
+
+    @contextmanager
+    def _counted(self, kind: str):
+        if self.counter is None:
+            yield
+            return
+        before = self.counter.statements
+        with self.counter.counting():
+            try:
+                yield
+            finally:
+                self.tally["statements"][kind] += self.counter.statements - before
 
     def op_pick(self) -> str:
         from core.data.models import Item, Location, Reservation, StockUnit
         from core.jobs.picking import REASONS, confirm_pick
         from core.jobs.tolerance import band
 
+        if self.own_jobs:
+            return self.op_pick_own()
         task = self.open_task()
         if task is None:
             return "idle"
@@ -410,9 +498,11 @@ class Worker:
         self.seconds[kind] += time.perf_counter() - started
 
     def report(self) -> dict:
+        cpu = os.times()
         return {"slot": self.slot, "pid": os.getpid(), "tally": {k: dict(v) for k, v in self.tally.items()},
                 "refusals": self.refusals, "failures": len(self.failures),
-                "seconds": {k: round(v, 3) for k, v in self.seconds.items()}}
+                "seconds": {k: round(v, 3) for k, v in self.seconds.items()},
+                "cpu": round(cpu.user + cpu.system - self.cpu_at_go, 3)}
 
 
 def _recover_connection() -> None:
@@ -451,6 +541,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--crash", action="store_true")
     p.add_argument("--kill-p", type=float, default=0.0)
     p.add_argument("--own-jobs", action="store_true")
+    p.add_argument("--count-statements", action="store_true", help="count what each pick sends to the database")
     args = p.parse_args(argv)
 
     from core.data.db import connect
@@ -473,7 +564,15 @@ def main(argv: list[str] | None = None) -> int:
     if args.crash:
         worker.resume()
         worker.arm(args.kill_p)
+    if args.count_statements:
+        from bench.statements import StatementCounter
+
+        worker.counter = StatementCounter.install()
+    if args.own_jobs and "pick" in kinds:
+        worker.load_slip()  # as a picker's screen has its slips before the first scan
     until = _ready_then_go(Path(args.log_dir), args.slot)
+    cpu = os.times()
+    worker.cpu_at_go = cpu.user + cpu.system
     last_write = time.monotonic()
     done = 0
     while time.time() < until and done < args.max_ops:
