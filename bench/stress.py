@@ -399,9 +399,11 @@ def phase_picks(kind: str, args, workdir: Path) -> RunResult:
             result.extra["statements (round trips) per confirmed pick"] = round(statements.get("pick", 0) / confirmed,
                                                                                 1)
             client = sum(r.get("cpu", 0.0) for r in pool.reports())
-            result.extra["CPU per confirmed pick"] = (f"{machine_cpu / confirmed * 1000:.1f} ms on the machine, of "
-                                                      f"which the 16 pickers' processes {client / confirmed * 1000:.1f}"
-                                                      " ms")
+            server = sum(r.get("server_cpu", 0.0) for r in pool.reports())
+            result.extra["CPU per confirmed pick"] = (
+                f"pickers' processes {client / confirmed * 1000:.1f} ms"
+                + (f", their PostgreSQL server processes {server / confirmed * 1000:.1f} ms" if server else "")
+                + f"; the whole machine {machine_cpu / confirmed * 1000:.1f} ms (other work included)")
             result.extra["load average after"] = f"{os.getloadavg()[0]:.1f}"
         _connect(site.url)
         from bench.stress_check import Check

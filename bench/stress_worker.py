@@ -52,6 +52,8 @@ class Worker:
         self.acks = open(log_dir / f"acks-{slot}.jsonl", "a", encoding="utf-8")
         self.intents = open(log_dir / f"intents-{slot}.jsonl", "a", encoding="utf-8") if crash else None
         self.cpu_at_go = 0.0
+        self.backend = None  # PostgreSQL: the server process serving this one, when on this machine
+        self.server_cpu_at_go = 0.0
 
     # --- logs ------------------------------------------------------------------------------------------------
 
@@ -502,7 +504,17 @@ class Worker:
         return {"slot": self.slot, "pid": os.getpid(), "tally": {k: dict(v) for k, v in self.tally.items()},
                 "refusals": self.refusals, "failures": len(self.failures),
                 "seconds": {k: round(v, 3) for k, v in self.seconds.items()},
-                "cpu": round(cpu.user + cpu.system - self.cpu_at_go, 3)}
+                "cpu": round(cpu.user + cpu.system - self.cpu_at_go, 3),
+                "server_cpu": round(_process_cpu(self.backend) - self.server_cpu_at_go, 3) if self.backend else 0.0}
+
+
+def _process_cpu(pid: int) -> float:
+    """Seconds of CPU a process on this machine has used (Linux /proc); 0 when it cannot be read."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def _recover_connection() -> None:
@@ -570,9 +582,14 @@ def main(argv: list[str] | None = None) -> int:
         worker.counter = StatementCounter.install()
     if args.own_jobs and "pick" in kinds:
         worker.load_slip()  # as a picker's screen has its slips before the first scan
+    from core.data.db import is_postgres, run_sql
+
+    if is_postgres():
+        worker.backend = run_sql("SELECT pg_backend_pid()").fetchone()[0]
     until = _ready_then_go(Path(args.log_dir), args.slot)
     cpu = os.times()
     worker.cpu_at_go = cpu.user + cpu.system
+    worker.server_cpu_at_go = _process_cpu(worker.backend) if worker.backend else 0.0
     last_write = time.monotonic()
     done = 0
     while time.time() < until and done < args.max_ops:

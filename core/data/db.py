@@ -102,6 +102,30 @@ def run_sql(sql: str, params: tuple | list = ()):
     return db.execute_sql(sql.replace("?", "%s") if is_postgres() else sql, params)
 
 
+# PostgreSQL: statements prepared on each connection, by the connection they belong to.
+_PREPARED: dict[int, tuple[object, dict[str, int]]] = {}
+
+
+def run_prepared(sql: str, params: tuple | list):
+    """A hot statement, written with numbered placeholders (?1, ?2, ...), planned once per connection.
+
+    PostgreSQL plans a statement each time it is sent; for a query joining many tables that costs more than
+    running it, so here it is PREPAREd on first use and then only EXECUTEd. SQLite keeps its own statement cache
+    and takes ?1 as written.
+    """
+    if not is_postgres():
+        return db.execute_sql(sql, params)
+    conn = db.connection()
+    owner, names = _PREPARED.get(id(conn), (None, {}))
+    if owner is not conn:
+        names = {}
+        _PREPARED[id(conn)] = (conn, names)
+    if sql not in names:
+        names[sql] = len(names)
+        db.execute_sql(f"PREPARE jobfloor_{int(names[sql])} AS {sql.replace('?', '$')}")
+    return db.execute_sql(f"EXECUTE jobfloor_{int(names[sql])} ({', '.join(['%s'] * len(params))})", params)
+
+
 def bulk(sql: str, rows: list[tuple], pg: str | None = None) -> None:
     """One statement for many rows, written with '?' placeholders. Hot paths only: no model objects.
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from core.clock import utcnow
-from core.data.db import db
+from core.data.db import db, run_sql
 from core.data.models import Movement, Posting
 from core.data.schema import setting
 from core.errors import UserInputError
@@ -36,9 +36,15 @@ def add_posting(movement: Movement, *, job: str, line: int | None, warehouse: st
     movement's own location (a return's store location, the kit bin a consumption drew from).
     """
     key = f"{kind}-{job}-{line if line is not None else 0}-{movement.id:09d}"
-    return Posting.create(key=key, job=job, warehouse=warehouse, stock_code=movement.item, line=line, qty=qty,
-                          lot=lot, reference=reference or "", txn_date=movement.at.date(), movement=movement.id,
-                          bin=bin or movement.location)
+    posting = Posting(key=key, job=job, warehouse=warehouse, stock_code=movement.item, line=line, qty=qty, lot=lot,
+                      reference=reference or "", txn_date=movement.at.date(), movement=movement.id,
+                      bin=bin or movement.location, created_at=utcnow())
+    # Plain SQL: every pick and return writes one, and building the peewee insert cost more than sending it.
+    run_sql("INSERT INTO posting (key, job, warehouse, stock_code, line, qty, lot, reference, txn_date, movement, "
+            "bin, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (posting.key, job, warehouse, posting.stock_code, line, qty, lot, posting.reference, posting.txn_date,
+             movement.id, posting.bin, posting.created_at))
+    return posting
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from core.allocator import rules
 from core.clock import utcnow
-from core.data.db import is_postgres, locked, retrying, run_sql, write_txn
+from core.data.db import is_postgres, locked, retrying, run_prepared, run_sql, write_txn
 from core.data.models import (
     AuditEvent,
     Item,
@@ -153,7 +153,7 @@ def _checked(job_no: str, line_no: int, track_id: str, qty: int) -> tuple[JobLin
 # its hold on the container, how many tasks the line has open, the settings a pick uses, the station's printer,
 # and an earlier confirmation of the same request.
 _FACTS = (
-    "SELECT (SELECT detail FROM audit_event WHERE subject = ? AND action = 'pick' LIMIT 1), "
+    "SELECT (SELECT detail FROM audit_event WHERE subject = ?1 AND action = 'pick' LIMIT 1), "
     "jl.id, jl.kit_issue, jl.warehouse, j.state, j.start_date, "
     "i.code, i.description, i.uom, i.weighed, i.tolerance_milli_pct, "
     "u.item, u.lot, lot.code, u.location, loc.zone, u.on_hand, u.reserved, u.status, u.state, u.expiry, "
@@ -163,13 +163,14 @@ _FACTS = (
     "(SELECT value FROM setting WHERE key = 'track_id_prefix'), "
     "st.code, st.printer_url, st.printer_language, st.printer_model, st.label_size "
     "FROM job_line jl JOIN job j ON j.job = jl.job JOIN item i ON i.code = jl.stock_code "
-    "JOIN stock_unit u ON u.track_id = ? JOIN location loc ON loc.code = u.location "
+    "JOIN stock_unit u ON u.track_id = ?2 JOIN location loc ON loc.code = u.location "
     "LEFT JOIN lot ON lot.id = u.lot "
     "LEFT JOIN pick_task t ON t.job_line = jl.id AND t.track_id = u.track_id AND t.state = 'OPEN' "
     "LEFT JOIN reservation r ON r.job_line = jl.id AND r.track_id = u.track_id "
-    "LEFT JOIN station st ON st.code = ? "
-    "WHERE jl.job = ? AND jl.line = ? ORDER BY t.seq, t.id"
+    "LEFT JOIN station st ON st.code = ?3 "
+    "WHERE jl.job = ?4 AND jl.line = ?5 ORDER BY t.seq, t.id"
 )
+_FACTS_LOCKED = _FACTS + " FOR UPDATE OF jl, u"  # PostgreSQL; SQLite already holds the write lock
 
 
 def _date(value):
@@ -178,8 +179,8 @@ def _date(value):
 
 
 def _facts(actor: Actor, job_no: str, line_no: int, track_id: str, request_id: str | None):
-    sql = _FACTS + (" FOR UPDATE OF jl, u" if is_postgres() else "")
-    return run_sql(sql, (request_id, track_id, actor.station, job_no, line_no)).fetchone()
+    return run_prepared(_FACTS_LOCKED if is_postgres() else _FACTS,
+                        (request_id, track_id, actor.station, job_no, line_no)).fetchone()
 
 
 def _confirm(actor: Actor, job_no: str, line_no: int, track_id: str, qty: int, reason: str | None,
