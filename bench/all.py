@@ -11,7 +11,8 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-ORDER = ["shell", "allocator", "release", "imports", "gauge", "scale_latency", "live", "labels", "trace", "kitbins",
+ORDER = ["shell", "allocator", "release", "imports", "picks", "gauge", "scale_latency", "live", "labels", "trace",
+         "kitbins",
          "web"]
 
 

@@ -32,7 +32,10 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 PHASES = ("stress", "picks", "crash", "export")
-PICK_TARGET = 200.0  # confirmed picks per second, the picking issue's target
+PICK_TARGETS = {"pg": 200.0, "sqlite": 150.0}  # confirmed picks per second, the picking issue's targets
+# Least picks/s over the anchor's transactions/s (bench.picks_anchor, measured right after in the same run): the
+# regression guard, since the absolute rate moves with whatever else the shared machine is doing.
+PICK_RATIO_GOALS = {"pg": 0.02, "sqlite": 0.15}
 DONE = ("ok", "short instead", "swept")  # outcomes that did something
 
 
@@ -390,7 +393,7 @@ def phase_picks(kind: str, args, workdir: Path) -> RunResult:
         rate = confirmed / args.pick_seconds
         result.extra["confirmed picks"] = confirmed
         result.extra["confirmed picks per second"] = round(rate, 1)
-        result.extra["target"] = PICK_TARGET
+        result.extra["target"] = PICK_TARGETS[kind]
         busy = sum(r["seconds"].get("pick", 0.0) for r in pool.reports())
         if confirmed:
             # What one picker's terminal waits for each confirmation while the others pick too.
@@ -412,10 +415,33 @@ def phase_picks(kind: str, args, workdir: Path) -> RunResult:
         result.checks.append(Check("no process died or failed", not died and not result.tracebacks,
                                    f"{len(pool.exits)} process(es)", died))
         result.checks += check_all(pool.logs, labels=False)
+        if args.pick_anchor:
+            anchor = _pick_anchor(kind, site.url, workdir, args)
+            ratio = rate / anchor if anchor else 0.0
+            goal = PICK_RATIO_GOALS[kind]
+            what = "pgbench -N" if kind == "pg" else "BEGIN IMMEDIATE, one UPDATE, COMMIT"
+            result.extra["anchor"] = (f"{anchor:.0f} transactions/s ({what}, {args.procs} clients, right after); "
+                                      f"ratio {ratio:.3f}, goal >= {goal}: {'met' if ratio >= goal else 'MISSED'}")
+            result.checks.append(Check(f"picks/s at least {goal} of the anchor's transactions/s", ratio >= goal,
+                                       f"{rate:.1f} / {anchor:.0f} = {ratio:.3f}"))
     finally:
         if not args.keep:
             site.drop()
     return result
+
+
+def _pick_anchor(kind: str, url: str, workdir: Path, args) -> float:
+    from core.data.db import db
+
+    db.close()
+    where = url if kind == "pg" else str(workdir / "anchor.db")
+    out = subprocess.run([sys.executable, "-m", "bench.picks_anchor", kind, where, str(args.pick_seconds),
+                          str(args.procs)], cwd=ROOT, capture_output=True, text=True)
+    _connect(url)
+    if out.returncode != 0:
+        print(f"  (anchor failed: {out.stderr.strip()[-300:]})")
+        return 0.0
+    return float(out.stdout.strip())
 
 
 def _machine_cpu() -> float:
@@ -570,6 +596,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--kills", type=int, default=60, help="SIGKILLs from outside per crash run (more from inside)")
     p.add_argument("--kill-p", type=float, default=0.002, help="chance of a SIGKILL at each kill point inside")
     p.add_argument("--pick-seconds", type=float, default=20.0)
+    p.add_argument("--no-pick-anchor", dest="pick_anchor", action="store_false",
+                   help="skip the database's own transactions/s measured after the picks")
     p.add_argument("--export-kills", type=int, default=30)
     p.add_argument("--export-kill-max", type=float, default=0.3,
                    help="longest an export writes before its kill, seconds")

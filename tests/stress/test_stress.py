@@ -19,7 +19,8 @@ KINDS = pytest.mark.parametrize("server", ["sqlite", "pg"], indirect=True)
 def _args(**changes) -> argparse.Namespace:
     args = argparse.Namespace(db="both", procs=8, seconds=8.0, seed=7, size="ci", ops=",".join(MIX), kills=30,
                               kill_p=0.002, pick_seconds=5.0, export_kills=12, export_kill_max=0.15,
-                              export_seed_seconds=3.0, export_postings=1500, keep=False, json=None)
+                              export_seed_seconds=3.0, export_postings=1500, keep=False, json=None,
+                              pick_anchor=False)
     for key, value in changes.items():
         setattr(args, key, value)
     return args
