@@ -89,6 +89,7 @@ def pg_url():
 
 
 def _fresh(url: str):
+    """An initialised, empty database at `url`, built from nothing (the templates below are built this way)."""
     from core.data.db import connect, db
     from core.data.models import ALL_MODELS
     from core.data.schema import init_schema
@@ -103,6 +104,111 @@ def _fresh(url: str):
     return database
 
 
+# Templates are built on a clock a minute before the tests' own, so a test's actions always come after the data it
+# starts from, as they did when each test loaded the demo itself.
+TEMPLATE_CLOCK = TEST_CLOCK - dt.timedelta(minutes=1)
+TEMPLATES = ("empty", "demo")
+
+
+class Templates:
+    """The two starting points of the tests, each built once per run and then copied for every test that wants it:
+    `empty` (a migrated schema, nothing else) and `demo` (the demo site as of DEMO_TODAY). Migrating a schema and
+    loading the demo (users' PINs are hashed with scrypt on purpose) took longer than most tests themselves.
+
+    SQLite: the template is a file, and a test gets a copy of it. PostgreSQL: the run's database keeps a snapshot of
+    each template in a schema of its own (jobfloor_template_<name>), and a test starts by putting one back: every
+    table emptied and refilled from it and every sequence set back, in one statement batch. (CREATE DATABASE ...
+    TEMPLATE plus a DROP per test costs over a second each on this server; this costs a few milliseconds.)
+    """
+
+    def __init__(self, directory: Path):
+        self.directory = directory
+        self.sqlite_files: dict[str, Path] = {}
+        self.pg_restore: dict[str, str] = {}
+
+    def _build(self, url: str, name: str):
+        from core import clock
+
+        clock.set_clock(TEMPLATE_CLOCK)
+        try:
+            database = _fresh(url)
+            if name == "demo":
+                from core.erp.demo import load_demo
+
+                load_demo(today=DEMO_TODAY)
+        finally:
+            clock.set_clock(TEST_CLOCK)
+        return database
+
+    def sqlite(self, name: str, url: str):
+        """The template `name` copied to the SQLite file of `url`, connected."""
+        import shutil
+
+        from core.data.db import connect, db, sqlite_path
+
+        if name not in self.sqlite_files:
+            path = self.directory / f"{name}.db"
+            database = self._build(f"sqlite:///{path}", name)
+            database.execute_sql("PRAGMA wal_checkpoint(TRUNCATE)")  # everything in the main file, then copied
+            database.close()
+            self.sqlite_files[name] = path
+        if db.obj is not None and not db.is_closed():
+            db.close()
+        target = Path(sqlite_path(url))
+        for suffix in ("-wal", "-shm"):
+            Path(f"{target}{suffix}").unlink(missing_ok=True)
+        shutil.copyfile(self.sqlite_files[name], target)
+        return connect(url)
+
+    def pg(self, name: str, url: str):
+        """The run's PostgreSQL database put back to the template `name`, connected."""
+        from core.data.db import connect, db
+
+        if db.obj is not None and not db.is_closed():
+            db.close()
+        if name in self.pg_restore:
+            database = connect(url)
+            try:
+                database.execute_sql(self.pg_restore[name])
+                return database
+            except Exception:  # a test changed the schema itself: build the template again
+                database.close()
+        database = self._build(url, name)
+        self.pg_restore[name] = self._snapshot(database, name)
+        return database
+
+    @staticmethod
+    def _snapshot(database, name: str) -> str:
+        """Copy every table into the template's schema; return the SQL that puts them and the sequences back."""
+        from peewee import sort_models
+
+        from core.data.models import ALL_MODELS
+
+        schema = f"jobfloor_template_{name}"
+        tables = [m._meta.table_name for m in sort_models(ALL_MODELS)]
+        database.execute_sql(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE; CREATE SCHEMA "{schema}"; '
+                             + " ".join(f'CREATE TABLE "{schema}"."{t}" AS TABLE public."{t}";' for t in tables))
+        restore = [f'DELETE FROM public."{t}";' for t in reversed(tables)]
+        restore += [f'INSERT INTO public."{t}" SELECT * FROM "{schema}"."{t}";' for t in tables]
+        for seq, last, start in database.execute_sql(
+                "SELECT sequencename, last_value, start_value FROM pg_sequences WHERE schemaname = 'public'"):
+            restore.append(f"SELECT setval('public.\"{seq}\"', {int(last)}, true);" if last is not None else
+                           f"SELECT setval('public.\"{seq}\"', {int(start)}, false);")
+        return " ".join(restore)
+
+
+@pytest.fixture(scope="session")
+def templates(tmp_path_factory) -> Templates:
+    """Where `database`, `demo`, `sqlite_db` and `sqlite_demo` come from; see Templates."""
+    return Templates(tmp_path_factory.mktemp("templates"))
+
+
+def _copy_of(templates: Templates, name: str, url: str):
+    database = templates.pg(name, url) if url.startswith("postgresql") else templates.sqlite(name, url)
+    database.url = url
+    return database
+
+
 @pytest.fixture(params=["sqlite", "pg"])
 def db_url(request, tmp_path):
     if request.param == "sqlite":
@@ -111,38 +217,34 @@ def db_url(request, tmp_path):
 
 
 @pytest.fixture
-def database(db_url):
-    """An empty, initialised jobfloor database of each kind."""
-    database = _fresh(db_url)
-    database.url = db_url
+def database(db_url, templates):
+    """An empty, initialised jobfloor database of each kind (`.url` says where, for processes a test starts)."""
+    database = _copy_of(templates, "empty", db_url)
     yield database
     database.close()
 
 
 @pytest.fixture
-def sqlite_db(tmp_path):
-    url = f"sqlite:///{tmp_path / 'jobfloor.db'}"
-    database = _fresh(url)
-    database.url = url
+def sqlite_db(tmp_path, templates):
+    database = _copy_of(templates, "empty", f"sqlite:///{tmp_path / 'jobfloor.db'}")
     yield database
     database.close()
 
 
 @pytest.fixture
-def demo(database):
-    """The demo site loaded as of its base date, so expectations are fixed."""
-    from core.erp.demo import load_demo
-
-    load_demo(today=DEMO_TODAY)
-    return database
+def demo(db_url, templates):
+    """The demo site loaded as of its base date, so expectations are fixed; on each kind of database."""
+    database = _copy_of(templates, "demo", db_url)
+    yield database
+    database.close()
 
 
 @pytest.fixture
-def sqlite_demo(sqlite_db):
-    from core.erp.demo import load_demo
-
-    load_demo(today=DEMO_TODAY)
-    return sqlite_db
+def sqlite_demo(tmp_path, templates):
+    """The demo site on SQLite only (screens and subprocess tests that need one database, not both)."""
+    database = _copy_of(templates, "demo", f"sqlite:///{tmp_path / 'jobfloor.db'}")
+    yield database
+    database.close()
 
 
 @pytest.fixture

@@ -106,12 +106,14 @@ def run_sql(sql: str, params: tuple | list = ()):
 _PREPARED: dict[int, tuple[object, dict[str, int]]] = {}
 
 
-def run_prepared(sql: str, params: tuple | list):
+def run_prepared(sql: str, params: tuple | list, pg: str = "", pg_params: tuple | list = ()):
     """A hot statement, written with numbered placeholders (?1, ?2, ...), planned once per connection.
 
     PostgreSQL plans a statement each time it is sent; for a query joining many tables that costs more than
     running it, so here it is PREPAREd on first use and then only EXECUTEd. SQLite keeps its own statement cache
-    and takes ?1 as written.
+    and takes ?1 as written. `pg` ('?' placeholders, `pg_params`) goes first in the same round trip on PostgreSQL
+    only, as a statement of its own: it sees its own snapshot, and the prepared one a fresh one after it (how a
+    row lock taken there is followed by reads that see what the lock waited for).
     """
     if not is_postgres():
         return db.execute_sql(sql, params)
@@ -123,7 +125,9 @@ def run_prepared(sql: str, params: tuple | list):
     if sql not in names:
         names[sql] = len(names)
         db.execute_sql(f"PREPARE jobfloor_{int(names[sql])} AS {sql.replace('?', '$')}")
-    return db.execute_sql(f"EXECUTE jobfloor_{int(names[sql])} ({', '.join(['%s'] * len(params))})", params)
+    head = f"{pg.replace('?', '%s')}; " if pg else ""
+    return db.execute_sql(f"{head}EXECUTE jobfloor_{int(names[sql])} ({', '.join(['%s'] * len(params))})",
+                          [*pg_params, *params])
 
 
 def bulk(sql: str, rows: list[tuple], pg: str | None = None) -> None:

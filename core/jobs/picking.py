@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from core.allocator import rules
 from core.clock import utcnow
-from core.data.db import is_postgres, locked, retrying, run_prepared, run_sql, write_txn
+from core.data.db import locked, retrying, run_prepared, run_sql, write_txn
 from core.data.models import (
     AuditEvent,
     Item,
@@ -149,9 +149,11 @@ def _checked(job_no: str, line_no: int, track_id: str, qty: int) -> tuple[JobLin
 
 
 # Everything a confirmation needs, read in one statement (a pick is a handful of round trips, not thirty): the
-# line and the container, both locked, the job, the item, the container's zone and lot, the line's open task and
-# its hold on the container, how many tasks the line has open, the settings a pick uses, the station's printer,
-# and an earlier confirmation of the same request.
+# line and the container, the job, the item, the container's zone and lot, the line's open task and its hold on the
+# container, how many tasks the line has open, the settings a pick uses, the station's printer, and an earlier
+# confirmation of the same request. On PostgreSQL the line and the container are locked by a statement of their
+# own just before it, in the same round trip: a statement that locks reads every other table as it was before it
+# waited for the lock, so a hold another pick had just consumed would be read as it was (_LOCK).
 _FACTS = (
     "SELECT (SELECT detail FROM audit_event WHERE subject = ?1 AND action = 'pick' LIMIT 1), "
     "jl.id, jl.kit_issue, jl.warehouse, j.state, j.start_date, "
@@ -170,7 +172,8 @@ _FACTS = (
     "LEFT JOIN station st ON st.code = ?3 "
     "WHERE jl.job = ?4 AND jl.line = ?5 ORDER BY t.seq, t.id"
 )
-_FACTS_LOCKED = _FACTS + " FOR UPDATE OF jl, u"  # PostgreSQL; SQLite already holds the write lock
+_LOCK = ("SELECT 1 FROM job_line jl JOIN stock_unit u ON u.track_id = ? WHERE jl.job = ? AND jl.line = ? "
+         "FOR UPDATE OF jl, u")  # PostgreSQL; SQLite already holds the write lock
 
 
 def _date(value):
@@ -179,8 +182,8 @@ def _date(value):
 
 
 def _facts(actor: Actor, job_no: str, line_no: int, track_id: str, request_id: str | None):
-    return run_prepared(_FACTS_LOCKED if is_postgres() else _FACTS,
-                        (request_id, track_id, actor.station, job_no, line_no)).fetchone()
+    return run_prepared(_FACTS, (request_id, track_id, actor.station, job_no, line_no),
+                        pg=_LOCK, pg_params=(track_id, job_no, line_no)).fetchone()
 
 
 def _confirm(actor: Actor, job_no: str, line_no: int, track_id: str, qty: int, reason: str | None,

@@ -119,3 +119,58 @@ def test_roles_that_may_not_pick(released, actors, role):
     with pytest.raises(PermissionDenied):
         confirm_pick(actors[role], JOB, 3, "T000131", 4500)
     assert Movement.select().where(Movement.kind == "PICK").count() == 0
+
+
+def test_a_pick_waiting_for_another_terminal_sees_what_that_one_changed(pg_url, templates, actors):
+    """PostgreSQL: another terminal holds the container's row, uses up 1 kg of the line's hold and commits while this
+    pick waits for the row. The pick must take the hold as it is after that commit (3.5 kg), not as it was when it
+    started waiting (4.5 kg): read in the same statement as the lock, the hold was the old one and the container's
+    reserved went below zero (a stress run found it)."""
+    import threading
+    import time
+
+    import psycopg2
+
+    from tests.conftest import _copy_of
+
+    _copy_of(templates, "demo", pg_url)
+    release(actors["planner"], [JOB])
+    line = JobLine.get((JobLine.job == JOB) & (JobLine.line == 3))
+    other = psycopg2.connect(pg_url)
+    cur = other.cursor()
+    cur.execute("UPDATE stock_unit SET reserved = reserved - 1000 WHERE track_id = 'T000131'")
+    cur.execute("UPDATE reservation SET qty = qty - 1000 WHERE job_line = %s AND track_id = 'T000131'", (line.id,))
+    cur.execute("UPDATE job_line SET allocated = allocated - 1000 WHERE id = %s", (line.id,))
+    outcome = {}
+
+    def pick():
+        from core.data.db import db
+
+        db.connect(reuse_if_open=True)
+        try:
+            outcome["result"] = confirm_pick(actors["picker"], JOB, 3, "T000131", 4500)
+        except Exception as exc:  # noqa: BLE001 - the assertion below shows it
+            outcome["error"] = exc
+        finally:
+            db.close()
+
+    waiting = threading.Thread(target=pick)
+    waiting.start()
+    watch = psycopg2.connect(pg_url)
+    deadline = time.monotonic() + 20
+    with watch.cursor() as w:
+        while time.monotonic() < deadline:  # until the pick waits on the row lock
+            w.execute("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+                      "AND wait_event_type = 'Lock'")
+            if w.fetchone()[0]:
+                break
+            watch.rollback()
+    watch.close()
+    other.commit()
+    other.close()
+    waiting.join(timeout=30)
+    assert "error" not in outcome, outcome.get("error")
+    assert outcome["result"].qty == 4500
+    _books_true()
+    line = JobLine.get(JobLine.id == line.id)
+    assert line.allocated == 0 and line.issued == 4500
