@@ -34,7 +34,7 @@ test: install-test
 	$(VENV)/bin/lint-imports --no-cache
 	$(PY) -m pytest -q -p no:cacheprovider
 
-bench: install-test
+bench: install-test $(VENV)/.kernel
 	$(PY) -m bench.all
 
 stress: install-test

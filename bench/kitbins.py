@@ -240,7 +240,7 @@ def run_demo(kind: str, url: str, runs: int) -> list[str]:
     from core.data.db import connect, db
     from core.data.schema import init_schema
     from core.kitbins.bins import board
-    from core.site.demo import load_demo
+    from core.erp.demo import load_demo
 
     if db.obj is not None and not db.is_closed():
         db.close()
