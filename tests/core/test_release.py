@@ -130,3 +130,13 @@ def test_released_job_reimport_change_refused(demo, actors, tmp_path):
     assert run_import("jobs", str(fix)).unchanged == 11
     with pytest.raises(BusinessRefusal):
         unrelease(actors["supervisor"], "000000000012346")
+
+
+def test_release_bench_anchors_give_the_same_reservations(aot_kernel, capsys):
+    """bench.release times `release --all` against a per-line SQL allocator and a plain Python one over the ERP
+    files: they must reserve exactly what jobfloor reserves, or their times say nothing about it."""
+    from bench.release import main
+
+    main(["--db", "sqlite", "--jobs", "30", "--lines", "4", "--units", "1500", "--runs", "1", "--no-replan"])
+    out = capsys.readouterr().out
+    assert "reservations" in out and "the three agree reservation for reservation: yes" in out
