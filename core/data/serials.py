@@ -27,9 +27,20 @@ def next_value(name: str) -> int:
     return row[0]
 
 
+# PostgreSQL databases whose TrackID sequence exists, by connection (`jobfloor init` makes it; a database not yet
+# upgraded keeps using the counter row until then).
+_SEQUENCE: dict[int, tuple[object, bool]] = {}
+
+
 def next_track_number() -> int:
     if is_postgres():
-        return run_sql("SELECT nextval('track_id_seq')").fetchone()[0]
+        conn = db.connection()
+        owner, ready = _SEQUENCE.get(id(conn), (None, False))
+        if owner is not conn:
+            ready = run_sql("SELECT to_regclass('track_id_seq')").fetchone()[0] is not None
+            _SEQUENCE[id(conn)] = (conn, ready)
+        if ready:
+            return run_sql("SELECT nextval('track_id_seq')").fetchone()[0]
     return next_value("track_id")
 
 

@@ -174,3 +174,24 @@ def test_a_pick_waiting_for_another_terminal_sees_what_that_one_changed(pg_url, 
     _books_true()
     line = JobLine.get(JobLine.id == line.id)
     assert line.allocated == 0 and line.issued == 4500
+
+
+def test_trackids_count_on_from_the_counter_when_the_sequence_arrives(pg_url, templates):
+    """PostgreSQL takes TrackIDs from a sequence that `jobfloor init` makes. Before that (a database of an older
+    jobfloor) they come from the counter row as they did, and the sequence then counts on from the counter: no
+    TrackID is ever handed out twice."""
+    from core.data import serials
+    from core.data.db import db, write_txn
+    from core.data.schema import init_schema
+    from tests.conftest import _copy_of
+
+    _copy_of(templates, "empty", pg_url)
+    db.execute_sql("DROP SEQUENCE track_id_seq")
+    serials._SEQUENCE.clear()
+    with write_txn():
+        before = serials.new_track_id()
+    init_schema()
+    serials._SEQUENCE.clear()
+    with write_txn():
+        after = serials.new_track_id()
+    assert (before, after) == ("T1000001", "T1000002")
