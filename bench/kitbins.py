@@ -239,8 +239,8 @@ def run_demo(kind: str, url: str, runs: int) -> list[str]:
     """The demo site's board: a handful of bins and a short history, where only the screen's own work shows."""
     from core.data.db import connect, db
     from core.data.schema import init_schema
-    from core.kitbins.bins import board
     from core.erp.demo import load_demo
+    from core.kitbins.bins import board
 
     if db.obj is not None and not db.is_closed():
         db.close()
