@@ -196,7 +196,8 @@ def build(kind: str, workdir: Path, size: SiteSize, printer_url: str, seed: int 
     """Create the database, import the site, add the users and the pick stations (each with `printer_url`)."""
     from core.data.db import connect, write_txn
     from core.data.models import Station
-    from core.data.schema import init_schema, set_setting
+    from core.data.schema import init_schema
+    from core.data.setting_store import set_setting
     from core.erp.imports import run_import
     from core.site.auth import add_user
 

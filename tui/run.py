@@ -9,7 +9,8 @@ def build_app(db_url: str | None = None, station_code: str | None = None, enviro
 
     from core.config import db_url as resolve_url
     from core.data.db import connect
-    from core.data.schema import current_version, setting
+    from core.data.schema import current_version
+    from core.data.setting_store import setting
     from core.errors import UserInputError
     from core.site.stations import resolve_station
     from tui.app import JobfloorApp

@@ -32,7 +32,7 @@ def _check_database(db_url: str) -> str | None:
 
 
 def detached_lifetime_s() -> float:
-    from core.data.schema import setting
+    from core.data.setting_store import setting
 
     try:
         minutes = float(setting("idle_logout_minutes") or 0)

@@ -3,26 +3,8 @@ from __future__ import annotations
 
 from core.data.db import db, is_postgres
 from core.data.models import ALL_MODELS, SCHEMA_VERSION, SchemaVersion, Setting
+from core.data.setting_store import DEFAULT_SETTINGS
 from core.errors import UserInputError
-
-DEFAULT_SETTINGS = {
-    "gs1_company_prefix": "9501101",
-    "sscc_extension_digit": "0",
-    "site_name": "Demo site",
-    "idle_logout_minutes": "15",
-    "lockout_attempts": "5",
-    "lockout_minutes": "10",
-    "track_id_prefix": "T",
-    "kit_task_due_hours": "4",
-    "shift_start": "06:00",
-    "shift_hours": "8",
-    "at_risk_hours": "2",
-    # SYSPRO's Post Material parameters (core.erp.postings; docs/interchange.md, "Files out")
-    "syspro_bins": "Y",
-    "syspro_posting_period": "C",
-    "syspro_ignore_warnings": "N",
-    "syspro_validate_only": "N",
-}
 
 # PostgreSQL: room left in each page of the tables every release and pick updates, so an update that changes no
 # indexed column writes its new row version in the same page and touches none of the table's indexes (a "HOT"
@@ -141,17 +123,3 @@ def init_schema() -> tuple[int | None, int]:
         if before != SCHEMA_VERSION:
             SchemaVersion.create(version=SCHEMA_VERSION)
     return before, SCHEMA_VERSION
-
-
-def setting(key: str, default: str | None = None) -> str | None:
-    row = Setting.get_or_none(Setting.key == key)
-    if row:
-        return row.value
-    return DEFAULT_SETTINGS.get(key, default)
-
-
-def set_setting(key: str, value: str) -> None:
-    if Setting.get_or_none(Setting.key == key):
-        Setting.update(value=value).where(Setting.key == key).execute()
-    else:
-        Setting.create(key=key, value=value)

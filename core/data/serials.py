@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from core.data.db import db, is_postgres, run_sql
 from core.data.models import Counter, StockUnit
-from core.data.schema import setting
+from core.data.setting_store import setting
 
 STARTS = {"track_id": 1_000_000, "sscc": 0}
 TRACK_ID_SEQUENCE = "track_id_seq"

@@ -16,7 +16,7 @@ from core import clock
 from core.config import data_dir, fixtures_dir
 from core.data.db import write_txn
 from core.data.models import Station
-from core.data.schema import set_setting
+from core.data.setting_store import set_setting
 from core.erp.imports import run_import
 from core.site.auth import add_user
 

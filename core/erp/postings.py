@@ -17,7 +17,7 @@ from pathlib import Path
 from core.clock import utcnow
 from core.data.db import db, run_sql
 from core.data.models import Movement, Posting
-from core.data.schema import setting
+from core.data.setting_store import setting
 from core.errors import UserInputError
 from core.qty import fmt_qty
 

@@ -8,7 +8,7 @@ from peewee import JOIN
 
 from core import clock
 from core.data.models import Job, JobLine, Lot, PickTask, StockUnit
-from core.data.schema import setting
+from core.data.setting_store import setting
 
 STATES = ("LATE", "AT RISK", "SHORT", "PICKING", "NOT STARTED", "PICKED")
 

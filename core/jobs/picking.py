@@ -25,7 +25,7 @@ from core.data.models import (
     Station,
     StockUnit,
 )
-from core.data.schema import setting
+from core.data.setting_store import setting
 from core.data.serials import next_track_id
 from core.erp.postings import add_posting
 from core.errors import BusinessRefusal, NotFound, UserInputError

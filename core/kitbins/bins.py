@@ -17,7 +17,7 @@ from core.allocator import rules
 from core.clock import utcnow
 from core.data.db import db, is_postgres, locked, placeholder, retrying, write_txn
 from core.data.models import Item, KitTask, Location, Lot, StockUnit
-from core.data.schema import setting
+from core.data.setting_store import setting
 from core.data.serials import new_track_id
 from core.errors import BusinessRefusal, NotFound, UserInputError
 from core.qty import fmt_qty, fmt_short

@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from core.data.models import Job
-from core.data.schema import setting
+from core.data.setting_store import setting
 from core.errors import BusinessRefusal, NotFound, UserInputError
 from core.gs1 import keys as gs1
 from core.labels.job import JobLabelInfo, LabelContentError

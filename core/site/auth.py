@@ -10,7 +10,7 @@ from core.clock import utcnow
 from core.data.db import locked as locked_rows
 from core.data.db import write_txn
 from core.data.models import ROLES, User
-from core.data.schema import setting
+from core.data.setting_store import setting
 from core.errors import AuthError, PermissionDenied, UserInputError
 from core.site.actor import Actor
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from core.data.db import locked, write_txn
 from core.data.models import KioskLink, Station, utcnow
-from core.data.schema import set_setting, setting
+from core.data.setting_store import set_setting, setting
 from core.errors import NotFound
 from core.site.actor import Actor
 from core.site.audit import record

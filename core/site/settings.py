@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from core.data.db import write_txn
 from core.data.models import Location, Setting
-from core.data.schema import DEFAULT_SETTINGS, set_setting, setting
+from core.data.setting_store import DEFAULT_SETTINGS, set_setting, setting
 from core.errors import UserInputError
 from core.site.actor import Actor
 from core.site.audit import record

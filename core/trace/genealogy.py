@@ -598,7 +598,7 @@ def export_recall(result: TraceResult | str, directory: str | Path, item: str | 
 
 
 def summary_lines(result: TraceResult) -> list[str]:
-    from core.data.schema import setting
+    from core.data.setting_store import setting
 
     finished = {(x.item, x.lot) for x in result.forward if x.lot is not None}
     on_hand = [(k, result.where[k]) for k in finished if k in result.where and result.where[k].on_hand]

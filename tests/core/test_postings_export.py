@@ -133,7 +133,7 @@ def test_site_settings_shape_the_parameters(demo, out):
 @pytest.mark.parametrize("key,value", [("syspro_posting_period", "X"), ("syspro_validate_only", "yes"),
                                        ("syspro_bins", "RM,,FP"), ("syspro_color", "Y")])
 def test_a_bad_setting_is_refused_and_changes_nothing(demo, key, value):
-    from core.data.schema import setting
+    from core.data.setting_store import setting
     from core.errors import UserInputError
 
     with pytest.raises(UserInputError):
