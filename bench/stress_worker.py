@@ -353,7 +353,7 @@ class Worker:
 
     def op_hold(self) -> str:
         from core.data.models import Lot, StockUnit
-        from core.trace.genealogy import hold_lot
+        from core.trace.holds import hold_lot
 
         unit = self.random_row(StockUnit.select(StockUnit.lot).where(StockUnit.lot.is_null(False)
                                                                      & (StockUnit.on_hand > 0)))

@@ -15,7 +15,8 @@ def register(sub) -> dict:
 
 
 def run(args) -> int:
-    from core.trace.genealogy import export_recall, trace, tree_lines
+    from core.trace.genealogy import trace
+    from core.trace.report import export_recall, tree_lines
 
     result = trace(args.lot, args.item, where=not args.json or bool(args.export))
     if args.json:

@@ -16,7 +16,10 @@ from core.jobs.picking import confirm_pick
 from core.jobs.release import release
 from core.jobs.returns import return_unit
 from core.kitbins.bins import confirm_replenishment, sweep_tasks
-from core.trace.genealogy import export_recall, hold_lot, resolve, trace
+from core.trace.genealogy import trace
+from core.trace.holds import hold_lot
+from core.trace.lookup import resolve
+from core.trace.report import export_recall
 
 SPONGE_JOB, BREAD_JOB = "000000000012348", "000000000012349"
 SPONGE, BREAD = "12348-261126", "12349-261127"

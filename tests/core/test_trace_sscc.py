@@ -5,7 +5,8 @@ from core.data.models import LabelJob
 from core.errors import NotFound
 from core.jobs.release import release
 from core.labels.sets import print_job_labels
-from core.trace.genealogy import resolve, trace
+from core.trace.genealogy import trace
+from core.trace.lookup import resolve
 
 JOB = "000000000012345"
 

@@ -29,7 +29,7 @@ def _services(ctx):
     from core.labels.reprints import reprint, void
     from core.labels.sets import print_job_labels
     from core.site.stations import update_station
-    from core.trace.genealogy import hold_lot
+    from core.trace.holds import hold_lot
 
     return {
         "release": [("release", lambda a: release(a, [BRAKE_JOB]))],

@@ -88,7 +88,8 @@ class TraceScreen(FloorScreen):
 
     @work(thread=True, exclusive=True, group="trace")
     def _trace(self, text: str, item: str | None, gtin: str | None) -> None:
-        from core.trace.genealogy import item_for_gtin, trace
+        from core.trace.genealogy import trace
+        from core.trace.lookup import item_for_gtin
 
         try:
             result = trace(text, item or item_for_gtin(gtin))
@@ -229,7 +230,7 @@ class TraceScreen(FloorScreen):
 
     @work(thread=True, exclusive=True, group="trace-write")
     def _hold(self, key) -> None:
-        from core.trace.genealogy import hold_lot
+        from core.trace.holds import hold_lot
 
         try:
             result = hold_lot(self.app.actor, key[1], key[0])
@@ -253,7 +254,7 @@ class TraceScreen(FloorScreen):
     @work(thread=True, exclusive=True, group="trace-write")
     def _export(self, result) -> None:
         from core.config import data_dir
-        from core.trace.genealogy import export_recall
+        from core.trace.report import export_recall
 
         try:
             csv_path, txt_path = export_recall(result, data_dir() / "recall")
