@@ -15,7 +15,7 @@ from core.jobs.picking import confirm_pick
 from core.jobs.release import release
 from core.site.actor import Actor
 from core.stock.ledger import ledger_mismatches
-from tests.tui.helpers import login, make_app, open_module, screen_text, type_text, wait_for
+from tests.tui.helpers import login, make_app, open_module, screen_text, settled, type_text, wait_for
 
 JOB = "000000000012348"  # its line 1: 89.100 kg of flour from T000107, band 88.209-89.991 kg
 IN_BAND = Decimal("89.5")
@@ -51,7 +51,7 @@ async def _weighing(pilot, app):
 
 async def _enter_refused(pilot, before):
     await pilot.press("enter")
-    await pilot.pause(0.3)  # a confirmation would be a worker: give one time to write, if it were sent
+    await settled(pilot)  # a confirmation would be a worker: it has had its chance to write
     assert _books() == before
 
 
@@ -61,7 +61,7 @@ async def _confirms_once(pilot, gauge, before):
     await pilot.press("enter")
     await wait_for(pilot, lambda: Posting.select().count() == before[0] + 1, timeout=10)
     await pilot.press("enter")  # a second Enter on the next task's scan step records nothing more
-    await pilot.pause(0.3)
+    await settled(pilot)
     assert Posting.select().count() == before[0] + 1
     assert Posting.select().order_by(Posting.created_at.desc()).first().qty == 89500
     assert ledger_mismatches() == []
@@ -75,8 +75,6 @@ async def test_motion_that_never_settles_is_never_confirmed(released):
         emu.pour(IN_BAND)
         emu.set_motion(True)  # a draught on the pan: it never settles
         await wait_for(pilot, lambda: gauge.value == 89500 and not gauge.stable, timeout=10)
-        await pilot.pause(1.0)  # longer than the scale's settle time: still moving
-        assert not gauge.stable
         await _enter_refused(pilot, before)
         assert "settling" in str(gauge.render()) or "settling" in screen_text(app)
         emu.set_motion(False)
@@ -105,8 +103,10 @@ async def test_garbage_on_the_line_and_overload_record_nothing(released):
         seen = []
         screen.watch(gauge, "value", lambda value: seen.append(value), init=False)
         emu.garbage(b"\x00\xff89.5 kg\r\nS S  89.500 kg\x07\x1b[2J\r\n" * 3)
-        await pilot.pause(1.0)
-        assert all(v in (0, None) for v in seen), seen  # noise never became a weight
+        emu.pour(Decimal("0.1"))  # a weight sent after the noise: once it shows, the noise has been read
+        await wait_for(pilot, lambda: gauge.value == 100 and gauge.stable, timeout=10)
+        assert all(v in (0, 100, None) for v in seen), seen  # noise never became a weight
+        emu.pour(Decimal("-0.1"))
         emu.overload()
         emu.pour(IN_BAND)
         await wait_for(pilot, lambda: gauge.value is None, timeout=10)

@@ -21,6 +21,17 @@ async def wait_for(pilot, predicate, timeout: float = 5.0):
     raise AssertionError("the screen did not get there in time")
 
 
+async def settled(pilot, timeout: float = 10.0):
+    """Every worker the keys so far started has finished and the screen shows its answer: what a test waits for
+    before asserting that something did *not* happen (a refusal writes nothing), instead of a fixed sleep."""
+    from textual.worker import WorkerState
+
+    finished = (WorkerState.SUCCESS, WorkerState.ERROR, WorkerState.CANCELLED)
+    await pilot.pause()
+    await wait_for(pilot, lambda: all(w.state in finished for w in pilot.app.workers), timeout)
+    await pilot.pause()
+
+
 async def type_text(pilot, text: str):
     for ch in text:
         await pilot.press(ch)
@@ -29,7 +40,7 @@ async def type_text(pilot, text: str):
 async def login(pilot, code: str, pin: str):
     await type_text(pilot, code)
     await pilot.press("enter")
-    await pilot.pause(0.05)
+    await settled(pilot)
     await type_text(pilot, pin)
     await pilot.press("enter")
     await wait_for(pilot, lambda: pilot.app.actor is not None and type(pilot.app.screen).__name__ != "LoginScreen")
@@ -57,4 +68,4 @@ async def open_module(pilot, key: str):
     app = pilot.app
     keys = [m.key for m in modules_for(app.actor.role)]
     await pilot.press(str(keys.index(key) + 1))
-    await pilot.pause(0.05)
+    await settled(pilot)

@@ -5,7 +5,7 @@ from pathlib import Path
 from core.data.db import write_txn
 from core.data.models import LabelJob, Station
 from tests.core.test_labeling import LOT, TINY, tiny_job
-from tests.tui.helpers import login, make_app, screen_text, type_text, wait_for
+from tests.tui.helpers import login, make_app, screen_text, settled, type_text, wait_for
 from tui.modules import modules_for
 
 
@@ -135,7 +135,7 @@ async def test_operator_gets_no_reprint_or_void_and_no_station_says_so(sqlite_de
         assert "not at a station" in screen_text(app)
         assert not app.screen.check_action("reprint", ()) and not app.screen.check_action("void", ())
         await pilot.press("f5")
-        await pilot.pause(0.2)
+        await settled(pilot)
         assert LabelJob.select().count() == 0
         await pilot.press("escape")
         await wait_for(pilot, lambda: app.screen.step == "jobs")

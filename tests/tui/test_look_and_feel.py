@@ -3,7 +3,7 @@ line, bell and flash, typed-ahead login, no-colour and VT terminals."""
 import pytest
 from textual import events
 
-from tests.tui.helpers import login, make_app, screen_text, type_text, wait_for
+from tests.tui.helpers import login, make_app, screen_text, settled, type_text, wait_for
 
 
 def _footer(app):
@@ -37,7 +37,7 @@ async def test_every_module_has_the_same_fixed_keys_and_its_own_help(sqlite_demo
             await wait_for(pilot, lambda: app.screen is screen)
             while type(app.screen).__name__ != "MenuScreen":  # some screens go back a step at a time
                 await pilot.press("escape")
-                await pilot.pause(0.05)
+                await pilot.pause()
 
 
 @pytest.mark.parametrize("key", ["stock", "pick", "returns"])
@@ -52,7 +52,7 @@ async def test_picker_screens_footer_fits_40_columns(sqlite_demo, key):
         keys = [m.key for m in modules_for("picker")]
         await pilot.press(str(keys.index(key) + 1))
         await wait_for(pilot, lambda: type(app.screen).__name__ not in ("MenuScreen", "LoginScreen"))
-        await pilot.pause(0.1)
+        await settled(pilot)
         shown = list(app.screen.query(FooterKey))
         assert shown and all(k.region.right <= 40 for k in shown), [(k.key_display, k.region) for k in shown]
         assert [k.key_display for k in shown][:3] == ["Esc", "F1", "F10"]

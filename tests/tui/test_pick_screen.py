@@ -6,7 +6,7 @@ import pytest
 from core.data.models import JobLine, Posting, StockUnit
 from core.jobs.release import release
 from core.stock.ledger import ledger_mismatches
-from tests.tui.helpers import login, make_app, open_module, screen_text, type_text, wait_for
+from tests.tui.helpers import login, make_app, open_module, screen_text, settled, type_text, wait_for
 
 JOB = "000000000012348"
 
@@ -124,7 +124,7 @@ async def test_dropped_session_resumes_at_the_task(released):
         await type_text(pilot, "T000107")
         await pilot.press("enter")
         await wait_for(pilot, lambda: app.screen.step == "tare")
-        await pilot.pause(0.3)  # the resume point is saved in the background
+        await settled(pilot)  # the resume point is saved in the background
     # the terminal is gone without a logout; a new session for the same user picks up at the task
     app2 = make_app(released.url, "PICK-1")
     async with app2.run_test(size=(80, 24)) as pilot:
