@@ -4,18 +4,16 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from platformdirs import user_cache_dir, user_data_dir
+
 APP = "jobfloor"
 
 
 def data_dir() -> Path:
-    from platformdirs import user_data_dir
-
     return Path(os.environ.get("JOBFLOOR_DATA_DIR") or user_data_dir(APP, appauthor=False))
 
 
 def cache_dir() -> Path:
-    from platformdirs import user_cache_dir
-
     return Path(os.environ.get("JOBFLOOR_CACHE_DIR") or user_cache_dir(APP, appauthor=False))
 
 

@@ -2,7 +2,8 @@
 from __future__ import annotations
 
 from core.data.db import db, is_postgres
-from core.data.models import ALL_MODELS, SCHEMA_VERSION, SchemaVersion, Setting
+from core.data.models import ALL_MODELS, SCHEMA_VERSION, JobLine, KioskLink, Movement, Posting, SchemaVersion, Setting
+from core.data.serials import ensure_track_id_sequence
 from core.data.setting_store import DEFAULT_SETTINGS
 from core.errors import UserInputError
 
@@ -14,8 +15,6 @@ FILLFACTOR = (("stock_unit", 70), ("job_line", 80), ("reservation", 80), ("pick_
 
 def keep_room_for_updates() -> None:
     """Idempotent; applies to pages written from now on. Only where the setting differs (it takes a lock)."""
-    from core.data.db import is_postgres
-
     if not is_postgres():
         return
     have = dict(db.execute_sql("SELECT relname, array_to_string(reloptions, ',') FROM pg_class "
@@ -45,8 +44,6 @@ def add_missing_columns() -> list[str]:
 
 
 def add_kiosk_links() -> None:
-    from core.data.models import KioskLink
-
     db.create_tables([KioskLink], safe=True)
 
 
@@ -66,8 +63,6 @@ def _v5_postings_and_exact_unit_qty() -> None:
     (the TrackID's last outgoing movement for the job and line before the posting's), a return's and a kit
     consumption's is the movement's own location.
     """
-    from core.data.models import JobLine, Movement, Posting
-
     add_missing_columns()
     JobLine.update(unit_qty=JobLine.unit_qty * 1000).execute()
     for p in Posting.select().where(Posting.exported_at.is_null() & Posting.bin.is_null()):
@@ -114,8 +109,6 @@ def init_schema() -> tuple[int | None, int]:
                 UPGRADES[version]()
         db.create_tables(ALL_MODELS, safe=True)
         keep_room_for_updates()
-        from core.data.serials import ensure_track_id_sequence
-
         ensure_track_id_sequence()
         for key, value in DEFAULT_SETTINGS.items():
             if not Setting.get_or_none(Setting.key == key):

@@ -8,6 +8,7 @@ the items file last, and marks the posting exported only once both are safely on
 from __future__ import annotations
 
 import datetime as dt
+import fcntl
 import os
 import xml.etree.ElementTree as ET
 from contextlib import contextmanager
@@ -179,8 +180,6 @@ def _one_export_at_a_time(directory: Path):
     """Two exports into one folder (a cron run overlapping a manual one) would share a posting's temporary name
     and one rename would fail; they take turns on a lock of the folder itself, which the system drops if the
     holder dies, so a killed export never blocks the next."""
-    import fcntl
-
     fd = os.open(directory, os.O_RDONLY)
     try:
         fcntl.flock(fd, fcntl.LOCK_EX)

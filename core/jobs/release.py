@@ -12,6 +12,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 import numpy as np
+from peewee import fn
 
 from core.allocator import rules
 from core.allocator.loading import LineTable, load_lines, load_units
@@ -263,8 +264,6 @@ def slip(job: str) -> list[dict]:
 
 def released_jobs() -> list[dict]:
     """Released jobs in rule order with their line counts and short lines, for the Release screen."""
-    from peewee import fn
-
     rows = (Job.select(Job.job, Job.description, Job.priority, Job.start_date,
                        fn.COUNT(JobLine.id).alias("n"), fn.COUNT(JobLine.short_reason).alias("short"))
             .join(JobLine, on=(JobLine.job == Job.job)).where(Job.state == "RELEASED")

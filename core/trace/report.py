@@ -6,6 +6,7 @@ import io
 from pathlib import Path
 
 from core.clock import utcnow
+from core.data.setting_store import setting
 from core.qty import fmt_qty, fmt_short
 from core.trace.genealogy import trace
 from core.trace.result import Link, LotKey, TraceResult, Where
@@ -120,8 +121,6 @@ def export_recall(result: TraceResult | str, directory: str | Path, item: str | 
 
 
 def summary_lines(result: TraceResult) -> list[str]:
-    from core.data.setting_store import setting
-
     finished = {(x.item, x.lot) for x in result.forward if x.lot is not None}
     on_hand = [(k, result.where[k]) for k in finished if k in result.where and result.where[k].on_hand]
     lines = [f"RECALL REPORT  {setting('site_name') or ''}".rstrip(),

@@ -4,14 +4,13 @@ from __future__ import annotations
 from core.data.db import write_txn
 from core.data.models import Item
 from core.erp.imports.common import CellError, ImportResult, RowChecker, code, qty, read_csv, whole, yes_no
+from core.gs1.keys import GS1Error, normalize_gtin
 
 COLUMNS = ("item", "description", "uom", "lot_tracked", "weighed", "tolerance_pct", "shelf_life_days",
            "min_remaining_days", "single_lot", "gtin")
 
 
 def _gtin(text: str) -> str | None:
-    from core.gs1.keys import GS1Error, normalize_gtin
-
     if not text.strip():
         return None
     try:
