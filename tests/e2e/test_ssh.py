@@ -19,13 +19,13 @@ from pathlib import Path
 import pytest
 
 from tests.e2e.procs import REPO, demo_database, free_port, skip_or_fail, stop_group
+from tests.e2e.terminal import STEP_TIMEOUT, Terminal
 
 pytestmark = pytest.mark.slow
 
 # sshd is usually outside a normal user's PATH; Debian's openssh-server puts it here.
 SSHD = shutil.which("sshd", path=os.pathsep.join([os.environ.get("PATH", ""), "/usr/sbin", "/usr/local/sbin"])) \
     or "/usr/sbin/sshd"
-STEP_TIMEOUT = 20.0  # a slow CI machine: generous, but a hang still fails rather than blocking the run
 
 
 def _tools() -> None:
@@ -44,7 +44,7 @@ class Site:
         self.tmp = tmp
         self.db_url = db_url
         self.port = free_port()
-        self.tmux_socket = tmp / "tmux.sock"
+        self.term = Terminal(tmp / "tmux.sock", context=lambda: f"--- sshd log:\n{self.log()}")
         self.sshd: subprocess.Popen | None = None
 
     def keygen(self, name: str) -> Path:
@@ -104,46 +104,28 @@ class Site:
         return path.read_text(errors="replace")[-3000:] if path.exists() else "(no sshd log)"
 
     # --- the terminal -------------------------------------------------------------------------------------
-    def tmux(self, *args: str, check: bool = True) -> str:
-        out = subprocess.run(["tmux", "-S", str(self.tmux_socket), "-f", "/dev/null", *args], capture_output=True,
-                             text=True, timeout=10)
-        if check and out.returncode != 0:
-            raise AssertionError(f"tmux {' '.join(args)}: {out.stderr}")
-        return out.stdout
-
     def connect(self, key: Path, term_env: dict[str, str] | None = None) -> None:
         ssh = ["ssh", "-tt", "-F", "/dev/null", "-i", str(key), "-p", str(self.port), "-o", "IdentitiesOnly=yes",
                "-o", "BatchMode=yes", "-o", "StrictHostKeyChecking=no", "-o",
                f"UserKnownHostsFile={self.tmp / 'known_hosts'}", "-o", "LogLevel=ERROR",
                f"{getpass.getuser()}@127.0.0.1"]
         env = " ".join(f"{k}={shlex.quote(v)}" for k, v in (term_env or {}).items())
-        # The shell after ssh writes how ssh ended where capture-pane can read it, then keeps the pane open.
-        self.tmux("new-session", "-d", "-s", "floor", "-x", "80", "-y", "24",
-                  f"{'env ' + env + ' ' if env else ''}{shlex.join(ssh)}; echo \"ssh exited $?\"; sleep 60")
+        self.term.start(f"{'env ' + env + ' ' if env else ''}{shlex.join(ssh)}")
 
     def screen(self) -> str:
-        return self.tmux("capture-pane", "-p", "-t", "floor", check=False)
+        return self.term.screen()
 
     def keys(self, *keys: str) -> None:
-        self.tmux("send-keys", "-t", "floor", *keys)
+        self.term.keys(*keys)
 
     def type(self, text: str) -> None:
-        self.tmux("send-keys", "-t", "floor", "-l", text)
+        self.term.type(text)
 
     def wait_for(self, *texts: str, gone: tuple[str, ...] = (), timeout: float = STEP_TIMEOUT) -> str:
-        deadline = time.monotonic() + timeout
-        shown = ""
-        while time.monotonic() < deadline:
-            shown = self.screen()
-            if all(t in shown for t in texts) and not any(g in shown for g in gone):
-                return shown
-            time.sleep(0.05)
-        raise AssertionError(f"waited {timeout:.0f} s for {texts!r} (and not {gone!r}); the screen shows:\n"
-                             f"{shown}\n--- sshd log:\n{self.log()}")
+        return self.term.wait_for(*texts, gone=gone, timeout=timeout)
 
     def stop(self) -> None:
-        if self.tmux_socket.exists():
-            self.tmux("kill-server", check=False)  # ssh goes with it, and sshd's session with ssh
+        self.term.stop()  # ssh goes with the terminal, and sshd's session with ssh
         if self.sshd is not None:
             stop_group(self.sshd)
 
@@ -195,8 +177,8 @@ def test_login_stock_inquiry_logout_over_ssh(site):
 
     # Leaving the app ends the SSH session: ForceCommand gives no shell to fall back to.
     site.keys("C-q")
-    shown = site.wait_for("ssh exited")
-    assert "ssh exited 0" in shown, f"{shown}\n{site.log()}"
+    shown = site.wait_for("exited")
+    assert "exited 0" in shown, f"{shown}\n{site.log()}"
 
 
 def test_station_by_ssh_address_on_a_plain_terminal(site):
@@ -222,7 +204,7 @@ def test_station_by_ssh_address_on_a_plain_terminal(site):
     site.type("BADGE-SV1")
     site.keys("Enter")
     site.wait_for("SV1 (supervisor)  @ PICK-2", "Menu", "F1 Help")
-    styled = site.tmux("capture-pane", "-p", "-e", "-t", "floor")
+    styled = site.term.tmux("capture-pane", "-p", "-e", "-t", "floor")
     colours = set()
     for params in re.findall(r"\x1b\[([0-9;]*)m", styled):
         colours.update(int(p) for p in params.split(";") if p and (30 <= int(p) <= 49 or 90 <= int(p) <= 107))
