@@ -2,8 +2,8 @@
 books checked afterwards from the command line's JSON, the way an integrator would check them.
 
 The planner releases the day's jobs; a picker at PICK-1 (a simulated MT-SICS balance behind the real driver; F6
-and F7 pour on the demo's simulated scale) weighs out the sponge pre-ferment's flour and yeast; what is left of the
-yeast comes back on the Return screen; a supervisor completes the job; the postings go out as files.
+and F7 pour on the demo's simulated scale) weighs out the sponge pre-ferment's flour and yeast; a supervisor
+completes the job; the postings go out as files.
 """
 from __future__ import annotations
 
