@@ -17,17 +17,15 @@ def register(sub) -> dict:
 
 def run_assign(args) -> int:
     from core.jobs.assignment import assign
-    from core.site.auth import actor_for
 
-    assign(actor_for(args.user, args.station), args.job, None if args.free else args.to)
+    assign(args.actor, args.job, None if args.free else args.to)
     print(f"job {args.job} " + ("is free" if args.free else f"assigned to {args.to}"))
     return 0
 
 
 def run_take(args) -> int:
     from core.jobs.assignment import take
-    from core.site.auth import actor_for
 
-    take(actor_for(args.user, args.station), args.job)
+    take(args.actor, args.job)
     print(f"job {args.job} is {args.user}'s")
     return 0

@@ -17,14 +17,12 @@ def run(args) -> int:
     from core.errors import UserInputError
     from core.jobs.completion import complete_job
     from core.qty import QtyError, fmt_qty, parse_qty
-    from core.site.auth import actor_for
 
     try:
         qty = parse_qty(args.qty) if args.qty is not None else None
     except QtyError as exc:
         raise UserInputError(f"--qty: {exc}") from None
-    actor = actor_for(args.user, args.station)
-    result = complete_job(actor, args.job, qty)
+    result = complete_job(args.actor, args.job, qty)
     if args.json:
         print(json.dumps({
             "job": result.job, "item": result.item, "lot": result.lot, "qty": fmt_qty(result.qty),

@@ -32,7 +32,7 @@ def register(sub) -> dict:
                    help=f"the labels loaded, e.g. 62, 102, 102x152: every kind goes on it (default: {defaults})")
     p.add_argument("--kind", action="append", choices=JOB_KINDS,
                    help=f"{', '.join(JOB_KINDS)}; repeat for more (default all)")
-    p.add_argument("--user", help="acting user code (default: the command line as an operator)")
+    p.add_argument("--user", help="acting user code")
     p.add_argument("--json", action="store_true")
 
     p = ls.add_parser("send", help="send the labels waiting in the print queue (exit 1 if some stay queued)")
@@ -83,10 +83,8 @@ def run(args) -> int:
 def _print(args) -> int:
     from core.errors import UserInputError
     from core.labels.sets import print_job_labels
-    from core.site.actor import Actor
-    from core.site.auth import actor_for
 
-    actor = actor_for(args.user, args.station) if args.user else Actor("cli", "operator", args.station)
+    actor = args.actor
     try:
         result = print_job_labels(actor, args.job, args.printer, args.language, args.model, args.label,
                                   args.kind or JOB_KINDS)
@@ -121,9 +119,8 @@ def _print(args) -> int:
 
 def _again(args) -> int:
     from core.labels.reprints import print_unconfirmed_again
-    from core.site.auth import actor_for
 
-    result = print_unconfirmed_again(actor_for(args.user, args.station), args.job)
+    result = print_unconfirmed_again(args.actor, args.job)
     print(f"{len(result.ids)} unconfirmed label(s) of job {args.job} sent again.\n{result.sent.text()}")
     if result.sent.unconfirmed:
         print(f"jobfloor: {result.sent.unconfirmed} label(s) are still not proven printed: check the printer, then "
@@ -133,18 +130,16 @@ def _again(args) -> int:
 
 def _seen(args) -> int:
     from core.labels.reprints import confirm_printed
-    from core.site.auth import actor_for
 
-    ids = confirm_printed(actor_for(args.user, args.station), args.job)
+    ids = confirm_printed(args.actor, args.job)
     print(f"{len(ids)} label(s) of job {args.job} counted printed: seen at the printer by {args.user}.")
     return 0
 
 
 def _void(args) -> int:
     from core.labels.reprints import void
-    from core.site.auth import actor_for
 
-    ids = void(actor_for(args.user, args.station), args.ids, args.reason)
+    ids = void(args.actor, args.ids, args.reason)
     print(f"{len(ids)} label(s) voided: {', '.join(map(str, ids))}.")
     return 0
 

@@ -20,10 +20,8 @@ def register(sub) -> dict:
 def run(args) -> int:
     from core.jobs.picking import confirm_pick
     from core.qty import fmt_qty, parse_qty
-    from core.site.auth import actor_for
 
-    actor = actor_for(args.user, args.station)
-    result = confirm_pick(actor, args.job, args.line, args.track_id, parse_qty(args.qty), reason=args.reason,
+    result = confirm_pick(args.actor, args.job, args.line, args.track_id, parse_qty(args.qty), reason=args.reason,
                           request_id=args.request_id, label=False)
     if args.json:
         print(json.dumps({"job": result.job, "line": result.line, "track_id": result.source,

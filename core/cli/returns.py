@@ -15,10 +15,8 @@ def register(sub) -> dict:
 def run(args) -> int:
     from core.jobs.returns import return_unit
     from core.qty import fmt_short, parse_qty
-    from core.site.auth import actor_for
 
-    actor = actor_for(args.user, args.station)
-    r = return_unit(actor, args.track_id, parse_qty(args.qty), args.location, request_id=args.request_id)
+    r = return_unit(args.actor, args.track_id, parse_qty(args.qty), args.location, request_id=args.request_id)
     print(f"Returned {fmt_short(r.qty)} of {r.track_id} from job {r.job} to {r.location}"
           + (" (already recorded)" if r.repeated else ""))
     return 0

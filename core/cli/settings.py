@@ -16,11 +16,10 @@ def register(sub) -> dict:
 
 
 def run(args) -> int:
-    from core.site.actor import Actor
     from core.site.settings import all_settings, change
 
     if args.settings_command == "set":
-        before, now = change(Actor("cli", "admin", args.station), args.key, args.value)
+        before, now = change(args.actor, args.key, args.value)
         print(f"{args.key}: {before if before is not None else '(not set)'} -> {now}")
         return 0
     rows = all_settings()

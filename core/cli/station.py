@@ -5,7 +5,6 @@ standard error.
 """
 from __future__ import annotations
 
-import os
 import sys
 
 
@@ -15,34 +14,14 @@ def register(sub) -> dict:
     a = ss.add_parser("link", help="print the station's kiosk link (supervisor or admin)")
     a.add_argument("code", help="the station's code, as on the Stations screen")
     a.add_argument("--new", action="store_true", help="replace the link: the old one stops working at once")
-    a.add_argument("--user", required=True, help="your user code (PIN from JOBFLOOR_PIN, or asked)")
+    a.add_argument("--user", required=True, help="your user code")
     return {"station": run}
-
-
-def authenticated(code: str, station: str | None):
-    """The acting user, by PIN: from JOBFLOOR_PIN, else asked on the terminal. A wrong PIN counts as on a screen.
-
-    One small function on purpose: when the command line gets one way of authenticating for every command, this
-    is the only place that changes.
-    """
-    from core.errors import AuthError
-    from core.site.auth import login
-
-    pin = os.environ.get("JOBFLOOR_PIN")
-    if pin is None:
-        if not sys.stdin.isatty():
-            raise AuthError(f"{code}'s PIN is needed: set JOBFLOOR_PIN, or run this at a terminal to be asked")
-        import getpass
-
-        pin = getpass.getpass(f"PIN for {code}: ")
-    return login(code, pin, station)
 
 
 def run(args) -> int:
     from core.site.kiosk import link_url, public_url, public_url_known, station_link
 
-    actor = authenticated(args.user, args.station)
-    token = station_link(actor, args.code, new=args.new)
+    token = station_link(args.actor, args.code, new=args.new)
     print(link_url(token))
     if args.new:
         print(f"jobfloor: station {args.code} has a new link; the old one no longer opens it", file=sys.stderr)

@@ -4,12 +4,16 @@ Every model binds to the one proxy here; `connect(url)` points it at a real data
 """
 from __future__ import annotations
 
+import os
+import threading
 import time
 from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
 import peewee
+
+from core.errors import JobfloorError
 
 db = peewee.DatabaseProxy()
 
@@ -18,8 +22,90 @@ class DatabaseUrlError(ValueError):
     pass
 
 
-class BusyError(RuntimeError):
+class DatabaseUnavailable(JobfloorError):
+    """The database cannot be reached (restarting, network down) or stayed busy: nothing was saved; try later."""
+
+    exit_code = 75  # EX_TEMPFAIL: a script may run the same command again later
+
+
+class BusyError(DatabaseUnavailable):
     """Another terminal held the lock for longer than we are willing to wait."""
+
+
+class CommitInDoubt(JobfloorError):
+    """The connection dropped after the COMMIT was sent and it did commit (the answer was lost), or the server
+    cannot tell. Not to be redone blindly, so not a temporary failure."""
+
+    exit_code = 1
+
+
+#: How long a write waits for a lost PostgreSQL server to come back (a restart takes a few seconds) before it is
+#: given up with DatabaseUnavailable. A site may set JOBFLOOR_DB_WAIT_S.
+RECONNECT_S = float(os.environ.get("JOBFLOOR_DB_WAIT_S") or 60)
+
+# psycopg2's words for a connection that is gone (server restarted or shut down, backend terminated, network).
+_LOST = ("server closed the connection", "terminating connection", "connection already closed",
+         "connection not open", "could not receive data", "could not send data", "ssl syscall error",
+         "eof detected", "connection reset", "could not connect", "connection refused",
+         "the database system is starting up", "the database system is shutting down", "in recovery mode",
+         "cannot connect now", "database connection not open", "no connection to the server")
+
+_txn = threading.local()  # per thread: was COMMIT sent, and the id of the transaction it was for
+_listeners: list = []
+
+
+def on_wait(listener) -> None:
+    """`listener(text or None)` hears "database unavailable, retrying" while a write waits, and None once it is
+    through (the app's status line; a thread of its own may call it)."""
+    _listeners.append(listener)
+
+
+def _announce(text: str | None) -> None:
+    for listener in list(_listeners):
+        try:
+            listener(text)
+        except Exception:  # noqa: BLE001: a screen going away must not fail the write
+            pass
+
+
+def connection_lost(exc: BaseException) -> bool:
+    text = str(exc).lower()
+    return isinstance(exc, (peewee.OperationalError, peewee.InterfaceError)) and any(w in text for w in _LOST)
+
+
+class _Resilient:
+    """What both databases add to peewee's: COMMIT is noted, so a lost connection can be told apart before and
+    after the commit was sent; a statement outside a transaction on a dead connection gets a new one."""
+
+    def commit(self):
+        _txn.committing = True
+        return super().commit()
+
+    def cursor(self, *args, **kwargs):
+        conn = self._state.conn
+        if conn is not None and getattr(conn, "closed", 0) and not self.in_transaction():
+            self._state.reset()  # psycopg2 marked it closed (server gone): a fresh one, no transaction lost
+        return super().cursor(*args, **kwargs)
+
+    def execute_sql(self, sql, params=None):
+        try:
+            return super().execute_sql(sql, params)
+        except (peewee.OperationalError, peewee.InterfaceError) as exc:
+            # A read outside a transaction on a connection the server dropped: read again on a new one. Never a
+            # write: in autocommit it may have been applied just before the connection went.
+            if (self.in_transaction() or not connection_lost(exc)
+                    or not sql.lstrip()[:6].upper() == "SELECT"):
+                raise
+            self._state.reset()
+            return super().execute_sql(sql, params)
+
+
+class _Sqlite(_Resilient, peewee.SqliteDatabase):
+    pass
+
+
+class _Postgres(_Resilient, peewee.PostgresqlDatabase):
+    pass
 
 
 def sqlite_path(url: str) -> str:
@@ -40,7 +126,7 @@ def make_database(url: str) -> peewee.Database:
         path = sqlite_path(url)
         if path != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)
-        return peewee.SqliteDatabase(
+        return _Sqlite(
             path,
             pragmas={"journal_mode": "wal", "foreign_keys": 1, "busy_timeout": 15000, "synchronous": "normal"},
             timeout=15,
@@ -48,7 +134,7 @@ def make_database(url: str) -> peewee.Database:
     if parsed.scheme in ("postgresql", "postgres"):
         if not parsed.path.strip("/"):
             raise DatabaseUrlError("postgresql URL needs a database name: postgresql://user@host:5432/dbname")
-        return peewee.PostgresqlDatabase(
+        return _Postgres(
             parsed.path.lstrip("/"),
             user=unquote(parsed.username or "") or None,
             password=unquote(parsed.password or "") or None,
@@ -58,11 +144,21 @@ def make_database(url: str) -> peewee.Database:
     raise DatabaseUrlError(f"unknown database URL '{url}': use sqlite:///path.db or postgresql://user@host/dbname")
 
 
+_url: str | None = None
+
+
 def connect(url: str) -> peewee.Database:
+    global _url
     database = make_database(url)
+    _url = url
     db.initialize(database)
     database.connect(reuse_if_open=True)
     return database
+
+
+def current_url() -> str | None:
+    """The URL of the database `connect` opened last (the error log goes beside it)."""
+    return _url
 
 
 def is_postgres() -> bool:
@@ -81,7 +177,9 @@ def write_txn():
             yield txn
             if db.transaction_depth() == 1:
                 # Delivered at commit, and only if it commits: other terminals' screens refresh (core.data.changes).
-                db.execute_sql("NOTIFY jobfloor")
+                # The transaction's id comes back in the same round trip: should the connection drop while the
+                # COMMIT is on its way, `retrying` asks the server whether it committed instead of guessing.
+                _txn.xid = db.execute_sql("NOTIFY jobfloor; SELECT txid_current()").fetchone()[0]
     else:
         with db.atomic("IMMEDIATE") as txn:
             yield txn
@@ -199,17 +297,81 @@ def _is_busy(exc: Exception) -> bool:
     return "locked" in text or "busy" in text or "deadlock" in text or "could not serialize" in text
 
 
-def retrying(fn, *args, attempts: int = 6, **kwargs):
-    """Run a whole write transaction again when the database says it is busy or picked us as deadlock victim."""
-    delay = 0.05
-    for attempt in range(attempts):
+def reconnect(deadline: float) -> None:
+    """A new connection once the server answers again; DatabaseUnavailable at the deadline."""
+    delay = 0.1
+    while True:
+        db.obj._state.reset()  # the old connection is dead: drop it, transaction state and all
         try:
-            return fn(*args, **kwargs)
-        except (peewee.OperationalError, peewee.InternalError) as exc:
-            if not _is_busy(exc) or attempt == attempts - 1:
+            db.connect()
+            db.execute_sql("SELECT 1")
+            return
+        except (peewee.OperationalError, peewee.InterfaceError) as exc:
+            if time.monotonic() + delay > deadline:
+                raise DatabaseUnavailable("the database cannot be reached (" + _first_line(exc) + ")") from exc
+            _announce("database unavailable, retrying")
+            time.sleep(delay)  # a server restart takes seconds: knock gently until it answers
+            delay = min(delay * 2, 2.0)
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
+
+
+def _commit_outcome(xid: int | None, deadline: float) -> str | None:
+    """'committed' or 'aborted' as the server tells it for the transaction whose COMMIT was lost; None unknown."""
+    if xid is None:
+        return None
+    while True:
+        status = db.execute_sql("SELECT txid_status(%s)", (xid,)).fetchone()[0]
+        if status != "in progress" or time.monotonic() > deadline:
+            return status if status in ("committed", "aborted") else None
+        time.sleep(0.05)  # the dropped backend is still finishing its transaction
+
+
+def retrying(fn, *args, attempts: int = 6, replay_safe: bool = False, **kwargs):
+    """Run a whole write transaction again when the database says it is busy, picked us as deadlock victim, or
+    lost the connection before the COMMIT was sent (the server rolled it back: nothing of it was kept).
+
+    A connection lost after the COMMIT was sent is checked with the server first: run again only when it did not
+    commit, or when the call is `replay_safe` (it carries a request id, so a second run answers "already
+    recorded" instead of doing it twice); otherwise CommitInDoubt says it was saved, or that it cannot be told.
+    """
+    delay = 0.05
+    busy = 0
+    deadline = None
+    while True:
+        _txn.committing, _txn.xid = False, None
+        try:
+            result = fn(*args, **kwargs)
+            if deadline is not None or busy:
+                _announce(None)
+            return result
+        except (peewee.OperationalError, peewee.InterfaceError, peewee.InternalError) as exc:
+            if is_postgres() and connection_lost(exc):
+                committing, xid = _txn.committing, getattr(_txn, "xid", None)
+                deadline = deadline or time.monotonic() + RECONNECT_S
+                _announce("database unavailable, retrying")
+                reconnect(deadline)
+                if committing:
+                    outcome = _commit_outcome(xid, deadline)
+                    if outcome == "committed" and not replay_safe:
+                        raise CommitInDoubt(
+                            "it was saved, but the connection to the database dropped before the answer came "
+                            "back: look it up before doing it again") from exc
+                    if outcome is None:
+                        raise CommitInDoubt(
+                            "the connection to the database dropped while saving, and whether it was saved "
+                            "cannot be told: look it up before doing it again") from exc
+                continue
+            if not _is_busy(exc) or busy == attempts - 1:
                 if _is_busy(exc):
-                    raise BusyError("the database is busy with another terminal: try again in a moment") from exc
+                    raise BusyError("the database is busy with another terminal") from exc
                 raise
+            busy += 1
+            if busy == 2:
+                _announce("database busy, retrying")
             if is_postgres():
                 db.rollback() if db.in_transaction() else None
             time.sleep(delay)

@@ -23,7 +23,7 @@ from peewee import (
 from core.clock import utcnow  # the column defaults
 from core.data.db import db
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 
 ROLES = ("operator", "picker", "supervisor", "planner", "admin")
 ZONES = ("STORE", "WIP", "KITBIN", "QUARANTINE", "DISPATCH")
@@ -321,7 +321,26 @@ class KioskLink(Base):
     revoked_at = DateTimeField(null=True, index=True)
 
 
+class ApiToken(Base):
+    """A station's credential for headless commands (`jobfloor token add`): acts as its user, from its station.
+
+    Only a SHA-256 of the secret is kept: the secret is 256 random bits, shown once, so no salt or slow hash is
+    needed to make a stolen table useless. A revoked token keeps its row, so the audit trail can still name it.
+    """
+
+    id = AutoField()
+    digest = CharField(max_length=64, unique=True)
+    station = CharField(max_length=30)
+    user = CharField(max_length=30)
+    note = CharField(max_length=100, default="")
+    created_at = DateTimeField(default=utcnow)
+    created_by = CharField(max_length=30)
+    revoked_at = DateTimeField(null=True)
+    revoked_by = CharField(max_length=30, null=True)
+    last_used_at = DateTimeField(null=True)
+
+
 ALL_MODELS = [
     SchemaVersion, Setting, Counter, Item, Location, Lot, User, Station, StockUnit, Job, JobLine, Reservation,
-    PickTask, Movement, Posting, LabelJob, KitTask, AuditEvent, ResumeState, KioskLink,
+    PickTask, Movement, Posting, LabelJob, KitTask, AuditEvent, ResumeState, KioskLink, ApiToken,
 ]

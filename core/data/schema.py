@@ -54,6 +54,12 @@ def widen_label_state() -> None:
         db.execute_sql("ALTER TABLE label_job ALTER COLUMN state TYPE VARCHAR(12)")
 
 
+def add_api_tokens() -> None:
+    from core.data.models import ApiToken
+
+    db.create_tables([ApiToken], safe=True)
+
+
 def _v5_postings_and_exact_unit_qty() -> None:
     """posting.bin for the WIPTMI <Bins> of pending postings, and job_line.unit_qty in millionths.
 
@@ -85,6 +91,7 @@ UPGRADES: dict[int, callable] = {
     3: add_kiosk_links,  # kiosk_link: one browser link per station (jobfloor serve --web)
     4: widen_label_state,  # label_job.state: UNCONFIRMED
     5: _v5_postings_and_exact_unit_qty,  # posting.bin (WIPTMI <Bins>), job_line.unit_qty in millionths
+    6: add_api_tokens,  # api_token: station tokens for headless commands (jobfloor token add)
 }
 
 

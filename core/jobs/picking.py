@@ -271,7 +271,8 @@ def confirm_pick(actor: Actor, job: str, line: int, track_id: str, qty: int, *, 
                  request_id: str | None = None, weighed: dict | None = None, label: bool = True) -> PickResult:
     """Confirm a pick. `request_id` makes a repeated confirmation (a double Enter, a retry) do nothing twice."""
     require(actor, "pick")
-    return retrying(_confirm, actor, job, line, (track_id or "").strip(), qty, reason, request_id, weighed, label)
+    return retrying(_confirm, actor, job, line, (track_id or "").strip(), qty, reason, request_id, weighed, label,
+                    replay_safe=request_id is not None)
 
 
 def short_pick(actor: Actor, job: str, line: int, track_id: str, reason: str) -> None:

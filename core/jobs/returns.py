@@ -130,7 +130,8 @@ def _return(actor: Actor, track_id: str, qty: int, location: str, request_id: st
 def return_unit(actor: Actor, track_id: str, qty: int, location: str, *, request_id: str | None = None,
                 weighed: dict | None = None) -> ReturnResult:
     require(actor, "return")
-    return retrying(_return, actor, (track_id or "").strip(), qty, location, request_id, weighed)
+    return retrying(_return, actor, (track_id or "").strip(), qty, location, request_id, weighed,
+                    replay_safe=request_id is not None)
 
 
 def correct_tare(actor: Actor, track_id: str, tare: int) -> None:

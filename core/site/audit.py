@@ -10,6 +10,8 @@ from core.site.actor import Actor
 
 
 def record(actor: Actor, action: str, subject: str = "", **detail) -> AuditEvent:
+    if actor.via:
+        detail["via"] = actor.via  # the command line's credential: a PIN typed, from a file, or a station token
     # Plain SQL: every pick and return writes one, and building the peewee insert cost more than sending it.
     event = AuditEvent(at=utcnow(), user=actor.user, station=actor.station, action=action, subject=str(subject)[:60],
                        detail=json.dumps(detail, default=str, sort_keys=True))

@@ -37,6 +37,8 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "jobs.board": frozenset({"supervisor", "planner", "admin"}),
     "postings.export": frozenset({"planner", "supervisor", "admin"}),
     "users.edit": frozenset({"admin"}),
+    "settings.edit": frozenset({"admin"}),
+    "tokens.edit": frozenset({"admin"}),
 }
 
 _N, _R, _P = 2**14, 8, 1
@@ -93,12 +95,12 @@ def add_user(code: str, role: str, pin: str, name: str | None = None, badge: str
     return User.get(User.code == code)
 
 
-def _locked_message(user: User) -> str:
+def locked_message(user: User) -> str:
     minutes = max(1, int((user.locked_until - utcnow()).total_seconds() // 60) + 1)
     return f"{user.code} is locked after too many wrong PINs: try again in {minutes} min or ask a supervisor"
 
 
-def login(code: str, pin: str, station: str | None = None) -> Actor:
+def login(code: str, pin: str, station: str | None = None, via: str | None = None) -> Actor:
     """User code + PIN. Wrong PINs count; after the site's limit the user is locked for a while.
 
     The refusal is raised after the transaction commits, so the count of wrong PINs is kept.
@@ -112,7 +114,7 @@ def login(code: str, pin: str, station: str | None = None) -> Actor:
         if user is None:
             refusal = "unknown user or wrong PIN: try again"
         elif user.locked_until and user.locked_until > utcnow():
-            refusal = _locked_message(user)
+            refusal = locked_message(user)
         elif not check_pin(pin or "", user.pin_hash):
             attempts = user.failed_attempts + 1
             locked = None
@@ -121,12 +123,12 @@ def login(code: str, pin: str, station: str | None = None) -> Actor:
                 attempts = 0
             User.update(failed_attempts=attempts, locked_until=locked).where(User.code == user.code).execute()
             user.locked_until = locked
-            refusal = _locked_message(user) if locked else "unknown user or wrong PIN: try again"
+            refusal = locked_message(user) if locked else "unknown user or wrong PIN: try again"
         else:
             User.update(failed_attempts=0, locked_until=None).where(User.code == user.code).execute()
     if refusal:
         raise AuthError(refusal)
-    return Actor(user.code, user.role, station)
+    return Actor(user.code, user.role, station, via)
 
 
 def login_badge(badge: str, station: str | None = None) -> Actor:
@@ -135,7 +137,7 @@ def login_badge(badge: str, station: str | None = None) -> Actor:
     if user is None:
         raise AuthError("that badge is not known here: log in with your user code and PIN")
     if user.locked_until and user.locked_until > utcnow():
-        raise AuthError(_locked_message(user))
+        raise AuthError(locked_message(user))
     return Actor(user.code, user.role, station)
 
 
@@ -145,11 +147,3 @@ def badge_or_code(value: str, station: str | None = None) -> Actor | None:
     if value and User.get_or_none(User.badge == value) is not None:
         return login_badge(value, station)
     return None
-
-
-def actor_for(code: str, station: str | None = None) -> Actor:
-    """For the headless commands, which name the acting user with --user."""
-    user = User.get_or_none((User.code == code) & (User.active == True))  # noqa: E712
-    if user is None:
-        raise UserInputError(f"unknown user '{code}': add it with `jobfloor user add`")
-    return Actor(user.code, user.role, station)

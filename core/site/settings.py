@@ -142,6 +142,9 @@ def all_settings() -> list[tuple[str, str, str]]:
 
 def change(actor: Actor, key: str, value: str) -> tuple[str | None, str]:
     """Check and store a setting; returns (the value before, the value now)."""
+    from core.site.auth import require
+
+    require(actor, "settings.edit")
     spec = spec_for(key.strip())
     with write_txn():
         new = spec.check(value)

@@ -78,3 +78,16 @@ def yes_no(text: str) -> bool:
     if t == "Y":
         return True
     raise CellError(f"'{text}' is not Y or N")
+
+
+#: SYSPRO keeps a job number as 15 characters, a numeric one zero-padded on the left (000000000012345), and its
+#: exports write it so; people say and type the short form.
+JOB_DIGITS = 15
+
+
+def padded_job(number: str) -> str | None:
+    """'12345' -> '000000000012345'; None when there is nothing to pad (not all digits, or already 15 long)."""
+    text = number.strip()
+    if text.isascii() and text.isdigit() and len(text) < JOB_DIGITS:
+        return text.zfill(JOB_DIGITS)
+    return None
