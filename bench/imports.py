@@ -66,9 +66,9 @@ def anchor(directory: Path) -> None:
     print(len(units), len(jobs))
 
 
-def _timed(cmd: list[str]) -> float:
+def _timed(cmd: list[str], env: dict | None = None) -> float:
     t0 = time.perf_counter()
-    out = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True)
+    out = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, env=env)
     took = time.perf_counter() - t0
     if out.returncode != 0:
         raise SystemExit(f"{' '.join(cmd[3:])} failed ({out.returncode}):\n{out.stdout}\n{out.stderr}")
@@ -86,6 +86,17 @@ def _counts(url: str) -> tuple[int, int, int]:
         database.close()
 
 
+def _planner_token(url: str) -> dict:
+    from bench.credentials import make_token, token_env
+    from core.data.db import connect, db
+
+    connect(url)
+    try:
+        return token_env(make_token("planner"))
+    finally:
+        db.close()
+
+
 def run_imports(kind: str, files: Path, tmp: Path) -> dict[str, float]:
     from bench.release import drop_db, fresh_db
 
@@ -93,9 +104,10 @@ def run_imports(kind: str, files: Path, tmp: Path) -> dict[str, float]:
     try:
         base = [sys.executable, "-m", "tui.entry", "--db", url]
         took = {"init": _timed(base + ["init"])}
+        env = _planner_token(url)  # not timed: a site's planner has their credential before the files come
         for step, name in (("items", "items.csv"), ("locations", "locations.csv"), ("stock", "stock.csv"),
                            ("jobs", "jobs.xml")):
-            took[step] = _timed(base + ["import", step, str(files / name)])
+            took[step] = _timed(base + ["import", step, str(files / name)], env)
         took["counts"] = _counts(url)
         return took
     finally:

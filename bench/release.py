@@ -68,7 +68,11 @@ def drop_db(url: str) -> None:
             Path(url[len("sqlite:///"):] + suffix).unlink(missing_ok=True)
 
 
+_TOKEN = [""]  # the template's station token: every copy holds it
+
+
 def prepare(url: str, jobs: int, lines: int, units: int) -> None:
+    from bench.credentials import make_token
     from bench.site import build_site
     from core.data.db import connect, db
     from core.data.schema import init_schema
@@ -76,6 +80,7 @@ def prepare(url: str, jobs: int, lines: int, units: int) -> None:
     connect(url)
     init_schema()
     build_site(jobs, lines, units)
+    _TOKEN[0] = make_token("planner")
     if url.startswith("postgresql"):
         db.execute_sql("ANALYZE")
     else:
@@ -83,9 +88,9 @@ def prepare(url: str, jobs: int, lines: int, units: int) -> None:
     db.close()
 
 
-def _timed(cmd: list[str]) -> tuple[float, dict]:
+def _timed(cmd: list[str], env: dict | None = None) -> tuple[float, dict]:
     t0 = time.perf_counter()
-    out = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True)
+    out = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, env=env)
     took = time.perf_counter() - t0
     if out.returncode not in (0, 1):
         raise SystemExit(f"{' '.join(cmd[2:5])} failed:\n{out.stderr}")
@@ -93,7 +98,10 @@ def _timed(cmd: list[str]) -> tuple[float, dict]:
 
 
 def release_all(url: str) -> tuple[float, dict]:
-    return _timed([sys.executable, "-m", "tui.entry", "--db", url, "release", "--all", "--json"])
+    from bench.credentials import token_env
+
+    return _timed([sys.executable, "-m", "tui.entry", "--db", url, "release", "--all", "--json"],
+                  token_env(_TOKEN[0]))
 
 
 def _key(doc: dict) -> list[tuple]:

@@ -484,8 +484,8 @@ def phase_export(kind: str, args, workdir: Path) -> RunResult:
         total = Posting.select().count()
         db.close()
         out = workdir / "export-kill"
-        env = worker_env(workdir)
-        cmd = [sys.executable, "-m", "tui.entry", "--db", site.url, "postings", "export", str(out)]
+        env = dict(worker_env(workdir), JOBFLOOR_PIN="4444")  # the site's planner (bench.stress_site)
+        cmd = [sys.executable, "-m", "tui.entry", "--db", site.url, "postings", "export", str(out), "--user", "PL1"]
         began = time.time()
         kills = mid_write = unbacked = 0
         progress = []

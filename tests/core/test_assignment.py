@@ -10,6 +10,7 @@ from core.errors import BusinessRefusal, PermissionDenied
 from core.jobs.assignment import assign, take
 from core.jobs.pick_list import jobs_to_pick
 from core.jobs.release import release
+from tests.cli_env import pin_env
 
 ROOT = Path(__file__).resolve().parents[2]
 JOB = "000000000012345"
@@ -51,8 +52,8 @@ def test_taken_job_cannot_be_taken_again(released, actors):
 def test_two_processes_race_for_one_slip(released):
     released.close()
     cmd = [sys.executable, "-m", "tui.entry", "--db", released.url, "take", JOB, "--user"]
-    procs = [subprocess.Popen(cmd + [who], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-             for who in ("PK1", "PK2")]
+    procs = [subprocess.Popen(cmd + [who], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                              env=pin_env(who)) for who in ("PK1", "PK2")]
     results = [(p.wait(timeout=60), p.stdout.read(), p.stderr.read()) for p in procs]
     assert sorted(code for code, _, _ in results) == [0, 2], results
     assert all("Traceback" not in err for _, _, err in results)

@@ -119,8 +119,10 @@ def test_refusals_change_nothing(demo, actors):
     assert Movement.select().count() == after
 
 
-def test_cli_complete(demo, actors, capsys):
+def test_cli_complete(demo, actors, capsys, monkeypatch):
     from core.cli.main import main
+
+    monkeypatch.setenv("JOBFLOOR_PIN", "1111")
 
     release(actors["planner"], [BRAKE])
     assert main(["--db", demo.url, "complete", BRAKE, "--user", "OP1", "--qty", "abc"]) == 2

@@ -6,6 +6,7 @@ import pytest
 from core.data.models import Item, Job, JobLine, Location, Movement, StockUnit
 from core.erp.imports import ImportFileError, run_import
 from core.stock.ledger import ledger_mismatches
+from tests.cli_env import pin_env
 
 FIX = Path(__file__).resolve().parents[2] / "fixtures" / "demo"
 
@@ -262,8 +263,8 @@ def test_a_long_import_shows_progress_on_a_terminal_only(sqlite_demo, tmp_path):
     rows += [f"P{n:06d},RM-FLOUR,LOT-P,A-01-01,25.000,,2026-11-01,AVAILABLE,,N" for n in range(4_000)]
     path = _write(tmp_path, "stock.csv", "\n".join(rows) + "\n")
     master, slave = os.openpty()
-    cmd = [sys.executable, "-m", "tui.entry", "--db", sqlite_demo.url, "import", "stock", path]
-    proc = subprocess.Popen(cmd, cwd=root, stdout=subprocess.PIPE, stderr=slave, text=True)
+    cmd = [sys.executable, "-m", "tui.entry", "--db", sqlite_demo.url, "import", "stock", path, "--user", "PL1"]
+    proc = subprocess.Popen(cmd, cwd=root, stdout=subprocess.PIPE, stderr=slave, text=True, env=pin_env("PL1"))
     os.close(slave)
     seen = b""
     while True:
@@ -280,5 +281,5 @@ def test_a_long_import_shows_progress_on_a_terminal_only(sqlite_demo, tmp_path):
     text = seen.decode()
     assert "\rimport stock: 2,000 of 4,000 rows checked (50%)" in text
     assert "4,000 of 4,000 units written (100%)" in text and text.endswith("\r\x1b[K")
-    piped = subprocess.run(cmd, cwd=root, capture_output=True, text=True)
+    piped = subprocess.run(cmd, cwd=root, capture_output=True, text=True, env=pin_env("PL1"))
     assert piped.returncode == 0 and piped.stderr == ""

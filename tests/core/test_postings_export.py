@@ -20,6 +20,7 @@ from core.jobs.returns import return_unit
 from core.site.actor import Actor
 from core.site.settings import change
 from core.stock import ledger
+from tests.cli_env import pin_env
 
 JOB = "000000000012345"
 ITEM_ORDER = ["Job", "Warehouse", "StockCode", "Line", "QtyIssued", "Reference", "Bins", "Lot"]
@@ -179,11 +180,11 @@ def test_settings_from_the_command_line(sqlite_demo):
 
     def jobfloor(*args):
         return subprocess.run([sys.executable, "-m", "tui.entry", "--db", sqlite_demo.url, *args], cwd=root,
-                              capture_output=True, text=True)
+                              capture_output=True, text=True, env=pin_env("AD1"))
 
-    done = jobfloor("settings", "set", "syspro_validate_only", "y")
+    done = jobfloor("settings", "set", "syspro_validate_only", "y", "--user", "AD1")
     assert done.returncode == 0 and "syspro_validate_only: N -> Y" in done.stdout
-    bad = jobfloor("settings", "set", "syspro_posting_period", "Q")
+    bad = jobfloor("settings", "set", "syspro_posting_period", "Q", "--user", "AD1")
     assert bad.returncode == 2 and "'Q' is not one of C, P" in bad.stderr and "Traceback" not in bad.stderr
     listed = json.loads(jobfloor("settings", "list", "--json").stdout)
     assert listed["syspro_validate_only"] == "Y" and listed["syspro_posting_period"] == "C"

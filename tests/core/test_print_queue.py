@@ -191,20 +191,21 @@ def test_backoff_doubles_up_to_a_cap():
     assert [retry_delay(n).total_seconds() for n in (1, 2, 3, 4, 7, 20)] == [15, 30, 60, 120, 600, 600]
 
 
-def test_cli_print_to_a_printer_that_is_off_exits_1_and_keeps_the_labels(demo, printer, capsys):
+def test_cli_print_to_a_printer_that_is_off_exits_1_and_keeps_the_labels(demo, printer, capsys, monkeypatch):
     from core.cli.main import main
 
+    monkeypatch.setenv("JOBFLOOR_PIN", "1111")
     tiny_job()
     printer.refuse()
     demo.close()
     code = main(["--db", demo.url, "labels", "print", TINY, "--printer", printer.url, "--language", "zpl",
-                 "--label", "102x152"])
+                 "--label", "102x152", "--user", "OP1"])
     out, err = capsys.readouterr()
     assert code == 1
     assert "10 label(s) stored" in out and "stay in the print queue" in out
     assert "are stored in the print queue and were not printed" in err and "jobfloor labels send" in err
     printer.come_back()
-    assert main(["--db", demo.url, "labels", "send", "--all"]) == 0
+    assert main(["--db", demo.url, "labels", "send", "--all", "--user", "OP1"]) == 0
     assert "10 label(s) printed" in capsys.readouterr().out  # on the Zebra's own word (~HS)
     assert zpl_labels(arrived(printer, 10)) == 10
     demo.connect(reuse_if_open=True)

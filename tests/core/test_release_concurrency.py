@@ -5,6 +5,8 @@ from pathlib import Path
 
 from core.data.models import Reservation, StockUnit
 from core.erp.imports import run_import
+from core.site.auth import add_user
+from tests.cli_env import pin_env
 
 ROOT = Path(__file__).resolve().parents[2]
 N_JOBS = 12
@@ -32,14 +34,15 @@ def _site(tmp_path):
     for kind, name in (("items", "items.csv"), ("locations", "locations.csv"), ("stock", "stock.csv"),
                        ("jobs", "jobs.xml")):
         run_import(kind, str(tmp_path / name))
+    add_user("PL1", "planner", "4444")
 
 
 def test_twelve_processes_release_at_once(database, tmp_path):
     _site(tmp_path)
     database.close()
     procs = [subprocess.Popen([sys.executable, "-m", "tui.entry", "--db", database.url, "release", f"J{k:03d}",
-                               "--json"], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-             for k in range(N_JOBS)]
+                               "--json", "--user", "PL1"], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                              text=True, env=pin_env("PL1")) for k in range(N_JOBS)]
     results = [(p.wait(timeout=120), p.stdout.read(), p.stderr.read()) for p in procs]
     for code, out, err in results:
         assert code in (0, 1), err

@@ -3,6 +3,7 @@ import sqlite3
 import subprocess
 import sys
 from pathlib import Path
+from tests.cli_env import pin_env
 
 ROOT = Path(__file__).resolve().parents[2]
 V1 = ROOT / "tests" / "fixtures" / "schema_v1_demo.sql"  # the demo site, job 12345 released, made by schema 1
@@ -59,8 +60,8 @@ def test_version_2_pending_postings_keep_their_keys_and_export_in_the_new_shape(
     assert out.returncode == 0, out.stderr
     assert "upgraded from version 2" in out.stdout
     folder = tmp_path / "out"
-    exported = subprocess.run([sys.executable, "-m", "tui.entry", "--db", url, "postings", "export", str(folder)],
-                              cwd=ROOT, capture_output=True, text=True)
+    exported = subprocess.run([sys.executable, "-m", "tui.entry", "--db", url, "postings", "export", str(folder),
+                               "--user", "PL1"], cwd=ROOT, capture_output=True, text=True, env=pin_env("PL1"))
     assert exported.returncode == 0, exported.stderr
     assert sorted(p.name for p in folder.glob("*.xml") if not p.name.endswith(".params.xml")) == \
         [f"{k}.xml" for k in keys_before]

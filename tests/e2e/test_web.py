@@ -32,7 +32,7 @@ class Site:
         self.tmp = tmp
         self.db_url = demo_database(tmp)
         self.env = dict(os.environ, JOBFLOOR_DATA_DIR=str(tmp / "data"))
-        self.cli("release", JOB)
+        self.cli("release", JOB, "--user", "PL1", pin="4444")
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         self.log = open(tmp / "serve.log", "wb")

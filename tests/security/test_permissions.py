@@ -28,7 +28,9 @@ def _services(ctx):
     from core.kitbins.bins import confirm_replenishment, count_bin, sweep_tasks
     from core.labels.reprints import reprint, void
     from core.labels.sets import print_job_labels
+    from core.site.settings import change
     from core.site.stations import update_station
+    from core.site.tokens import add_token, list_tokens
     from core.trace.holds import hold_lot
 
     return {
@@ -50,6 +52,8 @@ def _services(ctx):
         "tare.correct": [("correct_tare", lambda a: correct_tare(a, "T000152", 450))],
         "stations.edit": [("update_station", lambda a: update_station(a, "PICK-2", name="Renamed"))],
         "jobs.assign": [("assign", lambda a: assign(a, JOB, "PK2"))],
+        "settings.edit": [("settings change", lambda a: change(a, "site_name", "Renamed"))],
+        "tokens.edit": [("add_token", lambda a: add_token(a, "PICK-1", "PK1")), ("list_tokens", list_tokens)],
     }
 
 

@@ -4,6 +4,7 @@ from core.jobs.picking import confirm_pick
 from core.jobs.release import release
 from core.jobs.returns import issued_to_job, return_unit
 from core.stock.ledger import ledger_mismatches
+from tests.cli_env import pin_env
 
 BRAKE_JOB = "000000000020001"
 
@@ -58,8 +59,9 @@ def test_two_exports_into_one_folder_at_once(demo, tmp_path):
                           "qty": 1000 + k, "txn_date": dt.date(2026, 11, 25)} for k in range(400)]).execute()
     out = tmp_path / "erp"
     root = Path(__file__).resolve().parents[2]
-    cmd = [sys.executable, "-m", "tui.entry", "--db", demo.url, "postings", "export", str(out)]
-    procs = [subprocess.Popen(cmd, cwd=root, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    cmd = [sys.executable, "-m", "tui.entry", "--db", demo.url, "postings", "export", str(out), "--user", "PL1"]
+    procs = [subprocess.Popen(cmd, cwd=root, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                              env=pin_env("PL1"))
              for _ in range(4)]
     results = [(p.wait(timeout=120), p.stderr.read()) for p in procs]
     for p in procs:

@@ -7,6 +7,7 @@ from pathlib import Path
 from core.jobs.release import release
 from core.site.actor import Actor
 from tests.tui.helpers import login, make_app, open_module, screen_text, wait_for
+from tests.cli_env import pin_env
 
 ROOT = Path(__file__).resolve().parents[2]
 JOB = "000000000012348"
@@ -25,7 +26,8 @@ async def test_board_follows_a_pick_made_elsewhere(demo):
         assert next(r for r in screen.rows if r.job == JOB).state == "NOT STARTED"
         started = time.monotonic()
         out = subprocess.run([sys.executable, "-m", "tui.entry", "--db", demo.url, "pick", JOB, "1", "--track-id",
-                              "T000107", "--qty", "90", "--user", "PK1"], cwd=ROOT, capture_output=True, text=True)
+                              "T000107", "--qty", "90", "--user", "PK1"], cwd=ROOT, capture_output=True, text=True,
+                             env=pin_env("PK1"))
         assert out.returncode == 0, out.stderr
         await wait_for(pilot, lambda: next(r for r in screen.rows if r.job == JOB).state == "PICKING", timeout=5)
         assert time.monotonic() - started < 5
