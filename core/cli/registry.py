@@ -12,7 +12,7 @@ import argparse
 import importlib
 import sys
 
-from core.cli.errors import EXIT_BAD, EXIT_PIPE, explain
+from core.cli.errors import EXIT_BAD, EXIT_PIPE, EXIT_TEMPFAIL, explain
 
 MODULES = ("builtin", "release", "pick", "returns", "scale", "labels", "assign", "complete", "kitbins", "trace",
            "station", "settings", "token")
@@ -110,6 +110,8 @@ def run(args) -> int:
             if said is None:
                 return _fault(exc, current_url())
             print(f"jobfloor: {said[0]}", file=sys.stderr)
+            if args.actor is not None and said[1] != EXIT_TEMPFAIL:
+                _audit(args.actor, path, said[1], refused=said[0])  # who tried what, and the answer
             return said[1]
     except BrokenPipeError:
         return _reader_gone()
@@ -146,12 +148,16 @@ def _actor(args, path: str):
     return actor
 
 
-def _audit(actor, path: str, code: int) -> None:
+def _audit(actor, path: str, code: int, **refused) -> None:
     from core.data.db import write_txn
     from core.site.audit import record
 
-    with write_txn():
-        record(actor, "cli", path, exit=code)
+    try:
+        with write_txn():
+            record(actor, "cli", path, exit=code, **{k: v[:300] for k, v in refused.items()})
+    except Exception:  # noqa: BLE001: the answer is already given; a trail that cannot be written is not a crash
+        if not refused:
+            raise
 
 
 def _fault(exc: BaseException, url: str | None) -> int:
