@@ -9,6 +9,8 @@ Phases (`--phases`, default all four):
           and the screen, and from outside), respawned to resume their sessions; then the books again, plus
           every acknowledged pick in the ledger.
   export  `jobfloor postings export` killed again and again, then run to the end: each posting exported once.
+  restarts  pickers on their own slips while the PostgreSQL server is restarted (--restarts) and their
+          connections dropped (--drops): nothing confirmed lost, nothing twice (bench.stress_restarts).
 
 Exit status 0 when every invariant held on every database, 1 otherwise.
 """
@@ -31,7 +33,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-PHASES = ("stress", "picks", "crash", "export")
+PHASES = ("stress", "picks", "crash", "export", "restarts")
 PICK_TARGETS = {"pg": 200.0, "sqlite": 150.0}  # confirmed picks per second, the picking issue's targets
 # Least picks/s over the anchor's transactions/s (bench.picks_anchor, measured right after in the same run): the
 # regression guard, since the absolute rate moves with whatever else the shared machine is doing.
@@ -603,6 +605,9 @@ def main(argv: list[str] | None = None) -> int:
                    help="longest an export writes before its kill, seconds")
     p.add_argument("--export-seed-seconds", type=float, default=5.0)
     p.add_argument("--export-postings", type=int, default=4000, help="postings added to the outbox to export")
+    p.add_argument("--restarts", type=int, default=5, help="PostgreSQL server restarts in the restarts phase")
+    p.add_argument("--drops", type=int, default=5, help="drops of every connection in the restarts phase")
+    p.add_argument("--restart-seconds", type=float, default=40.0, help="length of the restarts phase")
     p.add_argument("--keep", action="store_true", help="keep the databases and the work folder")
     p.add_argument("--json", help="also write the results to this file")
     args = p.parse_args(argv)
@@ -629,6 +634,10 @@ def main(argv: list[str] | None = None) -> int:
                     r = phase_stress(kind, args, workdir, crash=True)
                 elif phase == "picks":
                     r = phase_picks(kind, args, workdir)
+                elif phase == "restarts":
+                    from bench.stress_restarts import phase_restarts
+
+                    r = phase_restarts(kind, args, workdir)
                 else:
                     r = phase_export(kind, args, workdir)
                 print_result(r)

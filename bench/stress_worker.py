@@ -499,6 +499,15 @@ class Worker:
             self.tally[kind][outcome] += 1
         self.seconds[kind] += time.perf_counter() - started
 
+    def heard(self, text: str | None) -> None:
+        if text is None:
+            self.tally["database"]["came back"] += 1
+        elif text != self._waiting:
+            self.tally["database"][text] += 1
+        self._waiting = text
+
+    _waiting: str | None = None
+
     def report(self) -> dict:
         cpu = os.times()
         return {"slot": self.slot, "pid": os.getpid(), "tally": {k: dict(v) for k, v in self.tally.items()},
@@ -556,12 +565,13 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--count-statements", action="store_true", help="count what each pick sends to the database")
     args = p.parse_args(argv)
 
-    from core.data.db import connect
+    from core.data.db import connect, on_wait
 
     connect(args.db)
     rng = random.Random(f"{args.seed}-{args.slot}-{os.getpid()}")
     worker = Worker(args.slot, args.procs, rng, Path(args.log_dir), args.crash, Path(args.export_dir),
                     args.printer, args.own_jobs)
+    on_wait(worker.heard)  # the "database unavailable, retrying" a screen would show, counted
     kinds = [k for k in args.ops.split(",") if k]
     weights = [MIX[k] for k in kinds]
     out = Path(args.log_dir) / f"worker-{args.slot}-{os.getpid()}.json"

@@ -81,6 +81,9 @@ def pg_url():
 
     if db.obj is not None and not db.is_closed():
         db.close()
+    conn.close()
+    conn = _pg_admin()  # a new one: tests/resilience restarts the server, which ends the first
+    conn.autocommit = True
     with conn.cursor() as cur:
         cur.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s AND pid <> "
                     "pg_backend_pid()", (name,))

@@ -93,11 +93,14 @@ class _Resilient:
         except (peewee.OperationalError, peewee.InterfaceError) as exc:
             # A read outside a transaction on a connection the server dropped: read again on a new one. Never a
             # write: in autocommit it may have been applied just before the connection went.
-            if (self.in_transaction() or not connection_lost(exc)
+            if (self.in_transaction() or not connection_lost(exc) or getattr(_txn, "reconnecting", False)
                     or not sql.lstrip()[:6].upper() == "SELECT"):
                 raise
-            self._state.reset()
-            return super().execute_sql(sql, params)
+            _announce("database unavailable, retrying")
+            reconnect(time.monotonic() + RECONNECT_S)
+            result = super().execute_sql(sql, params)
+            _announce(None)
+            return result
 
 
 class _Sqlite(_Resilient, peewee.SqliteDatabase):
@@ -300,18 +303,21 @@ def _is_busy(exc: Exception) -> bool:
 def reconnect(deadline: float) -> None:
     """A new connection once the server answers again; DatabaseUnavailable at the deadline."""
     delay = 0.1
-    while True:
-        db.obj._state.reset()  # the old connection is dead: drop it, transaction state and all
-        try:
-            db.connect()
-            db.execute_sql("SELECT 1")
-            return
-        except (peewee.OperationalError, peewee.InterfaceError) as exc:
-            if time.monotonic() + delay > deadline:
-                raise DatabaseUnavailable("the database cannot be reached (" + _first_line(exc) + ")") from exc
-            _announce("database unavailable, retrying")
-            time.sleep(delay)  # a server restart takes seconds: knock gently until it answers
-            delay = min(delay * 2, 2.0)
+    _txn.reconnecting = True
+    try:
+        while True:
+            db.obj._state.reset()  # the old connection is dead: drop it, transaction state and all
+            try:
+                db.connect()  # refused while the server is down or still starting up
+                return
+            except (peewee.OperationalError, peewee.InterfaceError) as exc:
+                if time.monotonic() + delay > deadline:
+                    raise DatabaseUnavailable("the database cannot be reached (" + _first_line(exc) + ")") from exc
+                _announce("database unavailable, retrying")
+                time.sleep(delay)  # a server restart takes seconds: knock gently until it answers
+                delay = min(delay * 2, 2.0)
+    finally:
+        _txn.reconnecting = False
 
 
 def _first_line(exc: BaseException) -> str:
@@ -353,7 +359,14 @@ def retrying(fn, *args, attempts: int = 6, replay_safe: bool = False, **kwargs):
                 committing, xid = _txn.committing, getattr(_txn, "xid", None)
                 deadline = deadline or time.monotonic() + RECONNECT_S
                 _announce("database unavailable, retrying")
-                reconnect(deadline)
+                try:
+                    reconnect(deadline)
+                except DatabaseUnavailable:
+                    if committing:  # the COMMIT went out and the server never came back to say how it ended
+                        raise CommitInDoubt("the database went away while saving and has not come back, so "
+                                            "whether it was saved cannot be told: look it up before doing it "
+                                            "again") from exc
+                    raise
                 if committing:
                     outcome = _commit_outcome(xid, deadline)
                     if outcome == "committed" and not replay_safe:
