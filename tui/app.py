@@ -11,9 +11,18 @@ os.environ.setdefault("TEXTUAL_FPS", "120")
 
 from textual.app import App  # noqa: E402
 from textual.binding import Binding
+from textual.message import Message
 
 from core.site.actor import Actor
 from tui.theme import FLOOR_THEME
+
+
+class DatabaseWaiting(Message):
+    """core.data.db is waiting for the database (text), or got through (None); posted from any thread."""
+
+    def __init__(self, text: str | None) -> None:
+        super().__init__()
+        self.text = text
 
 
 class JobfloorApp(App):
@@ -44,6 +53,11 @@ class JobfloorApp(App):
         from tui.screens.login import LoginScreen
 
         self.push_screen(LoginScreen())
+        from core.data.db import on_wait
+
+        # A restarting server or a dropped connection is waited out inside core.data.db (nothing to log in
+        # again for); the operator sees that it is waiting instead of an error.
+        self._stop_hearing_db = on_wait(lambda text: self.post_message(DatabaseWaiting(text)))
         if self.idle_logout_s:
             self.set_interval(min(5.0, self.idle_logout_s / 4), self._check_idle)
 
@@ -115,6 +129,15 @@ class JobfloorApp(App):
 
         self.screen.post_message(DataChanged())
 
+    database_state = ""
+
+    def on_database_waiting(self, message: DatabaseWaiting) -> None:
+        if message.text and message.text != self.database_state:
+            self.notify(message.text[0].upper() + message.text[1:] + "...", severity="warning", timeout=6)
+        elif message.text is None and self.database_state:
+            self.notify("Database back: carry on.", timeout=3)
+        self.database_state = message.text or ""
+
     # --- devices -------------------------------------------------------------------------------------------
     def scale_link(self):
         """The station's scale, opened on first use; None where the station has none."""
@@ -160,6 +183,8 @@ class JobfloorApp(App):
         self.printer_sender = StationSender(self.station.printer_url, interval=5.0, on_report=report).start()
 
     def on_unmount(self) -> None:
+        if getattr(self, "_stop_hearing_db", None):
+            self._stop_hearing_db()
         if self.printer_sender is not None:
             self.printer_sender.stop()
         link = getattr(self, "_scale_link", None)
@@ -172,12 +197,18 @@ class JobfloorApp(App):
         if not self.guard_errors or isinstance(error, (KeyboardInterrupt, SystemExit)):
             return super()._handle_exception(error)
         from core.crashlog import log_exception
+        from core.data.db import DatabaseUnavailable, connection_lost
         from core.errors import JobfloorError
 
+        if isinstance(error, DatabaseUnavailable) or connection_lost(error):
+            # Not the operator's error, nor a fault: the database is away longer than a restart takes.
+            self.notify("The database is not answering: nothing was saved. Try again in a moment.",
+                        severity="warning", timeout=8)
+            return
         if isinstance(error, JobfloorError):
             self.signal_error(str(error))
             return
-        where = log_exception(error)
+        where = log_exception(error, self.db_url)
         self.signal_error(f"Something went wrong ({type(error).__name__}); nothing half-done was kept. "
                           f"Try again; if it happens again, call support (details in {where}).")
 

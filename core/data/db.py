@@ -54,10 +54,12 @@ _txn = threading.local()  # per thread: was COMMIT sent, and the id of the trans
 _listeners: list = []
 
 
-def on_wait(listener) -> None:
-    """`listener(text or None)` hears "database unavailable, retrying" while a write waits, and None once it is
-    through (the app's status line; a thread of its own may call it)."""
+def on_wait(listener):
+    """`listener(text or None)` hears "database unavailable, retrying" (or "database busy, retrying") while a
+    statement waits for the database, and None once it is through; from whichever thread was waiting. Returns
+    the function that stops it hearing."""
     _listeners.append(listener)
+    return lambda: _listeners.remove(listener) if listener in _listeners else None
 
 
 def _announce(text: str | None) -> None:
