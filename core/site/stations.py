@@ -5,7 +5,7 @@ import os
 
 from core.data.db import write_txn
 from core.data.models import Station
-from core.errors import NotFound, UserInputError
+from core.errors import NotFound, UserInputError, clean, shown
 from core.site.actor import Actor
 from core.site.audit import record
 from core.site.auth import require
@@ -20,16 +20,18 @@ def ssh_client_address(environ=os.environ) -> str | None:
     for var in ("SSH_CLIENT", "SSH_CONNECTION"):
         value = environ.get(var, "").split()
         if value:
-            return value[0]
+            return value[0] if clean(value[0], 60) else None  # not an address: no station by address
     return None
 
 
 def resolve_station(cli_value: str | None = None, environ=os.environ) -> Station | None:
     code = cli_value or environ.get("JOBFLOOR_STATION")
     if code:
-        station = Station.get_or_none(Station.code == code)
+        # Compared only when it can be a station code at all: bytes that are no text, or an escape sequence
+        # set per key, are refused in words, never sent to the database nor echoed to the terminal.
+        station = Station.get_or_none(Station.code == code) if clean(code, 30) else None
         if station is None:
-            raise UserInputError(f"station '{code}' is not set up: ask a supervisor to add it")
+            raise UserInputError(f"station '{shown(code)}' is not set up: ask a supervisor to add it")
         return station
     address = ssh_client_address(environ)
     if address:
