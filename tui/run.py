@@ -27,16 +27,15 @@ def build_app(db_url: str | None = None, station_code: str | None = None, enviro
 
 
 def run_app(args) -> int:
-    from core.errors import JobfloorError
+    from core.cli.errors import explain
 
     try:
         app = build_app(args.db, args.station)
-    except JobfloorError as exc:
-        print(f"jobfloor: {exc}", file=sys.stderr)
-        return 2
-    except Exception as exc:  # the database is unreachable: say so plainly
-        print(f"jobfloor: cannot open the database: {str(exc).strip()}", file=sys.stderr)
-        return 2
+    except Exception as exc:  # noqa: BLE001: the same sentences and statuses as the commands (75: try later)
+        said = explain(exc)
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        print(f"jobfloor: {said[0] if said else 'cannot open the database: ' + first}", file=sys.stderr)
+        return said[1] if said else 2
     app.guard_errors = True
     app.run()
     return 0

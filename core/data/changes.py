@@ -24,6 +24,7 @@ class ChangeWatcher:
         self.min_interval = min_interval  # a burst of commits gives one refresh, not hundreds
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name="jobfloor-changes", daemon=True)
+        self._heard_before = False
 
     def start(self) -> ChangeWatcher:
         self._thread.start()
@@ -53,6 +54,9 @@ class ChangeWatcher:
         conn.autocommit = True
         with conn.cursor() as cur:
             cur.execute("LISTEN jobfloor")
+        if self._heard_before:
+            self._fire()  # back after a restart or a dropped connection: what was committed meanwhile, unheard
+        self._heard_before = True
         try:
             while not self._stop.is_set():
                 if select.select([conn], [], [], 1.0) == ([], [], []):

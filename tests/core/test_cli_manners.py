@@ -40,6 +40,12 @@ def test_a_database_that_is_down_exits_75_with_a_sentence():
     assert "run it again in a moment" in done.stderr and "Traceback" not in done.stderr
 
 
+def test_the_app_on_a_database_that_is_down_exits_75_too():
+    done = subprocess.run([sys.executable, "-m", "tui.entry", "--db", "postgresql://postgres@127.0.0.1:9/nowhere"],
+                          cwd=ROOT, capture_output=True, text=True, timeout=60, stdin=subprocess.DEVNULL)
+    assert done.returncode == EXIT_TEMPFAIL and "busy or unavailable" in done.stderr
+
+
 @pytest.mark.parametrize("text", ["database is locked", "server closed the connection unexpectedly",
                                   "terminating connection due to administrator command"])
 def test_busy_and_lost_databases_are_temporary(text):
