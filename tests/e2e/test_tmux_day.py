@@ -117,11 +117,11 @@ def test_a_day_in_a_real_terminal(tmp_path):
 
         # The postings go out as files, each exactly once.
         outbox = tmp_path / "out"
-        out = day.cli("postings", "export", str(outbox))
+        out = day.cli("postings", "export", str(outbox), "--user", "PL1", pin="4444")
         assert out.returncode == 0, out.stderr
         names = sorted(p.name for p in outbox.glob("*.xml") if not p.name.endswith(".params.xml"))
         assert len(names) == 2 and all(n.startswith(f"PICK-{JOB}-") for n in names), names
-        again = day.cli("postings", "export", str(outbox))
+        again = day.cli("postings", "export", str(outbox), "--user", "PL1", pin="4444")
         assert again.returncode == 0 and "0 posting(s)" in again.stdout, again.stdout
 
         # The ledger: what the job held in WIP is used up, the output is received into store.
