@@ -1,4 +1,4 @@
-"""The site's own commands: `init`, `user add`, `import`, `stock`, `postings export` (docs/interchange.md)."""
+"""The site's own commands: `init`, `import`, `stock`, `postings export` (docs/interchange.md)."""
 from __future__ import annotations
 
 import json
@@ -11,15 +11,6 @@ def register(sub) -> dict:
     s = sub.add_parser("init", help="create or upgrade the schema")
     s.add_argument("--demo", action="store_true", help="also load the demo site from fixtures/")
     s.add_argument("--if-new", action="store_true", help="load the demo only into a database that had no schema")
-
-    s = sub.add_parser("user", help="manage users")
-    us = s.add_subparsers(dest="user_command", required=True, metavar="ACTION")
-    a = us.add_parser("add", help="add or update a user")
-    a.add_argument("code")
-    a.add_argument("--role", required=True, choices=("operator", "picker", "supervisor", "planner", "admin"))
-    a.add_argument("--pin", required=True)
-    a.add_argument("--name")
-    a.add_argument("--badge")
 
     s = sub.add_parser("import", help="import an ERP file (atomic)")
     s.add_argument("kind", choices=("items", "locations", "stock", "jobs"))
@@ -35,7 +26,7 @@ def register(sub) -> dict:
     e = ps.add_parser("export", help="write each pending posting as DIR/<key>.xml, exactly once")
     e.add_argument("dir")
 
-    return {"init": cmd_init, "user": cmd_user, "import": cmd_import, "stock": cmd_stock, "postings": cmd_postings}
+    return {"init": cmd_init, "import": cmd_import, "stock": cmd_stock, "postings": cmd_postings}
 
 
 def cmd_init(args) -> int:
@@ -53,14 +44,6 @@ def cmd_init(args) -> int:
         for line in load_demo():
             print(line)
     print(f"done in {time.perf_counter() - t0:.2f} s")
-    return EXIT_OK
-
-
-def cmd_user(args) -> int:
-    from core.site.auth import add_user
-
-    user = add_user(args.code, args.role, args.pin, name=args.name, badge=args.badge)
-    print(f"user {user.code} ({user.role}) saved")
     return EXIT_OK
 
 

@@ -14,11 +14,12 @@ import sys
 
 from core.cli.errors import EXIT_BAD, EXIT_PIPE, EXIT_TEMPFAIL, explain
 
-MODULES = ("builtin", "release", "pick", "returns", "scale", "labels", "assign", "complete", "kitbins", "trace",
-           "station", "settings", "token")
+MODULES = ("builtin", "user", "release", "pick", "returns", "scale", "labels", "assign", "complete", "kitbins",
+           "trace", "station", "settings", "token")
 
 #: Commands that change nothing: no credential asked.
-READS = frozenset({"stock", "kitbins", "trace", "scale read", "labels ledger", "labels queue", "settings list"})
+READS = frozenset({"stock", "kitbins", "trace", "scale read", "labels ledger", "labels queue", "settings list",
+                   "user locked", "lot held"})
 #: Creates or upgrades the schema: whoever may open the database may do that, and before it there are no users.
 SETUP = frozenset({"init"})
 #: Run by tui.entry itself, not here (the web server: each browser logs in).
@@ -32,7 +33,8 @@ ACTIONS = {
     "labels print": "labels.print", "labels send": "labels.print", "labels again": "labels.print",
     "labels seen": "labels.print", "labels void": "labels.void", "station link": "stations.edit",
     "settings set": "settings.edit", "token add": "tokens.edit", "token revoke": "tokens.edit",
-    "token list": "tokens.edit",
+    "token list": "tokens.edit", "user unlock": "users.unlock", "station set": "stations.edit", "lot hold": "hold",
+    "lot release-hold": "hold.release",
 }
 #: A new site has no users: its first one is added without a credential (there is nobody to ask).
 OPEN_ON_A_NEW_SITE = frozenset({"user add"})
