@@ -349,6 +349,9 @@ def retrying(fn, *args, attempts: int = 6, replay_safe: bool = False, **kwargs):
     delay = 0.05
     busy = 0
     deadline = None
+    # Called inside someone else's transaction, a lost connection took that one's work too: only the outermost
+    # caller may start again.
+    outermost = db.obj is None or db.transaction_depth() == 0
     while True:
         _txn.committing, _txn.xid = False, None
         try:
@@ -357,7 +360,7 @@ def retrying(fn, *args, attempts: int = 6, replay_safe: bool = False, **kwargs):
                 _announce(None)
             return result
         except (peewee.OperationalError, peewee.InterfaceError, peewee.InternalError) as exc:
-            if is_postgres() and connection_lost(exc):
+            if is_postgres() and connection_lost(exc) and outermost:
                 committing, xid = _txn.committing, getattr(_txn, "xid", None)
                 deadline = deadline or time.monotonic() + RECONNECT_S
                 _announce("database unavailable, retrying")
