@@ -18,7 +18,7 @@ PG_ADMIN = os.environ.get("JOBFLOOR_TEST_PG", "postgresql://postgres@127.0.0.1:5
 
 
 def pg_version() -> str:
-    return sorted(os.listdir("/etc/postgresql"))[0]
+    return min(os.listdir("/etc/postgresql"))
 
 
 def wait_until_ready(deadline_s: float = 60.0) -> float:
@@ -130,7 +130,7 @@ def phase_restarts(kind: str, args, workdir: Path):
     return result
 
 
-def _refused_not_kept(acks: list[dict]) -> "Check":
+def _refused_not_kept(acks: list[dict]):
     """A pick the picker was told was not saved (database unavailable) is not in the ledger."""
     from bench.stress_check import Check
     from core.data.models import AuditEvent

@@ -31,7 +31,7 @@ def run_app(args) -> int:
 
     try:
         app = build_app(args.db, args.station)
-    except Exception as exc:  # noqa: BLE001: the same sentences and statuses as the commands (75: try later)
+    except Exception as exc:  # noqa: BLE001  the same sentences and statuses as the commands (75: try later)
         said = explain(exc)
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         print(f"jobfloor: {said[0] if said else 'cannot open the database: ' + first}", file=sys.stderr)

@@ -107,7 +107,7 @@ def run(args) -> int:
             return code
         except BrokenPipeError:
             raise
-        except Exception as exc:  # noqa: BLE001: every failure becomes a sentence, never a traceback
+        except Exception as exc:  # noqa: BLE001  every failure becomes a sentence, never a traceback
             said = explain(exc)
             if said is None:
                 return _fault(exc, current_url())
@@ -130,7 +130,8 @@ def _open(args, path: str) -> None:
     if path in SETUP:
         return
     if current_version() is None:
-        raise UserInputError("this database has no jobfloor schema yet: run `jobfloor init` (or `jobfloor init --demo`)")
+        raise UserInputError("this database has no jobfloor schema yet: run `jobfloor init` "
+                             "(or `jobfloor init --demo`)")
     if path not in READS:
         args.actor = _actor(args, path)
     resolve_job_arguments(args)
@@ -157,7 +158,7 @@ def _audit(actor, path: str, code: int, **refused) -> None:
     try:
         with write_txn():
             record(actor, "cli", path, exit=code, **{k: v[:300] for k, v in refused.items()})
-    except Exception:  # noqa: BLE001: the answer is already given; a trail that cannot be written is not a crash
+    except Exception:  # noqa: BLE001  the answer is already given; a trail that cannot be written is not a crash
         if not refused:
             raise
 

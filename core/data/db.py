@@ -66,7 +66,7 @@ def _announce(text: str | None) -> None:
     for listener in list(_listeners):
         try:
             listener(text)
-        except Exception:  # noqa: BLE001: a screen going away must not fail the write
+        except Exception:  # noqa: BLE001  a screen going away must not fail the write
             pass
 
 

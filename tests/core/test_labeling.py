@@ -20,9 +20,9 @@ from core.labels.reprints import confirm_printed, reprint, reprint_range, void, 
 from core.labels.sender import send_pending
 from core.labels.sets import preview_labels, print_job_labels, print_to
 from core.labels.targets import make_target
+from tests.cli_env import pin_env
 from tests.core.labels.conftest import scan
 from tests.drivers.printer.test_printer_ql import read_back
-from tests.cli_env import pin_env
 
 ROOT = Path(__file__).resolve().parents[2]
 TINY = "LBL-1"
@@ -110,8 +110,8 @@ def test_processes_printing_at_once_never_share_an_sscc(demo, tmp_path):
     demo.close()
     procs = [subprocess.Popen([sys.executable, "-m", "tui.entry", "--db", demo.url, "labels", "print", TINY,
                                "--printer", f"file://{tmp_path / f'p{k}.prn'}", "--model", WIDE, "--kind", "pallet",
-                               "--json", "--user", "OP1"], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                              env=pin_env("OP1")) for k in range(6)]
+                               "--json", "--user", "OP1"], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                              text=True, env=pin_env("OP1")) for k in range(6)]
     results = [(p.wait(timeout=120), p.stdout.read(), p.stderr.read()) for p in procs]
     codes = []
     for status, out, err in results:

@@ -3,6 +3,7 @@ import sqlite3
 import subprocess
 import sys
 from pathlib import Path
+
 from tests.cli_env import pin_env
 
 ROOT = Path(__file__).resolve().parents[2]

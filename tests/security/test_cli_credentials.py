@@ -84,9 +84,8 @@ def test_a_command_added_later_is_a_write_for_admins_only(demo, no_credentials, 
 
 def test_a_pick_with_the_pin_from_the_environment_is_audited_with_the_way_in(demo, no_credentials, monkeypatch,
                                                                             actors, capsys):
-    from core.jobs.release import release
-
     from core.data.models import JobLine, PickTask
+    from core.jobs.release import release
     from core.qty import fmt_qty
 
     release(actors["planner"], [JOB])
@@ -193,13 +192,14 @@ def test_station_tokens_are_made_by_admins_stored_hashed_bound_to_their_station_
 
 
 def test_a_token_is_no_way_round_a_lockout(demo, no_credentials, monkeypatch, capsys):
+    from core.errors import AuthError
     from core.site.actor import Actor
     from core.site.auth import login
     from core.site.tokens import add_token
 
     _, secret = add_token(Actor("AD1", "admin"), "PICK-1", "SV1")
     for _ in range(5):
-        with pytest.raises(Exception):
+        with pytest.raises(AuthError):
             login("SV1", "0000")
     monkeypatch.setenv("JOBFLOOR_TOKEN", secret)
     assert main(["--db", demo.url, "assign", "12345", "--free"]) == 2

@@ -6,8 +6,8 @@ from pathlib import Path
 
 from core.jobs.release import release
 from core.site.actor import Actor
-from tests.tui.helpers import login, make_app, open_module, screen_text, wait_for
 from tests.cli_env import pin_env
+from tests.tui.helpers import login, make_app, open_module, screen_text, wait_for
 
 ROOT = Path(__file__).resolve().parents[2]
 JOB = "000000000012348"
