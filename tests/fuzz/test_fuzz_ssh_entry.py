@@ -24,7 +24,7 @@ from core.errors import UserInputError
 
 pytestmark = pytest.mark.slow
 ROOT = Path(__file__).resolve().parents[2]
-FUZZ = settings(max_examples=200, deadline=None, suppress_health_check=list(HealthCheck))
+FUZZ = settings(max_examples=100, deadline=None, suppress_health_check=list(HealthCheck))
 STATIONS = ("PICK-1", "PICK-2")
 TRIED = {"environments": 0, "argvs": 0, "processes": 0}
 
@@ -77,7 +77,7 @@ def test_any_connection_environment_gets_the_app_or_one_clean_sentence(demo, env
     assert _entry(demo.url, other) == got
 
 
-@settings(max_examples=1000, deadline=None)
+@settings(max_examples=500, deadline=None)
 @given(st.lists(st.one_of(ENV_TEXT, st.sampled_from(["--db", "--station", "stock", "pick", "--help", "-h",
                                                       "serve", "--web", "init", "--json", "--user"])),
                 max_size=6))
@@ -97,7 +97,7 @@ def test_any_argv_is_parsed_or_refused_with_usage(argv):
             assert "Traceback" not in err.getvalue()
 
 
-@settings(max_examples=12, deadline=None, suppress_health_check=list(HealthCheck))
+@settings(max_examples=8, deadline=None, suppress_health_check=list(HealthCheck))
 @given(station=st.one_of(ENV_BYTES, st.sampled_from(["PICK-9\x1b[31m", "x" * 3000, "\x1b]0;pwned\x07"]))
        .filter(lambda s: s.strip() and s not in STATIONS))
 def test_a_refused_connection_as_a_real_process_exits_2_with_one_clean_line(sqlite_demo, station):
