@@ -32,7 +32,7 @@ def explain(exc: BaseException) -> tuple[str, int] | None:
     from core.qty import QtyError
 
     if isinstance(exc, DatabaseUnavailable):
-        return f"{exc}: nothing was changed; run it again in a moment", EXIT_TEMPFAIL
+        return str(exc), EXIT_TEMPFAIL
     if isinstance(exc, JobfloorError):
         return str(exc), exc.exit_code
     if isinstance(exc, QtyError):

@@ -314,7 +314,8 @@ def reconnect(deadline: float) -> None:
                 return
             except (peewee.OperationalError, peewee.InterfaceError) as exc:
                 if time.monotonic() + delay > deadline:
-                    raise DatabaseUnavailable("the database cannot be reached (" + _first_line(exc) + ")") from exc
+                    raise DatabaseUnavailable("the database cannot be reached, so nothing was saved: try again in a "
+                                              "moment (" + _first_line(exc) + ")") from exc
                 _announce("database unavailable, retrying")
                 time.sleep(delay)  # a server restart takes seconds: knock gently until it answers
                 delay = min(delay * 2, 2.0)
@@ -385,7 +386,8 @@ def retrying(fn, *args, attempts: int = 6, replay_safe: bool = False, **kwargs):
                 continue
             if not _is_busy(exc) or busy == attempts - 1:
                 if _is_busy(exc):
-                    raise BusyError("the database is busy with another terminal") from exc
+                    raise BusyError("the database is busy with another terminal, so nothing was saved: try again "
+                                    "in a moment") from exc
                 raise
             busy += 1
             if busy == 2:

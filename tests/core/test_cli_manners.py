@@ -99,3 +99,11 @@ def test_release_takes_short_numbers_too(sqlite_demo):
     done = _jobfloor(sqlite_demo.url, "release", "12345", "20001", "--json", "--user", "PL1", user="PL1")
     assert done.returncode in (0, 1), done.stderr
     assert '"000000000012345"' in done.stdout and '"000000000020001"' in done.stdout
+
+
+def test_a_database_busy_past_every_retry_exits_75_with_its_own_sentence():
+    from core.data.db import BusyError
+
+    said, code = explain(BusyError("the database is busy with another terminal, so nothing was saved: try again "
+                                   "in a moment"))
+    assert code == EXIT_TEMPFAIL and said.endswith("nothing was saved: try again in a moment")
