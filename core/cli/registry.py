@@ -88,8 +88,6 @@ def command_path(args) -> str:
 
 def run(args) -> int:
     """Open the database, authenticate a write, run the handler; every failure is a sentence and an exit status."""
-    from core.data.db import current_url
-
     path = command_path(args)
     handler = HANDLERS.get(args.command)
     if handler is None:
@@ -97,26 +95,33 @@ def run(args) -> int:
         return EXIT_BAD
     args.actor = None
     try:
-        try:
-            if path not in NO_DATABASE:
-                _open(args, path)
-            code = handler(args)
-            if args.actor is not None:
-                _audit(args.actor, path, code)
-            sys.stdout.flush()
-            return code
-        except BrokenPipeError:
-            raise
-        except Exception as exc:  # noqa: BLE001  every failure becomes a sentence, never a traceback
-            said = explain(exc)
-            if said is None:
-                return _fault(exc, current_url())
-            print(f"jobfloor: {said[0]}", file=sys.stderr)
-            if args.actor is not None and said[1] != EXIT_TEMPFAIL:
-                _audit(args.actor, path, said[1], refused=said[0])  # who tried what, and the answer
-            return said[1]
+        code = _run(args, path, handler)
+        sys.stdout.flush()  # here, where a closed pipe can still be met quietly, not at the interpreter's exit
+        return code
     except BrokenPipeError:
         return _reader_gone()
+
+
+def _run(args, path: str, handler) -> int:
+    from core.data.db import current_url
+
+    try:
+        if path not in NO_DATABASE:
+            _open(args, path)
+        code = handler(args)
+    except BrokenPipeError:
+        raise
+    except Exception as exc:  # noqa: BLE001  every failure becomes a sentence, never a traceback
+        said = explain(exc)
+        if said is None:
+            return _fault(exc, current_url())
+        print(f"jobfloor: {said[0]}", file=sys.stderr)
+        if args.actor is not None and said[1] != EXIT_TEMPFAIL:
+            _audit(args.actor, path, said[1], refused=said[0])  # who tried what, and the answer
+        return said[1]
+    if args.actor is not None:
+        _audit(args.actor, path, code)
+    return code
 
 
 def _open(args, path: str) -> None:
@@ -158,9 +163,8 @@ def _audit(actor, path: str, code: int, **refused) -> None:
     try:
         with write_txn():
             record(actor, "cli", path, exit=code, **{k: v[:300] for k, v in refused.items()})
-    except Exception:  # noqa: BLE001  the answer is already given; a trail that cannot be written is not a crash
-        if not refused:
-            raise
+    except Exception as exc:  # noqa: BLE001  the command's own work and audit event are already committed
+        print(f"jobfloor: (the command line's own audit line was not written: {exc})", file=sys.stderr)
 
 
 def _fault(exc: BaseException, url: str | None) -> int:
