@@ -11,6 +11,7 @@ def register(sub) -> dict:
     s = sub.add_parser("init", help="create or upgrade the schema")
     s.add_argument("--demo", action="store_true", help="also load the demo site from fixtures/")
     s.add_argument("--if-new", action="store_true", help="load the demo only into a database that had no schema")
+    s.add_argument("--user", help="an admin's code: needed only to load the demo into a site that has users")
 
     s = sub.add_parser("import", help="import an ERP file (atomic)")
     s.add_argument("kind", choices=("items", "locations", "stock", "jobs"))
@@ -35,6 +36,7 @@ def cmd_init(args) -> int:
     from core.data.schema import init_schema
 
     t0 = time.perf_counter()
+    _demo_into_a_live_site_needs_an_admin(args)
     before, after = init_schema()
     msg = "created" if before is None else ("upgraded from version %d" % before if before != after else "up to date")
     print(f"schema {msg} (version {after})")
@@ -45,6 +47,28 @@ def cmd_init(args) -> int:
             print(line)
     print(f"done in {time.perf_counter() - t0:.2f} s")
     return EXIT_OK
+
+
+def _demo_into_a_live_site_needs_an_admin(args) -> None:
+    """Creating or upgrading the schema is the database owner's (there may be no users yet); writing the demo's
+    items, stock and jobs into a site people already use is an admin's decision, authenticated and audited."""
+    from core.data.schema import current_version
+
+    if not args.demo or current_version() is None or args.if_new:
+        return
+    from core.cli.credentials import authenticate
+    from core.data.models import User
+    from core.site.audit import record
+    from core.site.auth import require
+
+    if not User.select().where(User.active == True).exists():  # noqa: E712
+        return
+    actor = authenticate(args.user, args.station)
+    require(actor, "users.edit")
+    from core.data.db import write_txn
+
+    with write_txn():
+        record(actor, "cli", "init --demo", note="demo site loaded into a site with users")
 
 
 def cmd_import(args) -> int:

@@ -212,3 +212,16 @@ def test_the_first_user_of_a_new_site_needs_no_credential(database, no_credentia
     assert main(["--db", database.url, "user", "add", "PK9", "--role", "picker", "--pin", "1234"]) == 2
     assert "AD1" not in capsys.readouterr().err
     assert User.select().count() == 1
+
+
+def test_loading_the_demo_into_a_site_with_users_is_an_admins(demo, no_credentials, monkeypatch, capsys):
+    from core.data.models import Item
+
+    items = Item.select().count()
+    assert main(["--db", demo.url, "init", "--demo", "--if-new"]) == 0  # make run's: nothing loaded, no question
+    assert main(["--db", demo.url, "init"]) == 0  # an upgrade: the database owner's
+    capsys.readouterr()
+    monkeypatch.setenv("JOBFLOOR_PIN", "3333")
+    assert main(["--db", demo.url, "init", "--demo", "--user", "SV1"]) == 2
+    assert "SV1 (supervisor) may not" in capsys.readouterr().err
+    assert Item.select().count() == items
