@@ -81,8 +81,19 @@ def net_from_gross(gross: int, tare: int) -> int:
     return gross - tare
 
 
+def check_return_qty(info: IssuedUnit, qty: int) -> None:
+    """Refuse a returned quantity the job cannot give back: at the weight (or count) on the Return screen, and
+    again when it is booked. `info.issued` is what the unit gave the job net of its earlier returns."""
+    if qty <= 0:
+        raise UserInputError("the returned quantity must be above zero: weigh it again on a steady scale")
+    if qty > tolerance.return_limit(info.issued, info.weighed, info.tolerance_milli_pct):
+        raise BusinessRefusal(f"{fmt_short(qty)} {info.uom} is more than the {fmt_short(info.issued)} "
+                              f"{info.uom} job {info.job} holds of {info.track_id}: take off what is not "
+                              "this TrackID's, weigh it again, or check the TrackID")
+
+
 def _return(actor: Actor, track_id: str, qty: int, location: str, request_id: str | None,
-            weighed: dict | None) -> ReturnResult:
+            weighed: dict | None, tare: int | None) -> ReturnResult:
     with write_txn():
         if request_id:
             earlier = AuditEvent.get_or_none((AuditEvent.subject == request_id) & (AuditEvent.action == "return"))
@@ -93,22 +104,22 @@ def _return(actor: Actor, track_id: str, qty: int, location: str, request_id: st
         if unit is None:
             raise NotFound(f"TrackID {track_id} is not known: scan the label again or type the TrackID")
         info = issued_to_job(track_id)
-        if qty <= 0:
-            raise UserInputError("the returned quantity must be above zero: weigh it again on a steady scale")
+        check_return_qty(info, qty)
+        if tare is not None and tare < 0:
+            raise UserInputError("a tare cannot be negative: tare the empty container again or type its tare")
         loc = Location.get_or_none(Location.code == (location or "").strip())
         if loc is None:
             raise NotFound(f"location {location} is not known: scan the location label")
         if loc.zone != "STORE":
             raise BusinessRefusal(f"{loc.code} is a {loc.zone} location: put returns away in a store location")
-        if qty > tolerance.return_limit(info.issued, info.weighed, info.tolerance_milli_pct):
-            raise BusinessRefusal(f"{fmt_short(qty)} {info.uom} is more than the {fmt_short(info.issued)} "
-                                  f"{info.uom} issued to job {info.job}: weigh it again or check the TrackID")
         qty = min(qty, info.issued)  # within the scale's tolerance: the job cannot get back more than it had
         job = Job.get(Job.job == info.job)
         if unit.on_hand:
             ledger.post(unit, -unit.on_hand, "RETURN", actor, job=info.job, line=info.line, ref="out of WIP")
         unit.location = loc.code
-        StockUnit.update(location=loc.code, state="ACTIVE", opened=True, job=None, status="AVAILABLE").where(
+        # The container it came back in is its container from now on: its tare is the one weighed against.
+        kept = {} if tare is None else {"tare_milli_kg": tare}
+        StockUnit.update(location=loc.code, state="ACTIVE", opened=True, job=None, status="AVAILABLE", **kept).where(
             StockUnit.track_id == track_id).execute()
         back = ledger.post(unit, qty, "RETURN", actor, location=loc.code, job=info.job, line=info.line,
                            ref="back to store")
@@ -128,9 +139,11 @@ def _return(actor: Actor, track_id: str, qty: int, location: str, request_id: st
 
 
 def return_unit(actor: Actor, track_id: str, qty: int, location: str, *, request_id: str | None = None,
-                weighed: dict | None = None) -> ReturnResult:
+                weighed: dict | None = None, tare: int | None = None) -> ReturnResult:
+    """`tare` (thousandths of kg), when given, is the tare of the container it came back in, recorded on the
+    unit; `weighed` is how the weight was taken, for the audit row."""
     require(actor, "return")
-    return retrying(_return, actor, (track_id or "").strip(), qty, location, request_id, weighed,
+    return retrying(_return, actor, (track_id or "").strip(), qty, location, request_id, weighed, tare,
                     replay_safe=request_id is not None)
 
 
