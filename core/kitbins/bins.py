@@ -17,8 +17,8 @@ from core.allocator import rules
 from core.clock import utcnow
 from core.data.db import db, is_postgres, locked, placeholder, retrying, write_txn
 from core.data.models import Item, KitTask, Location, Lot, StockUnit
-from core.data.setting_store import setting
 from core.data.serials import new_track_id
+from core.data.setting_store import setting
 from core.errors import BusinessRefusal, NotFound, UserInputError
 from core.qty import fmt_qty, fmt_short
 from core.site.actor import Actor
@@ -93,20 +93,29 @@ def ensure_task(actor: Actor, location: str, why: str) -> KitTask | None:
     return task
 
 
-def sweep_tasks(actor: Actor) -> list[int]:
-    """Tasks for every bin below min without one: bins loaded low by an import, or left low by a count."""
-    require(actor, "kit.replenish")
-    # Read first: opening the task list must not take the write lock (or lock 2,000 bins) when no bin needs a task.
+def _low_without_task() -> list[str]:
     lv = levels()
     covered = {loc for (loc,) in KitTask.select(KitTask.location).where(KitTask.state == "OPEN").tuples()}
-    low = [b.code for b in bins() if lv.get(b.code, 0) < (b.min_qty or 0) and b.code not in covered]
-    if not low:
+    return [b.code for b in bins() if lv.get(b.code, 0) < (b.min_qty or 0) and b.code not in covered]
+
+
+def raise_tasks(actor: Actor, why: str) -> list[int]:
+    """Inside the caller's write transaction: a task for every bin below min without one. An import that loads a
+    bin low (or raises its min) calls this, so the board and the task list agree from the moment it commits."""
+    made = [ensure_task(actor, code, why) for code in _low_without_task()]
+    return [t.id for t in made if t is not None]
+
+
+def sweep_tasks(actor: Actor) -> list[int]:
+    """Tasks for every bin below min without one (a safety net: every write that lowers a bin raises its own)."""
+    require(actor, "kit.replenish")
+    # Read first: a sweep must not take the write lock (or lock 2,000 bins) when no bin needs a task.
+    if not _low_without_task():
         return []
 
     def run():
         with write_txn():
-            made = [ensure_task(actor, code, "below min") for code in low]
-        return [t.id for t in made if t is not None]
+            return raise_tasks(actor, "below min")
 
     return retrying(run)
 
@@ -221,6 +230,40 @@ class Replenished:
                 f"level now {fmt_short(self.level)}")
 
 
+def _item_said(code: str) -> str:
+    item = Item.get_or_none(Item.code == code)
+    return f"{code} ({item.description})" if item is not None and item.description else code
+
+
+def _check_source(unit: StockUnit | None, source_id: str, item: str) -> None:
+    """The container an operator took for a bin: the bin's item, in store stock, free to use. Said in the
+    floor's words, since it is said at the first scan, standing at the shelf."""
+    if unit is None:
+        raise NotFound(f"TrackID {source_id} is not known: scan the container's label again")
+    if unit.item_id != item:
+        raise BusinessRefusal(f"Wrong item: TrackID {source_id} holds {_item_said(unit.item_id)}, this bin takes "
+                              f"{_item_said(item)}. Put it back and take a container of {item}.")
+    zone = Location.get(Location.code == unit.location_id).zone
+    if unit.state != "ACTIVE" or zone != "STORE":
+        raise BusinessRefusal(f"TrackID {source_id} is not in store stock (it is in {unit.location_id}): "
+                              "take a container from the store")
+    if unit.status != "AVAILABLE":
+        raise BusinessRefusal(f"TrackID {source_id} is on {unit.status.lower()}: it may not go to the floor")
+    if unit.on_hand - unit.reserved <= 0:
+        raise BusinessRefusal(f"TrackID {source_id} is all reserved for jobs: take another container")
+
+
+def check_source(task_id: int, source_track_id: str) -> str:
+    """The first scan of a fill task: refuse a container that may not fill this task's bin, before anyone carries
+    it there. Returns the TrackID as scanned, trimmed. The confirmation checks it all again."""
+    task = KitTask.get_or_none(KitTask.id == task_id)
+    if task is None or task.state != "OPEN":
+        raise BusinessRefusal(f"task {task_id} is no longer open: refresh the task list (F5)")
+    source_id = (source_track_id or "").strip()
+    _check_source(StockUnit.get_or_none(StockUnit.track_id == source_id), source_id, task.item)
+    return source_id
+
+
 def confirm_replenishment(actor: Actor, task_id: int, source_track_id: str, bin_location: str,
                           qty: int | None = None) -> Replenished:
     """The operator scanned the store container and the bin: move the stock and close the task.
@@ -244,20 +287,8 @@ def _replenish(actor, task_id, source_id, bin_code, qty) -> Replenished:
                                   f"{task.location_id} and scan its label")
         loc = locked(Location.select().where(Location.code == task.location_id)).first()
         unit = locked(StockUnit.select().where(StockUnit.track_id == source_id)).first()
-        if unit is None:
-            raise NotFound(f"TrackID {source_id} is not known: scan the container's label again")
-        if unit.item_id != task.item:
-            raise BusinessRefusal(f"TrackID {source_id} holds {unit.item_id}, not {task.item}: take a "
-                                  f"container of {task.item}")
-        zone = Location.get(Location.code == unit.location_id).zone
-        if unit.state != "ACTIVE" or zone != "STORE":
-            raise BusinessRefusal(f"TrackID {source_id} is not in store stock (it is in {unit.location_id}): "
-                                  "take a container from the store")
-        if unit.status != "AVAILABLE":
-            raise BusinessRefusal(f"TrackID {source_id} is on {unit.status.lower()}: it may not go to the floor")
+        _check_source(unit, source_id, task.item)
         free = unit.on_hand - unit.reserved
-        if free <= 0:
-            raise BusinessRefusal(f"TrackID {source_id} is all reserved for jobs: take another container")
         before = level(loc.code)
         if qty is None:
             want = (loc.max_qty or 0) - before
@@ -322,6 +353,29 @@ def pieces_from_weight(weighed_kg: int, piece_weight_g: int, tare_kg: int = 0) -
     if rest * 2 >= piece_weight_g:
         pieces += 1
     return pieces * 1000
+
+
+@dataclass
+class WeightCount:
+    location: str
+    item: str
+    uom: str
+    pieces: int  # thousandths, as a level
+    before: int
+
+    def question(self, weighed_kg: int, piece_weight_g: int) -> str:
+        return (f"Bin {self.location}: {fmt_short(weighed_kg)} kg at {fmt_short(piece_weight_g)} g a piece is "
+                f"{fmt_short(self.pieces)} {self.uom or 'pieces'} of {self.item} (the bin says "
+                f"{fmt_short(self.before)}). Post this count?")
+
+
+def count_by_weight_preview(location: str, weighed_kg: int, piece_weight_g: int, tare_kg: int = 0) -> WeightCount:
+    """What a count by weight would set the bin to, before it is posted: the person checks the figure first
+    (a wrong piece weight or a hand on the pan turns 350 clips into 35)."""
+    loc = _kit_bin(location)
+    pieces = pieces_from_weight(weighed_kg, piece_weight_g, tare_kg)
+    item = Item.get_or_none(Item.code == loc.kit_item_id)
+    return WeightCount(loc.code, loc.kit_item_id or "", item.uom if item else "", pieces, level(loc.code))
 
 
 def count_bin(actor: Actor, location: str, counted: int | None = None, weighed_kg: int | None = None,

@@ -55,9 +55,11 @@ def test_kitbins_json(demo, capsys):
 
 
 def test_task_once_while_open(demo, actors):
+    # The stock import that loaded these two bins low raised their tasks (issue 15.7): a sweep finds none to add.
     made = sweep_tasks(actors["operator"])
     tasks = {t.location_id: t for t in KitTask.select()}
-    assert sorted(tasks) == ["KB-BOLT-M10", "KB-CLIP"] and len(made) == 2
+    assert sorted(tasks) == ["KB-BOLT-M10", "KB-CLIP"] and made == []
+    assert {e.user for e in AuditEvent.select().where(AuditEvent.action == "kit.task")} == {"import"}
     clip = tasks["KB-CLIP"]
     assert clip.qty == 1_650_000 and clip.state == "OPEN" and clip.item == "BK-CLIP"
     assert clip.due_at - clip.created_at == dt.timedelta(hours=4)  # kit_task_due_hours
@@ -212,3 +214,18 @@ def test_history_arithmetic():
     days = [dt.date(2026, 11, d) for d in (20, 21, 22)]
     moves = {dt.date(2026, 11, 21): (-50, 50), dt.date(2026, 11, 22): (200, 0)}
     assert history_from(300, days, moves) == [150, 100, 300]
+
+
+def test_an_import_raises_the_tasks_of_the_bins_it_leaves_low(demo, actors, tmp_path):
+    """Issue 15.7: not whoever next opens the task list. A locations import that raises a min does it too."""
+    from core.erp.imports import run_import
+
+    KitTask.delete().execute()
+    _import_stock(tmp_path, "T900020,BK-NUT-M10,NU2611-09,K-02-01,10.000,,2026-11-20,AVAILABLE,,N\n")
+    assert sorted(t.location_id for t in KitTask.select()) == ["KB-BOLT-M10", "KB-CLIP"]
+    path = tmp_path / "locations.csv"
+    path.write_text("location,zone,pick_seq,kit_item,min_qty,max_qty\nKB-NUT-M10,KITBIN,0,BK-NUT-M10,3000,5000\n")
+    run_import("locations", str(path))
+    nut = KitTask.get(KitTask.location == "KB-NUT-M10")
+    assert nut.state == "OPEN" and nut.qty == 2_400_000  # 2600 in the bin, max 5000
+    assert sweep_tasks(actors["operator"]) == []

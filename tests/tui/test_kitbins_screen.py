@@ -59,9 +59,7 @@ async def test_operator_fills_a_bin_by_two_scans_and_counts_one(sqlite_demo):
         await pilot.press("down")  # the bolt task
         await pilot.press("enter")
         await wait_for(pilot, lambda: app.screen.step == "source")
-        await type_text(pilot, "T000212")  # nuts, not bolts: refused, scan again
-        await pilot.press("enter")
-        await type_text(pilot, "KB-BOLT-M10")
+        await type_text(pilot, "T000212")  # nuts, not bolts: refused at this first scan, scan again
         await pilot.press("enter")
         await wait_for(pilot, lambda: "holds BK-NUT-M10" in screen_text(app))
         assert app.screen.step == "source" and level("KB-BOLT-M10") == 700_000
@@ -80,6 +78,8 @@ async def test_operator_fills_a_bin_by_two_scans_and_counts_one(sqlite_demo):
         await pilot.press("enter")
         await wait_for(pilot, lambda: app.screen.step == "count")
         await type_text(pilot, "1.2/6")  # 1.2 kg of 6 g clips
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: type(app.screen).__name__ == "ConfirmScreen")  # 200 pieces: asked first
         await pilot.press("enter")
         await wait_for(pilot, lambda: app.screen.step == "list")
         assert level("KB-CLIP") == 200_000

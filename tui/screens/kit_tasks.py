@@ -64,7 +64,9 @@ class KitTasksScreen(FloorScreen):
         if watch is not None:
             watch()
         self._show("list")
-        self._load(sweep=True)
+        # The writes that lower a bin (a job's consumption, a count, an import) raise its task themselves:
+        # opening this list creates nothing. F5 still sweeps, as a safety net.
+        self._load(sweep=False)
 
     # --- the list -------------------------------------------------------------------------------------------
     def action_reload(self) -> None:
@@ -167,16 +169,34 @@ class KitTasksScreen(FloorScreen):
     def _scanned(self, event: ScanInput.Scanned) -> None:
         s = event.scan
         value = s.track_id or s.location or s.text or s.raw
-        if self.step == "source":
-            self.source = value
-            self._say("")
-            self._show("bin")
+        if self.step == "source" and not self.busy:
+            self.busy = True
+            self._check_source(self.current.id, value)
         elif self.step == "bin" and not self.busy:
             self.busy = True
             self._confirm(self.current.id, self.source, value)
         elif self.step == "count-bin":
             self.count_bin = value
             self._show("count")
+
+    @work(thread=True, exclusive=True, group="kit-check")
+    def _check_source(self, task_id: int, scanned: str) -> None:
+        from core.kitbins.bins import check_source
+
+        try:
+            source = check_source(task_id, scanned)
+        except JobfloorError as exc:
+            self.app.call_from_thread(self._write_failed, str(exc))
+            return
+        self.app.call_from_thread(self._source_ok, task_id, source)
+
+    def _source_ok(self, task_id: int, source: str) -> None:
+        self.busy = False
+        if self.step != "source" or self.current is None or self.current.id != task_id:
+            return
+        self.source = source
+        self._say("")
+        self._show("bin")
 
     @work(thread=True, exclusive=True, group="kit-write")
     def _confirm(self, task_id: int, source: str, bin_code: str) -> None:
@@ -218,7 +238,37 @@ class KitTasksScreen(FloorScreen):
             self._fail(f"{exc} (or KG/G for a weight over a piece weight)")
             return
         self.busy = True
-        self._count(self.count_bin, values)
+        if "weighed_kg" in values:
+            self._preview(self.count_bin, values)  # a count from a weight is shown and asked about first
+        else:
+            self._count(self.count_bin, values)
+
+    @work(thread=True, exclusive=True, group="kit-write")
+    def _preview(self, location: str, values: dict) -> None:
+        from core.kitbins.bins import count_by_weight_preview
+
+        try:
+            preview = count_by_weight_preview(location, **values)
+        except JobfloorError as exc:
+            self.app.call_from_thread(self._write_failed, str(exc))
+            return
+        self.app.call_from_thread(self._ask, location, values, preview)
+
+    def _ask(self, location: str, values: dict, preview) -> None:
+        from tui.screens.confirm import ConfirmScreen
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self._count(location, values)
+                return
+            self.busy = False
+            self._say("Not posted. Weigh again, or type the count.")
+            field = self.query_one("#count", Input)
+            field.value = ""
+            field.focus()
+
+        self.app.push_screen(ConfirmScreen(preview.question(values["weighed_kg"], values["piece_weight_g"])),
+                             answered)
 
     @work(thread=True, exclusive=True, group="kit-write")
     def _count(self, location: str, values: dict) -> None:

@@ -9,6 +9,9 @@ from pathlib import Path
 
 from core.errors import UserInputError
 from core.qty import QtyError, parse_qty
+from core.site.actor import Actor
+
+IMPORTER = Actor("import", "admin", None)  # who an import's movements, audit rows and tasks are written by
 
 MAX_FILE_BYTES = 200 * 1024 * 1024
 MAX_CELL = 4000

@@ -3,7 +3,8 @@ from __future__ import annotations
 
 from core.data.db import write_txn
 from core.data.models import ZONES, Item, Location
-from core.erp.imports.common import ImportResult, RowChecker, code, qty, read_csv, whole
+from core.erp.imports.common import IMPORTER, ImportResult, RowChecker, code, qty, read_csv, whole
+from core.kitbins.bins import ensure_task
 
 COLUMNS = ("location", "zone", "pick_seq", "kit_item", "min_qty", "max_qty")
 
@@ -51,6 +52,7 @@ def import_locations(path: str) -> ImportResult:
     result = ImportResult("locations", path, rows=len(rows))
     with write_txn():
         existing = {loc.code: loc for loc in Location.select()}
+        changed: list[str] = []
         for r in rows:
             old = existing.get(r["code"])
             if old is None:
@@ -64,4 +66,9 @@ def import_locations(path: str) -> ImportResult:
             else:
                 Location.update(**{k: v for k, v in r.items() if k != "code"}).where(Location.code == r["code"]).execute()
                 result.updated += 1
+                changed.append(r["code"])
+        # A raised min can put a bin that holds stock below it. A new bin waits for the stock import, which
+        # raises the tasks of the bins it leaves low: a site's first load is locations, then stock.
+        for loc in changed:
+            ensure_task(IMPORTER, loc, "below min after a locations import")
     return result

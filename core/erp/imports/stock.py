@@ -11,6 +11,7 @@ from functools import lru_cache
 from core.data.db import db, is_postgres, write_txn
 from core.data.models import UNIT_STATUSES, Item, Location, Lot, StockUnit
 from core.erp.imports.common import (
+    IMPORTER,
     ImportResult,
     RowChecker,
     code,
@@ -19,13 +20,12 @@ from core.erp.imports.common import (
     read_csv,
     yes_no,
 )
+from core.kitbins.bins import raise_tasks
 from core.qty import fmt_qty
-from core.site.actor import Actor
 from core.site.audit import record
 from core.stock import ledger
 
 COLUMNS = ("track_id", "item", "lot", "location", "qty", "expiry", "received", "status", "tare_kg", "opened")
-IMPORTER = Actor("import", "admin", None)
 
 
 def _compare(unit: StockUnit, r: dict) -> str | None:
@@ -163,4 +163,5 @@ def import_stock(path: str, progress=None) -> ImportResult:
         result.created = len(units)
         if result.created:
             record(IMPORTER, "import.stock", path[-60:], created=result.created)
+        raise_tasks(IMPORTER, "below min after a stock import")
     return result
