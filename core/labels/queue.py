@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from core.data.models import LabelJob, Station
-from core.labels.kinds import OPEN_STATES, QUEUED, TRACKID
+from core.labels.kinds import OPEN_STATES, QUEUED, SENDING, TRACKID
 from drivers.printer.facts import QL
 
 
@@ -82,3 +82,24 @@ def queue(printer_url: str | None = None, job: str | None = None, states: Iterab
                             error, r.printer_url, r.track_id, r.reprint_of is not None,
                             r.sscc or content.get("sscc")))
     return out
+
+
+def states_of(ids: Iterable[int]) -> dict[str, int]:
+    """How many of these labels are in each state now: a screen that said they wait in the queue checks whether
+    that is still so."""
+    wanted = sorted({int(i) for i in ids})
+    if not wanted:
+        return {}
+    out: dict[str, int] = {}
+    for (state,) in LabelJob.select(LabelJob.state).where(LabelJob.id.in_(wanted)).tuples():
+        out[state] = out.get(state, 0) + 1
+    return out
+
+
+def still_waiting(ids: Iterable[int]) -> set[int]:
+    """Which of these labels wait in the print queue now (queued, or being sent)."""
+    wanted = sorted({int(i) for i in ids})
+    if not wanted:
+        return set()
+    return {i for (i,) in LabelJob.select(LabelJob.id).where(
+        LabelJob.id.in_(wanted) & LabelJob.state.in_((QUEUED, SENDING))).tuples()}

@@ -11,11 +11,18 @@ from core.errors import JobfloorError
 from core.qty import fmt_short
 from tui.live import DataChanged
 from tui.screens.base import FloorScreen
-from tui.widgets.tables import current_key
+from tui.widgets.tables import FloorTable, current_key
 
 STYLE = {"LATE": "bold white on red", "AT RISK": "bold black on yellow", "SHORT": "bold yellow",
          "PICKED": "green", "PICKING": "", "NOT STARTED": "dim"}
 SORTS = ("state", "due", "assignee", "job")
+
+
+def _cells(r) -> tuple:
+    who = f"{r.assignee}" if r.assignee_kind in (None, "user") else f"{r.assignee_kind}:{r.assignee}"
+    kg = f"{fmt_short(r.kg_done)}/{fmt_short(r.kg_total)}" if r.kg_total else ""
+    return (Text(r.state, style=STYLE[r.state]), r.job, r.due.strftime("%a %d %H:%M"),
+            (who if r.assignee else "-")[:10], f"{r.lines_done}/{r.lines_total}", kg, str(r.short_lines or ""))
 
 
 class BoardScreen(FloorScreen):
@@ -23,6 +30,7 @@ class BoardScreen(FloorScreen):
             "how far picking is (lines and kg), short lines and its state. It updates by itself when any "
             "terminal picks, releases or assigns.\n\n"
             "Enter  the job's lines: who picked what, when\n"
+            "Home/End  first / last job\n"
             "F2     assign the highlighted job (user code, team:NAME or station:CODE; empty frees it)\n"
             "F3     sort by state / due / assignee / job\n"
             "F5     filter (area, assignee or state text)\n"
@@ -39,11 +47,12 @@ class BoardScreen(FloorScreen):
         self.sort = "state"
         self.filter = ""
         self.refreshed_at = None
+        self.detail_job: str | None = None
 
     def body(self) -> ComposeResult:
         yield Static("Job board", classes="title", id="heading")
         yield Static("", id="summary", classes="hint")
-        yield DataTable(id="board", cursor_type="row", zebra_stripes=True)
+        yield FloorTable(id="board", cursor_type="row", zebra_stripes=True)
         yield Input(placeholder="assign to: user, team:NAME or station:CODE (empty frees)", id="assign")
         yield Input(placeholder="filter: area, assignee or state", id="filter")
         yield Static("", id="detail")
@@ -80,25 +89,25 @@ class BoardScreen(FloorScreen):
 
         self.rows = rows
         self.refreshed_at = time.monotonic()
-        table = self.query_one("#board", DataTable)
-        keep = self._current()
-        table.clear()
-        for r in self._visible():
-            who = f"{r.assignee}" if r.assignee_kind in (None, "user") else f"{r.assignee_kind}:{r.assignee}"
-            table.add_row(Text(r.state, style=STYLE[r.state]), r.job, r.due.strftime("%a %d %H:%M"),
-                          (who if r.assignee else "-")[:10], f"{r.lines_done}/{r.lines_total}",
-                          f"{fmt_short(r.kg_done)}/{fmt_short(r.kg_total)}" if r.kg_total else "",
-                          str(r.short_lines or ""), key=r.job)
-        if keep is not None:
-            try:
-                table.move_cursor(row=table.get_row_index(keep), animate=False)
-            except Exception:  # the job left the board (completed or un-released)
-                pass
+        # Keyed by job: after a live re-sort the cursor is still on the job it was on (issue 22.5).
+        self.query_one("#board", FloorTable).refill((r.job, _cells(r)) for r in self._visible())
+        self._follow_detail()
         late = sum(1 for r in rows if r.state == "LATE")
         risk = sum(1 for r in rows if r.state == "AT RISK")
         shown = f", showing '{self.filter}'" if self.filter else ""
         self.query_one("#summary", Static).update(
             f"{len(rows)} released job(s): {late} late, {risk} at risk. Sorted by {self.sort}{shown}.")
+
+    def _follow_detail(self) -> None:
+        """An open job detail describes the job as it is now: read again, or closed once the job left the board."""
+        detail = self.query_one("#detail", Static)
+        if not detail.display or self.detail_job is None:
+            return
+        if any(r.job == self.detail_job for r in self.rows):
+            self._load_detail(self.detail_job)
+        else:
+            detail.display = False
+            self.detail_job = None
 
     def _current(self) -> str | None:
         return current_key(self.query_one("#board", DataTable))
@@ -159,6 +168,7 @@ class BoardScreen(FloorScreen):
         self.app.call_from_thread(self._show_detail, job, lines)
 
     def _show_detail(self, job: str, lines) -> None:
+        self.detail_job = job
         desc = next((r.description for r in self.rows if r.job == job), "")
         out = [f"Job {job} {desc}"]
         for ln in lines:
@@ -179,5 +189,6 @@ class BoardScreen(FloorScreen):
         detail = self.query_one("#detail")
         if detail.display:
             detail.display = False
+            self.detail_job = None
             return
         super().action_back()

@@ -164,6 +164,8 @@ class LabelsScreen(FloorScreen):
         self.busy = False
         self._preview_target = None
         self._open_after_load: str | None = None
+        # The labels the message says wait in the print queue: once none does, the message goes (issue 22.8).
+        self.waiting_ids: set[int] = set()
 
     # --- layout --------------------------------------------------------------------------------------------------
     def body(self) -> ComposeResult:
@@ -188,6 +190,9 @@ class LabelsScreen(FloorScreen):
     """
 
     def on_mount(self) -> None:
+        watch = getattr(self.app, "watch_changes", None)
+        if watch is not None:
+            watch()  # to hear the printer's sender print what this screen said waits in the queue
         self.query_one("#jobs", DataTable).add_columns(*JOB_COLUMNS)
         self.query_one("#queue", DataTable).add_columns(*QUEUE_COLUMNS)
         self._show_step("jobs")
@@ -217,10 +222,35 @@ class LabelsScreen(FloorScreen):
             return self.step == "job"
         return True
 
-    def _say(self, text: str, kind: str = "hint") -> None:
+    def _say(self, text: str, kind: str = "hint", waiting: set[int] | None = None) -> None:
+        """`waiting`: the labels this message says wait in the print queue, so it is replaced once they are out."""
         message = self.query_one("#message", Static)
         message.update(text)
         message.set_classes(kind)
+        self.waiting_ids = set(waiting or ())
+
+    def on_data_changed(self, _) -> None:
+        if self.waiting_ids:
+            self._check_waiting(frozenset(self.waiting_ids))
+
+    @work(thread=True, exclusive=True, group="labels-waiting")
+    def _check_waiting(self, ids: frozenset) -> None:
+        from core.labels.kinds import PRINTED
+        from core.labels.queue import states_of, still_waiting
+
+        if still_waiting(ids):
+            return
+        states = states_of(ids)
+        printed, other = states.get(PRINTED, 0), len(ids) - states.get(PRINTED, 0)
+        text = f"The {len(ids)} label(s) that waited in the print queue went out: {printed} printed."
+        if other:
+            text += f" {other} not proven printed or failed: F9 (unconfirmed) or F6 (the queue)."
+        self.app.call_from_thread(self._waiting_done, ids, text, "ok" if not other else "error")
+        self._after_send(None)
+
+    def _waiting_done(self, ids: frozenset, text: str, kind: str) -> None:
+        if self.waiting_ids == set(ids):  # still the message about them: another may have replaced it meanwhile
+            self._say(text, kind)
 
     # --- the job list --------------------------------------------------------------------------------------------
     @work(thread=True, exclusive=True, group="labels-load")
@@ -389,17 +419,20 @@ class LabelsScreen(FloorScreen):
             return
         finally:
             self.busy = False
+        from core.labels.queue import still_waiting
+
+        waiting = still_waiting(result.ids)
         if result.all_printed:
             self.app.call_from_thread(self.app.signal_ok, f"{result.total} label(s) printed for job {code}.")
             self.app.call_from_thread(self._say, result.text(), "ok")
         elif result.sent is None:
             self.app.call_from_thread(self._say, f"{result.text()}\nThey wait in the print queue for this "
-                                                 "station's printer.", "hint")
+                                                 "station's printer.", "hint", waiting)
         else:
             self.app.call_from_thread(self.app.signal_error, "The printer did not take all the labels: they wait in "
                                                              "the print queue (F6).")
             # What went wrong first: the message area is short, and the stored set is already in the ledger.
-            self.app.call_from_thread(self._say, f"{result.sent.text()}\n{result.text()}", "error")
+            self.app.call_from_thread(self._say, f"{result.sent.text()}\n{result.text()}", "error", waiting)
         self._after_send(result.sent)
 
     def _after_send(self, report) -> None:

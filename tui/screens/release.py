@@ -8,7 +8,8 @@ from textual.widgets import DataTable, Static
 
 from core.errors import JobfloorError
 from tui.screens.base import FloorScreen
-from tui.widgets.tables import current_key
+from tui.live import DataChanged
+from tui.widgets.tables import FloorTable, current_key, put_cursor
 
 PLAN_COLUMNS = ("", "Job", "Description", "Prio", "Start", "Plan")
 RELEASED_COLUMNS = ("Job", "Description", "Prio", "Start", "Lines", "Short")
@@ -27,12 +28,13 @@ def _plan_text(plan) -> str:
 class ReleaseScreen(FloorScreen):
     HELP = ("Job release\n\nThe jobs imported from the ERP, planned in priority order over the stock there is "
             "now. Nothing is reserved until you release.\n\n"
-            "Space  select / leave out a job (the plan follows at once)\n"
+            "Space  select / leave out a job (the plan follows at once; a job left out stays out)\n"
             "+ / -  move a job up / down the schedule (a what-if priority)\n"
             "F5     release the selected jobs\n"
             "F2     switch between the plan and the released jobs\n"
             "F3     picking slip of the highlighted released job\n"
             "F4     un-release the highlighted job (only if nothing is picked)\n"
+            "Home/End  first / last job\n"
             "Esc    back to the menu")
     BINDINGS = [
         Binding("space", "toggle", "Select"),
@@ -49,6 +51,10 @@ class ReleaseScreen(FloorScreen):
         self.schedule = None
         self.priorities: dict[str, int] = {}
         self.selected: set[str] = set()
+        # What the planner left out (Space), kept across reloads: a release, F2 or another terminal's change
+        # brings in new jobs selected, never these again.
+        self.left_out: set[str] = set()
+        self.releasing = False
         self.plans = {}
         self.view = "plan"
         self._released = []
@@ -59,12 +65,21 @@ class ReleaseScreen(FloorScreen):
         yield Static("Job release: what-if plan", classes="title", id="heading")
         yield Static("Preparing the allocator (the first time on a machine it compiles for a few seconds)...",
                      id="summary", classes="hint")
-        yield DataTable(id="jobs", cursor_type="row", zebra_stripes=True)
+        yield FloorTable(id="jobs", cursor_type="row", zebra_stripes=True)
         yield Static("", id="detail", classes="hint")
 
     def on_mount(self) -> None:
         self.query_one("#jobs", DataTable).focus()
+        watch = getattr(self.app, "watch_changes", None)
+        if watch is not None:
+            watch()
         self._load()
+
+    def on_data_changed(self, _: DataChanged) -> None:
+        # Another terminal released, picked or received: the plan is over the stock there is now. Not during our
+        # own release: its reload follows when it is done.
+        if self.schedule is not None and not self.releasing:
+            self._load()
 
     # --- loading -------------------------------------------------------------------------------------------
     @work(thread=True, exclusive=True, group="release-load")
@@ -85,10 +100,8 @@ class ReleaseScreen(FloorScreen):
         self.schedule = schedule
         self._drawn = None
         self._released = released
-        if not self.selected:
-            self.selected = set(schedule.jobs)
-        else:
-            self.selected &= set(schedule.jobs)
+        self.left_out &= set(schedule.jobs)
+        self.selected = set(schedule.jobs) - self.left_out
         self.priorities = {k: v for k, v in self.priorities.items() if k in schedule.jobs}
         self.replan()
 
@@ -114,20 +127,29 @@ class ReleaseScreen(FloorScreen):
             else:
                 self._rebuild(table, PLAN_COLUMNS, [self._plan_cells(c) for c in order], order)
                 self._cells = {c: self._plan_cells(c) for c in order}
-            self.query_one("#heading", Static).update("Job release: what-if plan (nothing reserved yet)")
+            self._heading()
             chosen = [p for p in self.plans.values() if p.selected]
             short = sum(1 for p in chosen if not p.ok)
             summary.update(f"{len(self.plans)} job(s) to release, {len(chosen)} selected: "
                            f"{len(chosen) - short} fully covered, {short} short.  F5 releases the selected.")
             self._drawn = "plan"
         else:
-            self.query_one("#heading", Static).update("Released jobs")
+            self._heading()
             rows = [(j["job"], j["description"][:20], str(j["priority"]), j["start"].strftime("%d %b"),
                      str(j["lines"]), str(j["short"]) if j["short"] else "") for j in self._released]
             self._rebuild(table, RELEASED_COLUMNS, rows, [j["job"] for j in self._released])
             summary.update(f"{len(self._released)} released job(s).  F3 slip, F4 un-release, F2 back to the plan.")
             self._drawn = "released"
         self._detail()
+
+    def _heading(self) -> None:
+        """The title says what is there now: after a release the released jobs are no longer 'to release'."""
+        released = len(self._released)
+        if self.view == "plan":
+            text = f"Job release: plan of {len(self.plans)} unreleased job(s), {released} released"
+        else:
+            text = f"Released jobs: {released}"
+        self.query_one("#heading", Static).update(text)
 
     def _update_plan_rows(self, table: DataTable, order: list[str]) -> None:
         """A re-plan changes a few cells and the order: touch only those, the table draws only what is visible."""
@@ -142,8 +164,7 @@ class ReleaseScreen(FloorScreen):
         position = {code: k for k, code in enumerate(order)}
         current = self._current_job()
         table.sort("c1", key=lambda job: position[job])
-        if current is not None:
-            table.move_cursor(row=table.get_row_index(current), animate=False)
+        put_cursor(table, current, table.cursor_row)
 
     def _rebuild(self, table: DataTable, columns, rows, keys) -> None:
         keep, current = table.cursor_row, self._current_job()
@@ -152,11 +173,7 @@ class ReleaseScreen(FloorScreen):
             table.add_column(label, key=f"c{k}")
         for key, row in zip(keys, rows):
             table.add_row(*row, key=key)
-        if current is not None:
-            try:
-                table.move_cursor(row=table.get_row_index(current), animate=False)
-            except Exception:  # the job left this view (released or un-released)
-                table.move_cursor(row=min(keep, max(0, table.row_count - 1)), animate=False)
+        put_cursor(table, current, keep)  # where the job left this view (released, un-released): the same place
 
     def _current_job(self) -> str | None:
         return current_key(self.query_one("#jobs", DataTable))
@@ -182,7 +199,12 @@ class ReleaseScreen(FloorScreen):
         code = self._current_job()
         if self.view != "plan" or code is None:
             return
-        self.selected.symmetric_difference_update({code})
+        if code in self.selected:
+            self.selected.discard(code)
+            self.left_out.add(code)
+        else:
+            self.selected.add(code)
+            self.left_out.discard(code)
         self.replan()
 
     def action_move(self, step: int) -> None:
@@ -214,7 +236,12 @@ class ReleaseScreen(FloorScreen):
         question = f"Release {len(chosen)} job(s)?" + (f" {short} of them will be short." if short else "")
         from tui.screens.confirm import ConfirmScreen
 
-        self.app.push_screen(ConfirmScreen(question), lambda yes: yes and self._do_release(chosen))
+        self.app.push_screen(ConfirmScreen(question), lambda yes: yes and self._start_release(chosen))
+
+    def _start_release(self, jobs: list[str]) -> None:
+        self.releasing = True
+        self.query_one("#summary", Static).update(f"Releasing {len(jobs)} job(s)...")
+        self._do_release(jobs)
 
     @work(thread=True, exclusive=True, group="release-write")
     def _do_release(self, jobs: list[str]) -> None:
@@ -225,7 +252,10 @@ class ReleaseScreen(FloorScreen):
             results = [release(self.app.actor, [job]) for job in jobs]
         except JobfloorError as exc:
             self.app.call_from_thread(self.app.signal_error, str(exc))
+            self.app.call_from_thread(self._load)
             return
+        finally:
+            self.releasing = False
         short = sum(len(r.shortages) for r in results)
         reserved = sum(len(r.allocations) for r in results)
         self.app.call_from_thread(self.app.signal_ok, f"Released {len(jobs)} job(s): {reserved} reservation(s), "

@@ -34,7 +34,8 @@ class ReturnScreen(FloorScreen):
             "3. Put the returned container on the scale; when it is stable, Enter takes the net weight. More than "
             "the job holds is refused at once. Counted items: type the count, Enter.\n"
             "4. Scan the store location it goes to. The return is posted and a new label is queued.\n\n"
-            "F5: tare again (while weighing)\nF6/F7/F8 (demo scale only): add 10% / add 1% / take off 1%\nEsc: start again, then back to the menu")
+            "F5: tare again (while weighing)\n"
+            "F6/F7/F8 (demo scale only): add 10% / add 1% / take off 1%\nEsc: start again, then back to the menu")
     BINDINGS = [
         Binding("f5", "retare", "Tare again"),
         Binding("f6", "pour(10)", "More", show=False),

@@ -1,4 +1,8 @@
-"""Stock inquiry: scan or type a TrackID, item, lot or location; see units, lots, locations, quantities."""
+"""Stock inquiry: scan or type a TrackID, item, lot or location; see units, lots, locations, quantities.
+
+The answer follows every terminal's changes by itself, as the board does (issue 22.10): a return, a pick or a move
+elsewhere shows here at once, the cursor staying on the unit it was on.
+"""
 from __future__ import annotations
 
 from textual import on, work
@@ -6,8 +10,10 @@ from textual.app import ComposeResult
 from textual.widgets import DataTable, Static
 
 from core.qty import fmt_short
+from tui.live import DataChanged
 from tui.screens.base import FloorScreen
 from tui.widgets.scan_input import ScanInput
+from tui.widgets.tables import FloorTable
 
 WIDE = ("TrackID", "Item", "Lot", "Location", "On hand", "Resv", "Status", "Expiry")
 NARROW = ("TrackID", "Item", "On hand", "Status")
@@ -16,8 +22,9 @@ NARROW = ("TrackID", "Item", "On hand", "Status")
 class StockScreen(FloorScreen):
     RESUME_KEY = "stock"
     HELP = ("Stock inquiry\n\nScan a TrackID, a product barcode or a location, or type an item code, lot or "
-            "location, then Enter.\nUp/Down move through the units; the line under the table shows all of the "
-            "highlighted unit.\nEsc: back to the menu.")
+            "location, then Enter.\nUp/Down move through the units, Home/End to the first/last; the line under the "
+            "table shows all of the highlighted unit. The list follows other terminals' changes by itself.\n"
+            "Esc: back to the menu.")
 
     def __init__(self):
         super().__init__()
@@ -29,13 +36,20 @@ class StockScreen(FloorScreen):
         yield Static("Stock inquiry", classes="title")
         yield ScanInput(placeholder="TrackID, item, lot or location", id="query")
         yield Static("", id="summary", classes="hint")
-        yield DataTable(id="units", cursor_type="row", zebra_stripes=True)
+        yield FloorTable(id="units", cursor_type="row", zebra_stripes=True)
         yield Static("", id="detail", classes="hint")
 
     def on_mount(self) -> None:
         self._narrow = self.app.size.width < 60
         self._columns()
         self.query_one("#query", ScanInput).focus()
+        watch = getattr(self.app, "watch_changes", None)
+        if watch is not None:
+            watch()
+
+    def on_data_changed(self, _: DataChanged) -> None:
+        if self._query:
+            self._search(self._query, live=True)
 
     def on_resize(self) -> None:
         narrow = self.app.size.width < 60
@@ -65,16 +79,22 @@ class StockScreen(FloorScreen):
         self._search(text)
 
     @work(thread=True, exclusive=True, group="stock")
-    def _search(self, text: str) -> None:
+    def _search(self, text: str, live: bool = False) -> None:
         from core.stock.inquiry import search
 
         what, rows = search(text)
-        self.app.call_from_thread(self._show, text, what, rows)
+        self.app.call_from_thread(self._show, text, what, rows, live)
 
-    def _show(self, text: str, what: str, rows) -> None:
+    def _show(self, text: str, what: str, rows, live: bool = False) -> None:
+        if text != self._query:
+            return  # a refresh of an earlier question, answered after a new one was asked
         self._rows = rows
         summary = self.query_one("#summary", Static)
-        if not rows:
+        if not rows and live:
+            # It was there a moment ago: what changed is news, not a mistyped code.
+            summary.update(f"Nothing on hand for '{text}' any more (changed on another terminal).")
+            summary.set_classes("hint")
+        elif not rows:
             summary.update(f"Nothing found for '{text}': check the code, or scan the label again.")
             summary.set_classes("error")
             self.app.bell()
@@ -86,16 +106,16 @@ class StockScreen(FloorScreen):
             summary.set_classes("hint")
         self._fill()
 
+    def _cells(self, r) -> tuple:
+        if self._narrow:
+            return (r.track_id, r.item, fmt_short(r.on_hand), r.status[:5])
+        return (r.track_id, r.item, r.lot or "", r.location, fmt_short(r.on_hand), fmt_short(r.reserved), r.status,
+                r.expiry.isoformat() if r.expiry else "")
+
     def _fill(self) -> None:
-        table = self.query_one("#units", DataTable)
-        table.clear()
-        for r in self._rows:
-            if self._narrow:
-                table.add_row(r.track_id, r.item, fmt_short(r.on_hand), r.status[:5])
-            else:
-                table.add_row(r.track_id, r.item, r.lot or "", r.location, fmt_short(r.on_hand),
-                              fmt_short(r.reserved), r.status, r.expiry.isoformat() if r.expiry else "")
-        self._detail(0)
+        table = self.query_one("#units", FloorTable)
+        table.refill((r.track_id, self._cells(r)) for r in self._rows)
+        self._detail(table.cursor_row)
 
     @on(DataTable.RowHighlighted, "#units")
     def _highlighted(self, event: DataTable.RowHighlighted) -> None:
