@@ -53,6 +53,11 @@ async def test_the_wrong_item_is_refused_at_the_first_scan(sqlite_demo, size):
         screen = await open_screen(pilot, "OP1", "1111", "kittasks", "KitTasksScreen")
         await wait_for(pilot, lambda: len(screen.tasks) == 2, timeout=10)
         assert screen.tasks[0].location == "KB-BOLT-M10"
+        table = screen.query_one("#tasks")
+        await pilot.press("end")  # 22.11: Home/End on every list
+        assert table.cursor_row == 1
+        await pilot.press("home")
+        assert table.cursor_row == 0
         await pilot.press("enter")  # the bolt bin's task, first in the list
         await wait_for(pilot, lambda: screen.step == "source")
         await scan(pilot, "T000212")  # a container of M10 nuts

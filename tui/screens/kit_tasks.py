@@ -16,6 +16,7 @@ from core.errors import JobfloorError
 from core.qty import QtyError, fmt_short, parse_qty
 from tui.screens.base import FloorScreen
 from tui.widgets.scan_input import ScanInput
+from tui.widgets.tables import FloorTable
 
 
 def parse_count(text: str) -> dict:
@@ -27,12 +28,20 @@ def parse_count(text: str) -> dict:
     return {"counted": parse_qty(t)}
 
 
+def _cells(t) -> tuple:
+    style = "bold white on red" if t.overdue else ""
+    due = t.due_at.strftime("%d %H:%M") if t.due_at else "-"
+    return (Text(("LATE " if t.overdue else "") + due, style=style), Text(t.location, style=style), t.item[:14],
+            f"{fmt_short(t.qty)} {t.uom}".strip(), t.suggestion[:34])
+
+
 class KitTasksScreen(FloorScreen):
     HELP = ("Kit bin tasks\n\nBins below their min, to fill to max. Red: overdue. 'Take' is the store container "
             "the allocation rules suggest (first to expire, opened first).\n\n"
             "Enter  start the highlighted task: scan the container's TrackID, then the bin's label\n"
             "F6     count a bin: scan it, then type the count, or KG/G (weight / piece weight)\n"
             "F5     refresh\n"
+            "Home/End  first / last task\n"
             "Esc    stop the task or count; then back to the menu")
     BINDINGS = [
         Binding("f5", "reload", "Refresh"),
@@ -51,7 +60,7 @@ class KitTasksScreen(FloorScreen):
     def body(self) -> ComposeResult:
         yield Static("Kit bin tasks", classes="title")
         yield Static("Loading the tasks...", id="summary", classes="hint")
-        yield DataTable(id="tasks", cursor_type="row", zebra_stripes=True)
+        yield FloorTable(id="tasks", cursor_type="row", zebra_stripes=True)
         yield Static("", id="info")
         yield ScanInput(placeholder="scan", id="scan")
         yield Input(placeholder="count, or KG/G", id="count")
@@ -91,16 +100,7 @@ class KitTasksScreen(FloorScreen):
 
     def _loaded(self, tasks) -> None:
         self.tasks = tasks
-        table = self.query_one("#tasks", DataTable)
-        keep = table.cursor_row
-        table.clear()
-        for t in tasks:
-            style = "bold white on red" if t.overdue else ""
-            due = t.due_at.strftime("%d %H:%M") if t.due_at else "-"
-            table.add_row(Text(("LATE " if t.overdue else "") + due, style=style), Text(t.location, style=style),
-                          t.item[:14], f"{fmt_short(t.qty)} {t.uom}".strip(), t.suggestion[:34], key=str(t.id))
-        if tasks:
-            table.move_cursor(row=min(keep, len(tasks) - 1))
+        self.query_one("#tasks", FloorTable).refill((str(t.id), _cells(t)) for t in tasks)
         late = sum(1 for t in tasks if t.overdue)
         self.query_one("#summary", Static).update(
             f"{len(tasks)} open task(s), {late} overdue. Enter starts the highlighted one." if tasks

@@ -24,6 +24,7 @@ from core.qty import fmt_short
 from core.site.auth import may
 from tui.screens.base import FloorScreen
 from tui.widgets.label_preview import LabelPreview
+from tui.widgets.tables import FloorTable
 
 JOB_COLUMNS = ("Job", "Item", "Lot", "Qty", "Start", "Pal", "Ctn", "Prod")
 QUEUE_COLUMNS = ("Id", "Job", "Label", "State", "Tries", "Next", "Error")
@@ -125,6 +126,12 @@ class UnconfirmedScreen(ModalScreen[str | None]):
         self.dismiss(what)
 
 
+def _queue_cells(r) -> tuple:
+    when = _local(r.next_try_at).strftime("%H:%M:%S") if r.next_try_at and r.state == "QUEUED" else ""
+    return (str(r.id), (r.job or "")[-8:], r.name[:14] + (" R" if r.reprint else ""), r.state, str(r.attempts), when,
+            (r.last_error or "")[:24])
+
+
 class LabelsScreen(FloorScreen):
     RESUME_KEY = "labels"
     HELP = ("Labels\n\n"
@@ -170,14 +177,14 @@ class LabelsScreen(FloorScreen):
     # --- layout --------------------------------------------------------------------------------------------------
     def body(self) -> ComposeResult:
         yield Static("Labels: choose a job", classes="title", id="title")
-        yield DataTable(id="jobs", cursor_type="row", zebra_stripes=True)
+        yield FloorTable(id="jobs", cursor_type="row", zebra_stripes=True)
         with Horizontal(id="job-view"):
             with Vertical(id="job-left"):
                 yield Static("", id="job-info")
                 yield SelectionList[str](id="kinds")
                 yield Static("", id="ledger")
             yield LabelPreview(id="preview")
-        yield DataTable(id="queue", cursor_type="row", zebra_stripes=True)
+        yield FloorTable(id="queue", cursor_type="row", zebra_stripes=True)
         yield Static("", id="message", classes="hint")
 
     DEFAULT_CSS = """
@@ -262,12 +269,9 @@ class LabelsScreen(FloorScreen):
 
     def _jobs_loaded(self, jobs) -> None:
         self.jobs = jobs
-        table = self.query_one("#jobs", DataTable)
-        table.clear()
-        for j in jobs:
-            counts = [("-" if j.counts[k] is None else str(j.counts[k])) for k in KINDS]
-            table.add_row(j.job, j.item[:14], j.lot[:14], f"{fmt_short(j.qty)} {j.uom}", j.start.strftime("%d %b"),
-                          *counts, key=j.job)
+        self.query_one("#jobs", FloorTable).refill(
+            (j.job, (j.job, j.item[:14], j.lot[:14], f"{fmt_short(j.qty)} {j.uom}", j.start.strftime("%d %b"),
+                     *("-" if j.counts[k] is None else str(j.counts[k]) for k in KINDS))) for j in jobs)
         if self.step == "jobs":
             self._say(f"{len(jobs)} released job(s). Enter opens a job's labels; F6 shows the print queue."
                       if jobs else "No released jobs: labels are printed for jobs once they are released.")
@@ -473,15 +477,7 @@ class LabelsScreen(FloorScreen):
 
     def _fill_queue(self, rows) -> None:
         self.queue_rows = rows
-        table = self.query_one("#queue", DataTable)
-        keep = table.cursor_row
-        table.clear()
-        for r in rows:
-            when = _local(r.next_try_at).strftime("%H:%M:%S") if r.next_try_at and r.state == "QUEUED" else ""
-            table.add_row(str(r.id), (r.job or "")[-8:], r.name[:14] + (" R" if r.reprint else ""), r.state,
-                          str(r.attempts), when, (r.last_error or "")[:24], key=str(r.id))
-        if rows:
-            table.move_cursor(row=min(keep, len(rows) - 1))
+        self.query_one("#queue", FloorTable).refill((str(r.id), _queue_cells(r)) for r in rows)
         if self.step == "queue":
             failed = sum(1 for r in rows if r.state == "FAILED")
             self.query_one("#title", Static).update(
