@@ -5,11 +5,12 @@ bucket: the Return screen's tare step tares an empty bucket on the scale (MT-SIC
 Toledo streams and cannot, so jobfloor keeps the tare) or takes a typed tare. More than the job holds (7.5 kg,
 tolerance 0.5 %) is refused at Enter on the weight, before any location is scanned; the net is booked.
 """
+import json
 from decimal import Decimal
 
 import pytest
 
-from core.data.models import JobLine, Movement, Posting, StockUnit
+from core.data.models import AuditEvent, JobLine, Movement, Posting, StockUnit
 from core.jobs.picking import confirm_pick
 from core.jobs.release import release
 from core.site.actor import Actor
@@ -29,13 +30,15 @@ def _returns():
     return list(Movement.select().where(Movement.kind == "RETURN").order_by(Movement.id))
 
 
-def _booked(portion: str, tare: int) -> None:
+def _booked(portion: str, tare: int, tare_by: str) -> None:
     unit = StockUnit.get(StockUnit.track_id == portion)
     assert (unit.on_hand, unit.location_id, unit.tare_milli_kg) == (2250, "D-DRUM-01", tare)
     assert [(m.location, m.qty) for m in _returns()] == [("WIP-BAKERY", -7500), ("D-DRUM-01", 2250)]
     assert JobLine.get((JobLine.job == JOB) & (JobLine.line == 5)).issued == 5250
     assert [p.qty for p in Posting.select().where(Posting.qty < 0)] == [-2250]
     assert ledger_mismatches() == []
+    how = json.loads(AuditEvent.get(AuditEvent.action == "return").detail)["weighed"]
+    assert (how["net"], how["tare"], how["tare_by"]) == (2250, tare, tare_by)
 
 
 async def _weigh_over_then_right(pilot, app, emu, bucket: Decimal) -> None:
@@ -57,11 +60,9 @@ async def _weigh_over_then_right(pilot, app, emu, bucket: Decimal) -> None:
 
 
 @pytest.mark.parametrize("size", SIZES, ids=SIZE_IDS)
-@pytest.mark.parametrize(("station", "tare_said"), [("PICK-1", "tare on the scale: 0.850 kg"),
-                                                    ("PICK-2", "tare kept by jobfloor: 0.850 kg")],
+@pytest.mark.parametrize(("station", "tare_by"), [("PICK-1", "on the scale"), ("PICK-2", "kept by jobfloor")],
                          ids=["mt-sics", "toledo"])
-async def test_return_tared_on_the_scale_and_an_over_return_refused_at_the_weight(portion, size, station,
-                                                                                   tare_said):
+async def test_return_tared_on_the_scale_and_an_over_return_refused_at_the_weight(portion, size, station, tare_by):
     url, portion = portion
     app = make_app(url, station)
     async with app.run_test(size=size) as pilot:
@@ -74,9 +75,9 @@ async def test_return_tared_on_the_scale_and_an_over_return_refused_at_the_weigh
         await wait_text(pilot, "scale 0.85 kg stable")
         await pilot.press("enter")  # the field is empty: the scale tares
         await wait_for(pilot, lambda: screen.step == "weigh", timeout=10)
-        await wait_text(pilot, tare_said)
+        await wait_text(pilot, f"tare {tare_by}: 0.850 kg")
         await _weigh_over_then_right(pilot, app, emu, Decimal("0.850"))
-    _booked(portion, 850)
+    _booked(portion, 850, tare_by)
 
 
 @pytest.mark.parametrize("size", SIZES, ids=SIZE_IDS)
@@ -97,4 +98,4 @@ async def test_return_with_a_typed_tare(portion, size):
         assert "Returning 2.25 KG" in screen_text(app)
         await scan(pilot, "D-DRUM-01")
         await wait_text(pilot, "2.25 back in D-DRUM-01")
-    _booked(portion, 1200)
+    _booked(portion, 1200, "container")
