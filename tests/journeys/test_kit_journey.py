@@ -97,3 +97,23 @@ async def test_a_count_by_weight_shows_the_count_and_asks_before_posting(sqlite_
         await wait_text(pilot, "Bin KB-CLIP counted: 200 (was 350")
     assert [qty for _u, _loc, qty in _kit_moves("COUNT")] == [-150_000]
     assert level("KB-CLIP") == 200_000
+
+
+@sizes
+async def test_a_task_done_on_another_terminal_is_said_at_once(sqlite_demo, size):
+    """22.8: the operator who lost the task is told while standing at the shelf, and back on the list."""
+    from core.kitbins.bins import confirm_replenishment
+    from core.site.actor import Actor
+
+    app = make_app(sqlite_demo.url)
+    async with app.run_test(size=size) as pilot:
+        screen = await open_screen(pilot, "OP1", "1111", "kittasks", "KitTasksScreen")
+        await wait_for(pilot, lambda: len(screen.tasks) == 2, timeout=10)
+        await pilot.press("enter")  # the bolt bin's task
+        await wait_for(pilot, lambda: screen.step == "source")
+        task = screen.current.id
+        confirm_replenishment(Actor("PK2", "picker", "PICK-2"), task, "T000213", "KB-BOLT-M10")  # elsewhere
+        said = await wait_text(pilot, f"Task {task} (KB-BOLT-M10) was done on another terminal")
+        assert screen.step == "list" and "1 open task(s)" in said
+    assert [(loc, qty) for _u, loc, qty in _kit_moves("TRANSFER")] == [("K-02-01", -4_300_000),
+                                                                       ("KB-BOLT-M10", 4_300_000)]

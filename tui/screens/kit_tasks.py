@@ -82,7 +82,8 @@ class KitTasksScreen(FloorScreen):
         self._load(sweep=True)
 
     def on_data_changed(self, _message) -> None:
-        if self.step == "list":
+        # Also mid-task: a task done on another terminal meanwhile is said at once, not at the bin.
+        if self.step in ("list", "source", "bin"):
             self._load(sweep=False)
 
     @work(thread=True, exclusive=True, group="kit-tasks")
@@ -100,6 +101,12 @@ class KitTasksScreen(FloorScreen):
 
     def _loaded(self, tasks) -> None:
         self.tasks = tasks
+        t = self.current
+        if t is not None and self.step in ("source", "bin") and not self.busy and all(o.id != t.id for o in tasks):
+            self.current, self.source = None, None
+            self._show("list")
+            self._fail(f"Task {t.id} ({t.location}) was done on another terminal: nothing to fill there now. "
+                       "Put back what you took, then choose another task.")
         self.query_one("#tasks", FloorTable).refill((str(t.id), _cells(t)) for t in tasks)
         late = sum(1 for t in tasks if t.overdue)
         self.query_one("#summary", Static).update(
