@@ -83,3 +83,22 @@ def test_picker_may_return_planner_may_not(picked, actors):
     with pytest.raises(PermissionDenied):
         return_unit(actors["planner"], picked.portion, 1000, "D-DRUM-01")
     return_unit(actors["picker"], picked.portion, 1000, "D-DRUM-01")
+
+
+def test_the_container_it_comes_back_in_keeps_its_tare(picked, demo, actors, capsys):
+    """Issue 15.6: a portion had no tare of its own (the job bucket was tared at the pick); the tare taken at the
+    return is its container's from now on. The CLI takes it too."""
+    from core.cli.main import main
+    from core.jobs.returns import check_return_qty
+
+    assert StockUnit.get(StockUnit.track_id == picked.portion).tare_milli_kg == 0
+    with pytest.raises(BusinessRefusal, match="more than the 7.5 KG job"):
+        check_return_qty(issued_to_job(picked.portion), 9000)  # what the Return screen asks at the weight
+    with pytest.raises(UserInputError, match="a tare cannot be negative"):
+        return_unit(actors["operator"], picked.portion, 2250, "D-DRUM-01", tare=-1)
+    assert main(["--db", demo.url, "return", "--track-id", picked.portion, "--qty", "2.25", "--location", "D-DRUM-01", "--user",
+                 "OP1", "--tare", "0.85"]) == 0
+    assert "Returned 2.25" in capsys.readouterr().out
+    unit = StockUnit.get(StockUnit.track_id == picked.portion)
+    assert (unit.on_hand, unit.tare_milli_kg) == (2250, 850)
+    assert ledger_mismatches() == []
