@@ -54,10 +54,11 @@ async def test_the_board_cursor_and_detail_stay_on_the_job_when_a_pick_elsewhere
 
 
 @sizes
-async def test_stock_inquiry_follows_a_return_made_on_another_terminal(sqlite_demo, size):
+async def test_stock_inquiry_follows_a_return_made_on_another_terminal(demo, size):
+    """On SQLite (data_version) and PostgreSQL (LISTEN/NOTIFY) alike."""
     release(Actor("PL1", "planner"), [JOBS[0]])
     portion = confirm_pick(PICKER, JOBS[0], 5, "T000152", 7500).portion
-    app = make_app(sqlite_demo.url)
+    app = make_app(demo.url)
     async with app.run_test(size=size) as pilot:
         await open_screen(pilot, "PK1", "2222", "stock", "StockScreen")
         await scan(pilot, portion)

@@ -49,3 +49,24 @@ async def test_release_with_a_job_left_out(sqlite_demo, size):
         said = await wait_text(pilot, "plan of 2 unreleased job(s), 9 released", "2 job(s) to release, 1 selected")
         assert not screen.plans[LEFT_OUT].selected and screen.plans[first].selected
         assert Job.get(Job.job == first).state == "IMPORTED" and len(_released()) == 9
+
+
+@pytest.mark.parametrize("size", SIZES, ids=SIZE_IDS)
+async def test_the_plan_follows_a_release_made_on_another_terminal(sqlite_demo, size):
+    """22.8: the plan describes the schedule as it is now: a job released elsewhere leaves it at once, and what
+    the planner left out stays out."""
+    from core.jobs.release import release
+    from core.site.actor import Actor
+
+    app = make_app(sqlite_demo.url)
+    async with app.run_test(size=size) as pilot:
+        screen = await open_screen(pilot, "PL1", "4444", "release", "ReleaseScreen")
+        await wait_for(pilot, lambda: screen.plans, timeout=60)
+        await pilot.press("space")  # leave the first job out
+        await wait_text(pilot, "11 job(s) to release, 10 selected")
+        release(Actor("SV1", "supervisor"), ["000000000012345"])  # the other terminal
+        said = await wait_text(pilot, "plan of 10 unreleased job(s), 1 released", "10 job(s) to release, 9 selected",
+                               timeout=60)
+        assert "000000000012345" not in screen.plans and not screen.plans[LEFT_OUT].selected
+        assert "000000000012345" not in said
+    assert {j.job for j in Job.select().where(Job.state == "RELEASED")} == {"000000000012345"}
