@@ -141,6 +141,9 @@ async def test_return_waits_for_a_steady_reading_in_kg(sqlite_demo):
         screen = app.screen
         await type_text(pilot, picked.portion)
         await pilot.press("enter")
+        await wait_for(pilot, lambda: screen.step == "tare")
+        await type_text(pilot, "0")  # a typed tare: weighed on a pan that reads zero
+        await pilot.press("enter")
         await wait_for(pilot, lambda: screen.step == "weigh")
         emu = app.scale_link().emulator
         before = _books()
