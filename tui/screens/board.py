@@ -11,7 +11,8 @@ from core.errors import JobfloorError
 from core.qty import fmt_short
 from tui.live import DataChanged
 from tui.screens.base import FloorScreen
-from tui.widgets.tables import FloorTable, current_key
+from tui.widgets.live_table import FloorTable
+from tui.widgets.tables import current_key
 
 STYLE = {"LATE": "bold white on red", "AT RISK": "bold black on yellow", "SHORT": "bold yellow",
          "PICKED": "green", "PICKING": "", "NOT STARTED": "dim"}

@@ -16,7 +16,7 @@ from core.errors import JobfloorError
 from core.qty import QtyError, fmt_short, parse_qty
 from tui.screens.base import FloorScreen
 from tui.widgets.scan_input import ScanInput
-from tui.widgets.tables import FloorTable
+from tui.widgets.live_table import FloorTable
 
 
 def parse_count(text: str) -> dict:

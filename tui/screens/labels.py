@@ -24,7 +24,7 @@ from core.qty import fmt_short
 from core.site.auth import may
 from tui.screens.base import FloorScreen
 from tui.widgets.label_preview import LabelPreview
-from tui.widgets.tables import FloorTable
+from tui.widgets.live_table import FloorTable
 
 JOB_COLUMNS = ("Job", "Item", "Lot", "Qty", "Start", "Pal", "Ctn", "Prod")
 QUEUE_COLUMNS = ("Id", "Job", "Label", "State", "Tries", "Next", "Error")

@@ -9,7 +9,8 @@ from textual.widgets import DataTable, Static
 from core.errors import JobfloorError
 from tui.screens.base import FloorScreen
 from tui.live import DataChanged
-from tui.widgets.tables import FloorTable, current_key, put_cursor
+from tui.widgets.live_table import FloorTable, put_cursor
+from tui.widgets.tables import current_key
 
 PLAN_COLUMNS = ("", "Job", "Description", "Prio", "Start", "Plan")
 RELEASED_COLUMNS = ("Job", "Description", "Prio", "Start", "Lines", "Short")

@@ -13,7 +13,7 @@ from core.qty import fmt_short
 from tui.live import DataChanged
 from tui.screens.base import FloorScreen
 from tui.widgets.scan_input import ScanInput
-from tui.widgets.tables import FloorTable
+from tui.widgets.live_table import FloorTable
 
 WIDE = ("TrackID", "Item", "Lot", "Location", "On hand", "Resv", "Status", "Expiry")
 NARROW = ("TrackID", "Item", "On hand", "Status")

@@ -1,16 +1,8 @@
-"""DataTables whose rows are keyed by what they show (a job, a TrackID, a task), for lists that refresh live.
-
-A live list is refilled when any terminal commits: the cursor must stay on the job it was on, not on the row
-number, or the next Enter opens another job (issue 22.5). Home and End go to the first and last row (22.11):
-Textual's own Home/End scroll sideways on a row cursor.
-"""
+"""Small helpers for DataTables whose rows are keyed by what they show (a job, a TrackID)."""
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-
-from textual.binding import Binding
 from textual.widgets import DataTable
-from textual.widgets.data_table import CellDoesNotExist, RowDoesNotExist
+from textual.widgets.data_table import CellDoesNotExist
 
 
 def current_key(table: DataTable) -> str | None:
@@ -21,48 +13,3 @@ def current_key(table: DataTable) -> str | None:
         return table.coordinate_to_cell_key((table.cursor_row, 0)).row_key.value
     except CellDoesNotExist:
         return None
-
-
-def refill(table: DataTable, rows: Iterable[tuple[str, Sequence]]) -> None:
-    """Clear `table` and add `rows` (key, cells); the cursor stays on the row of the same key. Where that row is
-    gone (a job completed, a unit used up), it stays at the same place in the list."""
-    key, row = current_key(table), table.cursor_row
-    table.clear()
-    for k, cells in rows:
-        table.add_row(*cells, key=k)
-    put_cursor(table, key, row)
-
-
-def put_cursor(table: DataTable, key: str | None, fallback_row: int = 0) -> None:
-    """The cursor on the row keyed `key`, else on `fallback_row` (kept inside the table)."""
-    if not table.row_count:
-        return
-    try:
-        row = table.get_row_index(key) if key is not None else fallback_row
-    except RowDoesNotExist:
-        row = fallback_row
-    table.move_cursor(row=max(0, min(row, table.row_count - 1)), animate=False)
-
-
-class FloorTable(DataTable):
-    """The floor's list: Home and End go to the first and last row; `refill` keeps the cursor on its row."""
-
-    BINDINGS = [
-        Binding("home", "first_row", "First", show=False),
-        Binding("end", "last_row", "Last", show=False),
-    ]
-
-    def action_first_row(self) -> None:
-        if self.cursor_type == "row":
-            self.move_cursor(row=0, animate=False)
-        else:
-            self.action_scroll_home()
-
-    def action_last_row(self) -> None:
-        if self.cursor_type == "row":
-            self.move_cursor(row=max(0, self.row_count - 1), animate=False)
-        else:
-            self.action_scroll_end()
-
-    def refill(self, rows: Iterable[tuple[str, Sequence]]) -> None:
-        refill(self, rows)
