@@ -99,3 +99,25 @@ async def test_return_with_a_typed_tare(portion, size):
         await scan(pilot, "D-DRUM-01")
         await wait_text(pilot, "2.25 back in D-DRUM-01")
     _booked(portion, 1200, "container")
+
+
+@pytest.mark.parametrize("size", SIZES, ids=SIZE_IDS)
+async def test_a_counted_return_above_what_the_job_holds_is_refused_at_the_count(sqlite_demo, size):
+    brake = "000000000020001"
+    release(Actor("PL1", "planner"), [brake])
+    pads = confirm_pick(Actor("PK1", "picker", "PICK-2"), brake, 1, "T000201", 100_000).portion  # 100 pads
+    app = make_app(sqlite_demo.url, "PICK-2")
+    async with app.run_test(size=size) as pilot:
+        screen = await open_screen(pilot, "OP1", "1111", "returns", "ReturnScreen")
+        await scan(pilot, pads)
+        await wait_for(pilot, lambda: screen.step == "count", timeout=10)
+        await scan(pilot, "150")
+        await wait_text(pilot, f"150 EA is more than the 100 EA job {brake} holds of {pads}")
+        assert screen.step == "count" and _returns() == []
+        await scan(pilot, "40")
+        await wait_for(pilot, lambda: screen.step == "location")
+        await scan(pilot, "D-DRUM-01")
+        await wait_text(pilot, f"{pads}: 40 back in D-DRUM-01")
+    assert [(m.location, m.qty) for m in _returns()] == [("WIP-BRAKE", -100_000), ("D-DRUM-01", 40_000)]
+    assert [p.qty for p in Posting.select().where(Posting.qty < 0)] == [-40_000]
+    assert ledger_mismatches() == []

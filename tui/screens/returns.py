@@ -284,6 +284,7 @@ class ReturnScreen(FloorScreen):
             qty = parse_qty(event.value)
             check_return_qty(self.info, qty)
         except (QtyError, JobfloorError) as exc:
+            event.input.value = ""  # counted again from scratch, not typed after the refused figure
             self._fail(str(exc))
             return
         self.net = qty
