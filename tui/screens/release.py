@@ -12,6 +12,7 @@ from tui.live import DataChanged
 from tui.widgets.live_table import FloorTable, put_cursor
 from tui.widgets.tables import current_key
 
+RELOAD_AFTER_S = 1.0
 PLAN_COLUMNS = ("", "Job", "Description", "Prio", "Start", "Plan")
 RELEASED_COLUMNS = ("Job", "Description", "Prio", "Start", "Lines", "Short")
 
@@ -56,6 +57,7 @@ class ReleaseScreen(FloorScreen):
         # brings in new jobs selected, never these again.
         self.left_out: set[str] = set()
         self.releasing = False
+        self._reload_due = False
         self.plans = {}
         self.view = "plan"
         self._released = []
@@ -78,8 +80,15 @@ class ReleaseScreen(FloorScreen):
 
     def on_data_changed(self, _: DataChanged) -> None:
         # Another terminal released, picked or received: the plan is over the stock there is now. Not during our
-        # own release: its reload follows when it is done.
-        if self.schedule is not None and not self.releasing:
+        # own release: its reload follows when it is done. A busy floor commits many times a second and a plan
+        # reads the whole schedule, so the changes of one second make one reload.
+        if self.schedule is not None and not self.releasing and not self._reload_due:
+            self._reload_due = True
+            self.set_timer(RELOAD_AFTER_S, self._reload)
+
+    def _reload(self) -> None:
+        self._reload_due = False
+        if not self.releasing:
             self._load()
 
     # --- loading -------------------------------------------------------------------------------------------
