@@ -96,8 +96,8 @@ def test_the_container_it_comes_back_in_keeps_its_tare(picked, demo, actors, cap
         check_return_qty(issued_to_job(picked.portion), 9000)  # what the Return screen asks at the weight
     with pytest.raises(UserInputError, match="a tare cannot be negative"):
         return_unit(actors["operator"], picked.portion, 2250, "D-DRUM-01", tare=-1)
-    assert main(["--db", demo.url, "return", "--track-id", picked.portion, "--qty", "2.25", "--location", "D-DRUM-01", "--user",
-                 "OP1", "--tare", "0.85"]) == 0
+    assert main(["--db", demo.url, "return", "--track-id", picked.portion, "--qty", "2.25", "--location",
+                 "D-DRUM-01", "--user", "OP1", "--tare", "0.85"]) == 0
     assert "Returned 2.25" in capsys.readouterr().out
     unit = StockUnit.get(StockUnit.track_id == picked.portion)
     assert (unit.on_hand, unit.tare_milli_kg) == (2250, 850)

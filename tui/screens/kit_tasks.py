@@ -15,8 +15,8 @@ from textual.widgets import DataTable, Input, Static
 from core.errors import JobfloorError
 from core.qty import QtyError, fmt_short, parse_qty
 from tui.screens.base import FloorScreen
-from tui.widgets.scan_input import ScanInput
 from tui.widgets.live_table import FloorTable
+from tui.widgets.scan_input import ScanInput
 
 
 def parse_count(text: str) -> dict:
@@ -101,11 +101,12 @@ class KitTasksScreen(FloorScreen):
 
     def _loaded(self, tasks) -> None:
         self.tasks = tasks
-        t = self.current
-        if t is not None and self.step in ("source", "bin") and not self.busy and all(o.id != t.id for o in tasks):
+        mine = self.current
+        if mine is not None and self.step in ("source", "bin") and not self.busy and all(t.id != mine.id
+                                                                                           for t in tasks):
             self.current, self.source = None, None
             self._show("list")
-            self._fail(f"Task {t.id} ({t.location}) was done on another terminal: nothing to fill there now. "
+            self._fail(f"Task {mine.id} ({mine.location}) was done on another terminal: nothing to fill there now. "
                        "Put back what you took, then choose another task.")
         self.query_one("#tasks", FloorTable).refill((str(t.id), _cells(t)) for t in tasks)
         late = sum(1 for t in tasks if t.overdue)

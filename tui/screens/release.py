@@ -7,8 +7,8 @@ from textual.binding import Binding
 from textual.widgets import DataTable, Static
 
 from core.errors import JobfloorError
-from tui.screens.base import FloorScreen
 from tui.live import DataChanged
+from tui.screens.base import FloorScreen
 from tui.widgets.live_table import FloorTable, put_cursor
 from tui.widgets.tables import current_key
 

@@ -12,8 +12,8 @@ from textual.widgets import DataTable, Static
 from core.qty import fmt_short
 from tui.live import DataChanged
 from tui.screens.base import FloorScreen
-from tui.widgets.scan_input import ScanInput
 from tui.widgets.live_table import FloorTable
+from tui.widgets.scan_input import ScanInput
 
 WIDE = ("TrackID", "Item", "Lot", "Location", "On hand", "Resv", "Status", "Expiry")
 NARROW = ("TrackID", "Item", "On hand", "Status")
@@ -88,8 +88,10 @@ class StockScreen(FloorScreen):
     def _show(self, text: str, what: str, rows, live: bool = False) -> None:
         if text != self._query:
             return  # a refresh of an earlier question, answered after a new one was asked
-        self._rows = rows
+        was_there, self._rows = bool(self._rows), rows
         summary = self.query_one("#summary", Static)
+        if not rows and live and not was_there:
+            return  # still nothing: the first answer stands
         if not rows and live:
             # It was there a moment ago: what changed is news, not a mistyped code.
             summary.update(f"Nothing on hand for '{text}' any more (changed on another terminal).")
