@@ -85,7 +85,7 @@ def test_picker_may_return_planner_may_not(picked, actors):
     return_unit(actors["picker"], picked.portion, 1000, "D-DRUM-01")
 
 
-def test_the_container_it_comes_back_in_keeps_its_tare(picked, demo, actors, capsys):
+def test_the_container_it_comes_back_in_keeps_its_tare(picked, demo, actors, capsys, monkeypatch):
     """Issue 15.6: a portion had no tare of its own (the job bucket was tared at the pick); the tare taken at the
     return is its container's from now on. The CLI takes it too."""
     from core.cli.main import main
@@ -96,6 +96,7 @@ def test_the_container_it_comes_back_in_keeps_its_tare(picked, demo, actors, cap
         check_return_qty(issued_to_job(picked.portion), 9000)  # what the Return screen asks at the weight
     with pytest.raises(UserInputError, match="a tare cannot be negative"):
         return_unit(actors["operator"], picked.portion, 2250, "D-DRUM-01", tare=-1)
+    monkeypatch.setenv("JOBFLOOR_PIN", "1111")  # OP1's: a writing command asks who is acting
     assert main(["--db", demo.url, "return", "--track-id", picked.portion, "--qty", "2.25", "--location",
                  "D-DRUM-01", "--user", "OP1", "--tare", "0.85"]) == 0
     assert "Returned 2.25" in capsys.readouterr().out
