@@ -1,11 +1,18 @@
-"""What every floor screen shares: the status line on top, the function keys below, Esc to go back."""
+"""What every floor screen shares: the status line on top, the function keys below, Esc to go back, and one way
+to tell the user how it went (say / ok / fail, and `refusals()` for core's errors)."""
 from __future__ import annotations
+
+import threading
+from contextlib import contextmanager
 
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.css.query import NoMatches
 from textual.screen import Screen
+from textual.widgets import Static
 
+from core.errors import JobfloorError
 from tui.widgets.floor_footer import FloorFooter
 from tui.widgets.status_line import StatusLine
 
@@ -21,6 +28,7 @@ class FloorScreen(Screen):
         Binding("f10", "app.logout", "Logout"),
     ]
 
+    MESSAGE = "#message"  # the screen's feedback line; a screen without one gets its feedback as a toast
     pending_resume: dict | None = None
 
     @property
@@ -69,6 +77,68 @@ class FloorScreen(Screen):
     def resume_state(self) -> dict | None:
         return None
 
+    # --- feedback ---------------------------------------------------------------------------------------------
+    # One helper for every screen (issue 19.7): say / ok / fail take the same arguments, work from the UI thread
+    # and from a worker thread alike, and write to the screen's MESSAGE line. Core's refusals reach the user
+    # through `refusals()` and `sentence()` only: no screen catches JobfloorError itself or looks at a type name.
+    # Converted so far: labels, trace, menu. The screens that still carry their own _say/_fail (pick, returns,
+    # kit_tasks, kitbins, release, board, stock, stations, login) move to this when their owners next touch them:
+    # `self._say(t)` -> `self.say(t)`, `self._fail(t)` -> `self.fail(t)`, `try/except JobfloorError` ->
+    # `with self.refusals() as refused:` (no call_from_thread needed: all of these work from a worker thread).
+    def say(self, text: str, *, toast: bool = False) -> None:
+        """Plain information or the next step ("Scan the container.")."""
+        self._on_ui(self._tell, text, "hint", toast)
+
+    def ok(self, text: str = "", *, toast: bool = False) -> None:
+        """Something was done: the screen flashes green and the line says what."""
+        self._on_ui(self._tell, text, "ok", toast)
+
+    def fail(self, text: str | JobfloorError, *, toast: bool = False) -> None:
+        """Something was refused or went wrong: bell, red flash, and the line says what to do."""
+        self._on_ui(self._tell, sentence(text), "error", toast)
+
+    @contextmanager
+    def refusals(self, *, toast: bool = False, show: bool = True):
+        """The one error path for core calls: a JobfloorError inside becomes `fail(sentence)` and the yielded
+        flag turns true, so the caller stops there (show=False: an expected refusal the screen explains itself):
+
+            with self.refusals() as refused:
+                result = trace(text)
+            if refused:
+                return
+        """
+        refused = Refused()
+        try:
+            yield refused
+        except JobfloorError as exc:
+            refused.error = exc
+            if show:
+                self.fail(exc, toast=toast)
+
+    def _on_ui(self, fn, *args) -> None:
+        if threading.get_ident() == getattr(self.app, "_thread_id", None):
+            fn(*args)
+        else:
+            self.app.call_from_thread(fn, *args)
+
+    def _tell(self, text: str, kind: str, toast: bool = False, signal: bool = True) -> None:
+        """On the UI thread. signal=False: the line only, no flash or bell (a highlighted row's state)."""
+        try:
+            line = self.query_one(self.MESSAGE, Static)
+        except NoMatches:
+            line, toast = None, toast or bool(text)
+        if line is not None:
+            line.update(text)
+            line.set_classes(kind)
+        if not signal:
+            return
+        if kind == "ok":
+            self.app.signal_ok(text or None, toast=toast)
+        elif kind == "error":
+            self.app.signal_error(text, toast=toast)
+        elif toast and text:
+            self.app.notify(text, timeout=4)
+
     def restore(self, state: dict) -> None:
         """Called with what resume_state() gave at the last logout."""
 
@@ -80,3 +150,22 @@ def _footer_place(key: str) -> tuple[int, int]:
     if key[:1] == "f" and key[1:].isdigit():
         return (1, int(key[1:]))
     return (2, 0)  # sorted() is stable: letter keys keep the screen's own order
+
+
+class Refused:
+    """What `FloorScreen.refusals()` yields: true once core refused, with the error kept for a screen that needs
+    more than its sentence."""
+
+    error: JobfloorError | None = None
+
+    def __bool__(self) -> bool:
+        return self.error is not None
+
+
+def sentence(problem: str | JobfloorError) -> str:
+    """Core's message as a sentence a person reads: a capital first, a full stop at the end."""
+    text = str(problem).strip()
+    if not text:
+        return "That did not work; nothing was changed." if isinstance(problem, JobfloorError) else ""
+    text = text[:1].upper() + text[1:]
+    return text if text[-1] in ".!?:)" else text + "."

@@ -17,7 +17,6 @@ from textual.screen import ModalScreen
 from textual.widgets import DataTable, Input, SelectionList, Static
 from textual.widgets.selection_list import Selection
 
-from core.errors import JobfloorError
 from core.labels.kinds import JOB_KINDS as KINDS
 from core.labels.kinds import PALLET
 from core.qty import fmt_short
@@ -229,12 +228,13 @@ class LabelsScreen(FloorScreen):
             return self.step == "job"
         return True
 
-    def _say(self, text: str, kind: str = "hint", waiting: set[int] | None = None) -> None:
-        """`waiting`: the labels this message says wait in the print queue, so it is replaced once they are out."""
-        message = self.query_one("#message", Static)
-        message.update(text)
-        message.set_classes(kind)
-        self.waiting_ids = set(waiting or ())
+    def _tell(self, text: str, kind: str, toast: bool = False, signal: bool = True) -> None:
+        self.waiting_ids = set()  # a new message replaces the one about labels waiting in the queue
+        super()._tell(text, kind, toast, signal)
+
+    def _waiting(self, ids) -> None:
+        """The message just said says `ids` wait in the print queue: it is replaced once they are out."""
+        self.waiting_ids = set(ids)
 
     def on_data_changed(self, _) -> None:
         if self.waiting_ids:
@@ -257,7 +257,7 @@ class LabelsScreen(FloorScreen):
 
     def _waiting_done(self, ids: frozenset, text: str, kind: str) -> None:
         if self.waiting_ids == set(ids):  # still the message about them: another may have replaced it meanwhile
-            self._say(text, kind)
+            self._tell(text, kind, signal=False)
 
     # --- the job list --------------------------------------------------------------------------------------------
     @work(thread=True, exclusive=True, group="labels-load")
@@ -273,7 +273,7 @@ class LabelsScreen(FloorScreen):
             (j.job, (j.job, j.item[:14], j.lot[:14], f"{fmt_short(j.qty)} {j.uom}", j.start.strftime("%d %b"),
                      *("-" if j.counts[k] is None else str(j.counts[k]) for k in KINDS))) for j in jobs)
         if self.step == "jobs":
-            self._say(f"{len(jobs)} released job(s). Enter opens a job's labels; F6 shows the print queue."
+            self.say(f"{len(jobs)} released job(s). Enter opens a job's labels; F6 shows the print queue."
                       if jobs else "No released jobs: labels are printed for jobs once they are released.")
         pending = self._open_after_load
         if pending:
@@ -289,7 +289,7 @@ class LabelsScreen(FloorScreen):
         self.job = code
         self.summary = next((j for j in self.jobs if j.job == code), None)
         if self.summary is None:
-            self._say(f"Job {code} is not released (or no longer): choose another.", "error")
+            self.fail(f"Job {code} is not released (or no longer): choose another.")
             return
         s = self.summary
         self.query_one("#title", Static).update(f"Labels: job {code}")
@@ -316,17 +316,17 @@ class LabelsScreen(FloorScreen):
         from core.labels.targets import PREVIEW_ONLY, target_for_station
 
         station = Station.get_or_none(Station.code == self.app.station_code) if self.app.station_code else None
-        try:
-            target, problem = target_for_station(station), None
-        except JobfloorError as exc:
+        target, problem = PREVIEW_ONLY, None
+        with self.refusals(show=False) as refused:
+            target = target_for_station(station)
+        if refused:
             # Without a printer the labels are still worth seeing, on the stock each kind normally goes on.
-            target, problem = PREVIEW_ONLY, str(exc)
-        try:
+            problem = str(refused.error)
+        with self.refusals() as refused:
             problems = problems_for(job_info(code))
             previews = preview_labels(code, target)
             book = ledger(code)
-        except JobfloorError as exc:
-            self.app.call_from_thread(self._say, str(exc), "error")
+        if refused:
             return
         self.app.call_from_thread(self._job_loaded, code, target, problem, problems, previews, book)
 
@@ -341,7 +341,7 @@ class LabelsScreen(FloorScreen):
         where = (f"Prints to {target.describe()}." if not problem
                  else f"{problem}. The preview shows each kind on the label it usually goes on.")
         lines = [where] + problems[:1]
-        self._say("\n".join(lines), "error" if problem or problems else "hint")
+        (self.fail if problem or problems else self.say)("\n".join(lines))
         self._show_preview()
 
     def _show_ledger(self, book) -> None:
@@ -389,14 +389,14 @@ class LabelsScreen(FloorScreen):
         if self.step != "job" or self.summary is None:
             return
         if self.busy:
-            self.app.signal_error("Still printing the last set: wait for it to finish.")
+            self.fail("Still printing the last set: wait for it to finish.", toast=True)
             return
         if self.target is None:
-            self.app.signal_error(self.target_problem or "There is no printer here.")
+            self.fail(self.target_problem or "There is no printer here.", toast=True)
             return
         kinds = [k for k in KINDS if k in self.query_one("#kinds", SelectionList).selected]
         if not kinds:
-            self.app.signal_error("Tick at least one kind of label (Space) before printing.")
+            self.fail("Tick at least one kind of label (Space) before printing.", toast=True)
             return
         total = sum(self.summary.counts[k] or 0 for k in kinds)
         mix = ", ".join(f"{self.summary.counts[k]} {k}" for k in kinds)
@@ -413,30 +413,30 @@ class LabelsScreen(FloorScreen):
     def _print(self, code: str, kinds: list[str]) -> None:
         from core.labels.sets import print_to
 
-        self.app.call_from_thread(self._say, "Storing and sending the labels...", "hint")
+        self.say("Storing and sending the labels...")
         try:
-            result = print_to(self.app.actor, code, self.target, kinds, send=False)
-            result.sent = self._send_ids(result.ids)
-        except JobfloorError as exc:
-            self.app.call_from_thread(self.app.signal_error, str(exc))
-            self.app.call_from_thread(self._say, str(exc), "error")
-            return
+            with self.refusals(toast=True) as refused:
+                result = print_to(self.app.actor, code, self.target, kinds, send=False)
+                result.sent = self._send_ids(result.ids)
         finally:
             self.busy = False
+        if refused:
+            return
         from core.labels.queue import still_waiting
 
         waiting = still_waiting(result.ids)
         if result.all_printed:
-            self.app.call_from_thread(self.app.signal_ok, f"{result.total} label(s) printed for job {code}.")
-            self.app.call_from_thread(self._say, result.text(), "ok")
+            self.ok(result.text())
+            self.app.call_from_thread(self.app.notify, f"{result.total} label(s) printed for job {code}.", timeout=3)
         elif result.sent is None:
-            self.app.call_from_thread(self._say, f"{result.text()}\nThey wait in the print queue for this "
-                                                 "station's printer.", "hint", waiting)
+            self.say(f"{result.text()}\nThey wait in the print queue for this station's printer.")
+            self.app.call_from_thread(self._waiting, waiting)
         else:
-            self.app.call_from_thread(self.app.signal_error, "The printer did not take all the labels: they wait in "
-                                                             "the print queue (F6).")
             # What went wrong first: the message area is short, and the stored set is already in the ledger.
-            self.app.call_from_thread(self._say, f"{result.sent.text()}\n{result.text()}", "error", waiting)
+            self.fail(f"{result.sent.text()}\n{result.text()}")
+            self.app.call_from_thread(self._waiting, waiting)
+            self.app.call_from_thread(self.app.notify, "The printer did not take all the labels: they wait in the "
+                                                       "print queue (F6).", severity="error", timeout=8)
         self._after_send(result.sent)
 
     def _after_send(self, report) -> None:
@@ -485,7 +485,7 @@ class LabelsScreen(FloorScreen):
             if rows:
                 self._queue_detail()
             else:
-                self._say("The print queue is empty: every label is out.")
+                self.say("The print queue is empty: every label is out.")
 
     @on(DataTable.RowHighlighted, "#queue")
     def _queue_highlighted(self) -> None:
@@ -502,8 +502,9 @@ class LabelsScreen(FloorScreen):
         if row is None or self.step != "queue":
             return
         error = row.last_error or "waiting for its turn (F5 sends now)"
-        self._say(f"{row.id} {row.name} {row.sscc or ''} -> {row.printer_url or 'no printer'}\n{error}",
-                  "error" if row.state == "FAILED" else "hint")
+        # The highlighted row's story, red for a failed one, without a bell: moving the cursor refuses nothing.
+        self._tell(f"{row.id} {row.name} {row.sscc or ''} -> {row.printer_url or 'no printer'}\n{error}",
+                   "error" if row.state == "FAILED" else "hint", signal=False)
 
     # --- sending: the app's one sender for this station's printer does it ----------------------------------------
     def _sender(self):
@@ -519,15 +520,15 @@ class LabelsScreen(FloorScreen):
 
     def _send_now(self) -> None:
         if self._sender() is None:
-            self.app.signal_error("This terminal has no printer: labels for other printers are sent from their "
-                                  "own station or by `jobfloor labels send`.")
+            self.fail("This terminal has no printer: labels for other printers are sent from their own station or "
+                      "by `jobfloor labels send`.", toast=True)
             return
         self._send_all()
 
     @work(thread=True, exclusive=True, group="labels-send")
     def _send_all(self) -> None:
         report = self._sender().send_now().result()
-        self.app.call_from_thread(self.app.signal_ok if report.ok else self.app.signal_error, report.text())
+        (self.ok if report.ok else self.fail)(report.text(), toast=True)
         self._after_send(report)
 
     # --- labels sent without proof -------------------------------------------------------------------------------
@@ -542,8 +543,7 @@ class LabelsScreen(FloorScreen):
 
         rows = unconfirmed(code)
         if not rows:
-            self.app.call_from_thread(self.app.signal_ok, f"Job {code} has no unconfirmed labels: every label sent "
-                                                          "was proven printed.")
+            self.ok(f"Job {code} has no unconfirmed labels: every label sent was proven printed.", toast=True)
             return
         names = ", ".join(f"{r.kind} {r.seq}" for r in rows[:6]) + (" ..." if len(rows) > 6 else "")
         why = rows[0].last_error or ""
@@ -556,18 +556,17 @@ class LabelsScreen(FloorScreen):
     def _settle_unconfirmed(self, code: str, what: str) -> None:
         from core.labels.reprints import confirm_printed, print_unconfirmed_again
 
-        try:
+        with self.refusals(toast=True) as refused:
             if what == "seen":
                 ids = confirm_printed(self.app.actor, code)
-                text = f"{len(ids)} label(s) counted printed: you saw them come out."
-                self.app.call_from_thread(self.app.signal_ok, text)
-                self.app.call_from_thread(self._say, text, "ok")
-                self._after_send(None)
-                return
-            result = print_unconfirmed_again(self.app.actor, code, send=False)
-            result.sent = self._send_ids(result.ids)
-        except JobfloorError as exc:
-            self.app.call_from_thread(self.app.signal_error, str(exc))
+            else:
+                result = print_unconfirmed_again(self.app.actor, code, send=False)
+                result.sent = self._send_ids(result.ids)
+        if refused:
+            return
+        if what == "seen":
+            self.ok(f"{len(ids)} label(s) counted printed: you saw them come out.", toast=True)
+            self._after_send(None)
             return
         if result.sent is None:
             text, ok = f"{len(result.ids)} label(s) back in the print queue.", True
@@ -575,8 +574,7 @@ class LabelsScreen(FloorScreen):
             text, ok = f"{len(result.ids)} label(s) printed again, same SSCCs.", True
         else:
             text, ok = result.sent.text(), False
-        self.app.call_from_thread(self.app.signal_ok if ok else self.app.signal_error, text)
-        self.app.call_from_thread(self._say, text, "ok" if ok else "error")
+        (self.ok if ok else self.fail)(text, toast=True)
         self._after_send(result.sent)
 
     # --- supervisor: reprint and void ----------------------------------------------------------------------------
@@ -591,7 +589,7 @@ class LabelsScreen(FloorScreen):
     def _reprint(self, kind: str, text: str) -> None:
         span = parse_range(text)
         if span is None:
-            self.app.signal_error(f"'{text}' is not a label number or range: type e.g. 4 or 3-7.")
+            self.fail(f"'{text}' is not a label number or range: type e.g. 4 or 3-7.", toast=True)
             return
         self._do_reprint(self.job, kind, span)
 
@@ -599,14 +597,12 @@ class LabelsScreen(FloorScreen):
     def _do_reprint(self, code: str, kind: str, span: tuple[int, int]) -> None:
         from core.labels.reprints import reprint_range
 
-        try:
+        with self.refusals(toast=True) as refused:
             result = reprint_range(self.app.actor, code, kind, span[0], span[1], target=self.target, send=False)
             result.sent = self._send_ids(result.ids)
-        except JobfloorError as exc:
-            self.app.call_from_thread(self.app.signal_error, str(exc))
+        if refused:
             return
-        signal = self.app.signal_ok if result.sent is None or result.sent.ok else self.app.signal_error
-        self.app.call_from_thread(signal, result.text())
+        (self.ok if result.sent is None or result.sent.ok else self.fail)(result.text(), toast=True)
         self._after_send(result.sent)
 
     def action_void(self) -> None:
@@ -629,7 +625,7 @@ class LabelsScreen(FloorScreen):
     def _void_range(self, kind: str, text: str) -> None:
         span = parse_range(text)
         if span is None:
-            self.app.signal_error(f"'{text}' is not a label number or range: type e.g. 4 or 3-7.")
+            self.fail(f"'{text}' is not a label number or range: type e.g. 4 or 3-7.", toast=True)
             return
         self._do_void_range(self.job, kind, span)
 
@@ -637,24 +633,22 @@ class LabelsScreen(FloorScreen):
     def _do_void_range(self, code: str, kind: str, span: tuple[int, int]) -> None:
         from core.labels.reprints import void_range
 
-        try:
+        with self.refusals(toast=True) as refused:
             ids = void_range(self.app.actor, code, kind, span[0], span[1])
-        except JobfloorError as exc:
-            self.app.call_from_thread(self.app.signal_error, str(exc))
+        if refused:
             return
-        self.app.call_from_thread(self.app.signal_ok, f"{len(ids)} label(s) voided.")
+        self.ok(f"{len(ids)} label(s) voided.", toast=True)
         self._after_send(None)
 
     @work(thread=True, exclusive=True, group="labels-void")
     def _do_void_ids(self, ids: list[int]) -> None:
         from core.labels.reprints import void
 
-        try:
+        with self.refusals(toast=True) as refused:
             done = void(self.app.actor, ids)
-        except JobfloorError as exc:
-            self.app.call_from_thread(self.app.signal_error, str(exc))
+        if refused:
             return
-        self.app.call_from_thread(self.app.signal_ok, f"{len(done)} label(s) voided.")
+        self.ok(f"{len(done)} label(s) voided.", toast=True)
         self._after_send(None)
 
     # --- going back, resuming ------------------------------------------------------------------------------------
@@ -663,7 +657,7 @@ class LabelsScreen(FloorScreen):
             self._show_step(self.came_from)
             if self.came_from == "job":
                 self.query_one("#title", Static).update(f"Labels: job {self.job}")
-                self._say("", "hint")
+                self.say("")
                 self._load_job(self.job)
             else:
                 self.query_one("#title", Static).update("Labels: choose a job")

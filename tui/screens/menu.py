@@ -30,7 +30,7 @@ class MenuScreen(FloorScreen):
         self.query_one("#menu", OptionList).focus()
 
     def action_back(self) -> None:
-        self.app.notify("This is the menu. F10 logs out.", timeout=3)
+        self.say("This is the menu. F10 logs out.", toast=True)
 
     def action_open(self, n: int) -> None:
         if 1 <= n <= len(self._modules):

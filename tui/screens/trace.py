@@ -12,7 +12,6 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import Static, Tree
 
-from core.errors import JobfloorError
 from core.qty import fmt_short
 from tui.screens.base import FloorScreen
 from tui.widgets.scan_input import ScanInput
@@ -30,6 +29,7 @@ def _stock_note(where, uom: str) -> Text:
 
 class TraceScreen(FloorScreen):
     RESUME_KEY = "trace"
+    MESSAGE = "#summary"
     HELP = ("Lot trace\n\n"
             "Scan a lot, a TrackID or a pallet SSCC (or type a lot code), then Enter. A lot code used by several "
             "items: type LOT ITEM.\n\n"
@@ -80,10 +80,10 @@ class TraceScreen(FloorScreen):
 
     @on(ScanInput.ScanFailed, "#query")
     def _scan_failed(self, event: ScanInput.ScanFailed) -> None:
-        self._fail(event.message)
+        self.fail(event.message)
 
     def lookup(self, text: str, item: str | None = None, gtin: str | None = None) -> None:
-        self._say(f"Tracing {text}...")
+        self.say(f"Tracing {text}...")
         self._trace(text, item, gtin)
 
     @work(thread=True, exclusive=True, group="trace")
@@ -91,21 +91,11 @@ class TraceScreen(FloorScreen):
         from core.trace.genealogy import trace
         from core.trace.lookup import item_for_gtin
 
-        try:
+        with self.refusals() as refused:
             result = trace(text, item or item_for_gtin(gtin))
-        except JobfloorError as exc:
-            self.app.call_from_thread(self._fail, str(exc))
+        if refused:
             return
         self.app.call_from_thread(self._show, result)
-
-    def _say(self, text: str, error: bool = False) -> None:
-        summary = self.query_one("#summary", Static)
-        summary.update(text)
-        summary.set_classes("error" if error else "hint")
-
-    def _fail(self, message: str) -> None:
-        self._say(message, error=True)
-        self.app.signal_error(message, toast=False)
 
     # --- the tree -------------------------------------------------------------------------------------------
     def _show(self, result) -> None:
@@ -116,7 +106,7 @@ class TraceScreen(FloorScreen):
         where = result.where.get(root_key)
         made = f"made by job {result.made_by}" if result.made_by else "bought in"
         jobs = len({x.job for x in result.forward})
-        self._say(f"{result.item} lot {result.lot} ({made}): {where.text(uom) if where else ''}. "
+        self.say(f"{result.item} lot {result.lot} ({made}): {where.text(uom) if where else ''}. "
                   f"{jobs} job(s) used it, {len({k.job for k in result.kit_bins})} may contain it.")
         tree = self.query_one("#tree", Tree)
         tree.clear()
@@ -220,7 +210,7 @@ class TraceScreen(FloorScreen):
     def action_hold(self) -> None:
         key = self._current_lot()
         if key is None:
-            self._fail("Trace a lot first, then F5 holds it.")
+            self.fail("Trace a lot first, then F5 holds it.")
             return
         from tui.screens.confirm import ConfirmScreen
 
@@ -232,22 +222,20 @@ class TraceScreen(FloorScreen):
     def _hold(self, key) -> None:
         from core.trace.holds import hold_lot
 
-        try:
+        with self.refusals() as refused:
             result = hold_lot(self.app.actor, key[1], key[0])
-        except JobfloorError as exc:
-            self.app.call_from_thread(self._fail, str(exc))
+        if refused:
             return
         self.app.call_from_thread(self._held, result)
 
     def _held(self, result) -> None:
-        self._say(result.text())
-        self.app.signal_ok(result.text())
+        self.ok(result.text(), toast=True)
         if self._query:
             self.lookup(*self._query)
 
     def action_export(self) -> None:
         if self.result is None:
-            self._fail("Trace a lot first, then F6 writes its recall report.")
+            self.fail("Trace a lot first, then F6 writes its recall report.")
             return
         self._export(self.result)
 
@@ -259,7 +247,7 @@ class TraceScreen(FloorScreen):
         try:
             csv_path, txt_path = export_recall(result, data_dir() / "recall")
         except OSError as exc:
-            self.app.call_from_thread(self._fail, f"The report could not be written: {exc.strerror or exc}")
+            self.fail(f"The report could not be written: {exc.strerror or exc}")
             return
         self.app.call_from_thread(self._exported, csv_path, txt_path)
 
