@@ -69,3 +69,8 @@ async def open_module(pilot, key: str):
     keys = [m.key for m in modules_for(app.actor.role)]
     await pilot.press(str(keys.index(key) + 1))
     await settled(pilot)
+
+
+def visible_text(app) -> str:
+    """What the terminal shows now, line by line, as a person reads it: cut or hidden text is not in it."""
+    return "\n".join(strip.text for strip in app.screen._compositor.render_strips())

@@ -12,17 +12,23 @@ from core.qty import fmt_short
 from tui.live import DataChanged
 from tui.screens.base import FloorScreen
 from tui.widgets.live_table import FloorTable
-from tui.widgets.tables import current_key
+from tui.widgets.tables import Col, Fit, current_key, job_cell
 
 STYLE = {"LATE": "bold white on red", "AT RISK": "bold black on yellow", "SHORT": "bold yellow",
          "PICKED": "green", "PICKING": "", "NOT STARTED": "dim"}
 SORTS = ("state", "due", "assignee", "job")
+# Narrow forms of the states, still words: a handheld shows the state without colour as well.
+SHORT_STATE = {"NOT STARTED": "NEW", "AT RISK": "RISK", "PICKING": "PICK", "PICKED": "DONE"}
+# Who and Short never give way (who has it, what is missing); the progress figures do.
+COLUMNS = (Col("State"), Col("Job"), Col("Due", min=6), Col("Who", min=5), Col("Lines", give=1, short="Ln"),
+           Col("kg", give=2), Col("Short", short="Sh"))
 
 
 def _cells(r) -> tuple:
     who = f"{r.assignee}" if r.assignee_kind in (None, "user") else f"{r.assignee_kind}:{r.assignee}"
     kg = f"{fmt_short(r.kg_done)}/{fmt_short(r.kg_total)}" if r.kg_total else ""
-    return (Text(r.state, style=STYLE[r.state]), r.job, r.due.strftime("%a %d %H:%M"),
+    state = Fit(Text(r.state, style=STYLE[r.state]), Text(SHORT_STATE.get(r.state, r.state), style=STYLE[r.state]))
+    return (state, job_cell(r.job), Fit(r.due.strftime("%a %d %H:%M"), r.due.strftime("%d %H:%M")),
             (who if r.assignee else "-")[:10], f"{r.lines_done}/{r.lines_total}", kg, str(r.short_lines or ""))
 
 
@@ -60,7 +66,7 @@ class BoardScreen(FloorScreen):
 
     def on_mount(self) -> None:
         table = self.query_one("#board", DataTable)
-        table.add_columns("State", "Job", "Due", "Who", "Lines", "kg", "Short")
+        table.add_columns(*COLUMNS)
         self.query_one("#assign").display = False
         self.query_one("#filter").display = False
         self.query_one("#detail").display = False

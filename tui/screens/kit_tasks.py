@@ -17,6 +17,7 @@ from core.qty import QtyError, fmt_short, parse_qty
 from tui.screens.base import FloorScreen
 from tui.widgets.live_table import FloorTable
 from tui.widgets.scan_input import ScanInput
+from tui.widgets.tables import Col
 
 
 def parse_count(text: str) -> dict:
@@ -68,7 +69,8 @@ class KitTasksScreen(FloorScreen):
 
     def on_mount(self) -> None:
         table = self.query_one("#tasks", DataTable)
-        table.add_columns("Due", "Bin", "Item", "Fill", "Take")
+        # The bin names its item; where to take the stock from is the task itself.
+        table.add_columns(Col("Due"), Col("Bin"), Col("Item", give=1), Col("Fill"), Col("Take", min=10))
         watch = getattr(self.app, "watch_changes", None)
         if watch is not None:
             watch()

@@ -12,7 +12,7 @@ import re
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import DataTable, Input, SelectionList, Static
 from textual.widgets.selection_list import Selection
@@ -24,9 +24,15 @@ from core.site.auth import may
 from tui.screens.base import FloorScreen
 from tui.widgets.label_preview import LabelPreview
 from tui.widgets.live_table import FloorTable
+from tui.widgets.tables import Col, job_cell
 
-JOB_COLUMNS = ("Job", "Item", "Lot", "Qty", "Start", "Pal", "Ctn", "Prod")
-QUEUE_COLUMNS = ("Id", "Job", "Label", "State", "Tries", "Next", "Error")
+# The counts of each kind are what this list is for: they stay on a handheld; the lot, date and quantity give way.
+JOB_COLUMNS = (Col("Job"), Col("Item", min=8), Col("Lot", give=3), Col("Qty", give=1), Col("Start", give=2),
+               Col("Pal"), Col("Ctn"), Col("Prod"))
+# The line under the queue tells the highlighted label's whole story, error included.
+QUEUE_COLUMNS = (Col("Id"), Col("Job", give=2), Col("Label", min=8), Col("State"), Col("Tries", give=3),
+                 Col("Next", give=1), Col("Error", give=4, min=8))
+NARROW = 60  # below this many columns the job view stacks and the preview is seen with F2
 _RANGE = re.compile(r"^\s*(\d+)\s*(?:-\s*(\d+))?\s*$")
 
 
@@ -178,22 +184,30 @@ class LabelsScreen(FloorScreen):
         yield Static("Labels: choose a job", classes="title", id="title")
         yield FloorTable(id="jobs", cursor_type="row", zebra_stripes=True)
         with Horizontal(id="job-view"):
-            with Vertical(id="job-left"):
+            with VerticalScroll(id="job-left"):
                 yield Static("", id="job-info")
                 yield SelectionList[str](id="kinds")
                 yield Static("", id="ledger")
             yield LabelPreview(id="preview")
         yield FloorTable(id="queue", cursor_type="row", zebra_stripes=True)
-        yield Static("", id="message", classes="hint")
+        with VerticalScroll(id="message-box"):
+            yield Static("", id="message", classes="hint")
 
     DEFAULT_CSS = """
     LabelsScreen #job-view { height: 1fr; }
     LabelsScreen #job-left { width: 38; height: 1fr; }
     LabelsScreen #job-info { height: auto; padding: 0 1; }
-    LabelsScreen #kinds { height: 5; border: none; }
+    LabelsScreen #kinds { height: 3; border: none; }
     LabelsScreen #ledger { height: auto; padding: 0 1; color: $text-muted; }
-    LabelsScreen #message { height: auto; max-height: 4; }
+    LabelsScreen #message-box { height: auto; max-height: 5; }
+    LabelsScreen #message { height: auto; }
+    LabelsScreen.-narrow #job-left { width: 1fr; }
+    LabelsScreen.-narrow #preview { display: none; }
     """
+
+    def on_resize(self) -> None:
+        # A handheld has no room beside the list for a label: the left side takes the width, F2 shows the label.
+        self.set_class(self.app.size.width < NARROW, "-narrow")
 
     def on_mount(self) -> None:
         watch = getattr(self.app, "watch_changes", None)
@@ -270,7 +284,7 @@ class LabelsScreen(FloorScreen):
     def _jobs_loaded(self, jobs) -> None:
         self.jobs = jobs
         self.query_one("#jobs", FloorTable).refill(
-            (j.job, (j.job, j.item[:14], j.lot[:14], f"{fmt_short(j.qty)} {j.uom}", j.start.strftime("%d %b"),
+            (j.job, (job_cell(j.job), j.item[:14], j.lot[:14], f"{fmt_short(j.qty)} {j.uom}", j.start.strftime("%d %b"),
                      *("-" if j.counts[k] is None else str(j.counts[k]) for k in KINDS))) for j in jobs)
         if self.step == "jobs":
             self.say(f"{len(jobs)} released job(s). Enter opens a job's labels; F6 shows the print queue."

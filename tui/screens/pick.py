@@ -24,6 +24,7 @@ from tui.scale_link import ScaleUpdate
 from tui.screens.base import FloorScreen
 from tui.widgets.gauge import WeightGauge, band_verdict
 from tui.widgets.scan_input import ScanInput
+from tui.widgets.tables import Col, FitTable, job_cell
 
 
 class PickScreen(FloorScreen):
@@ -63,7 +64,7 @@ class PickScreen(FloorScreen):
     def body(self) -> ComposeResult:
         yield Static("Job picking", classes="title", id="title")
         yield Static("", id="info")
-        yield DataTable(id="jobs", cursor_type="row")
+        yield FitTable(id="jobs", cursor_type="row")
         yield ScanInput(placeholder="scan the container's TrackID", id="scan")
         yield Input(placeholder="count", id="count", restrict=r"[0-9.]*")
         yield WeightGauge(id="gauge")
@@ -75,7 +76,7 @@ class PickScreen(FloorScreen):
 
     def on_mount(self) -> None:
         table = self.query_one("#jobs", DataTable)
-        table.add_columns("Job", "Open", "Start", "Description")
+        table.add_columns(Col("Job"), Col("Open"), Col("Start", give=1), Col("Description", give=2, min=10))
         self._show_step("jobs")
         self._load_jobs()
         self.app.watch_changes()
@@ -149,7 +150,7 @@ class PickScreen(FloorScreen):
         table.clear()
         for j in jobs:
             mine = " (yours)" if j.assignee else ""
-            table.add_row(j.job, str(j.open_tasks), j.start.strftime("%d %b"), (j.description + mine)[:26], key=j.job)
+            table.add_row(job_cell(j.job), str(j.open_tasks), j.start.strftime("%d %b"), (j.description + mine)[:26], key=j.job)
         if jobs:
             table.move_cursor(row=min(keep, len(jobs) - 1), animate=False)
         else:

@@ -10,11 +10,15 @@ from core.errors import JobfloorError
 from tui.live import DataChanged
 from tui.screens.base import FloorScreen
 from tui.widgets.live_table import FloorTable, put_cursor
-from tui.widgets.tables import current_key
+from tui.widgets.tables import Col, current_key, job_cell
 
 RELOAD_AFTER_S = 1.0
-PLAN_COLUMNS = ("", "Job", "Description", "Prio", "Start", "Plan")
-RELEASED_COLUMNS = ("Job", "Description", "Prio", "Start", "Lines", "Short")
+# The plan's verdict and what is short never give way; the description and priority do (the line below the
+# table tells the highlighted job's story).
+PLAN_COLUMNS = (Col(""), Col("Job"), Col("Description", give=2, min=10), Col("Prio", give=3), Col("Start", give=1),
+                Col("Plan"))
+RELEASED_COLUMNS = (Col("Job"), Col("Description", give=2, min=10), Col("Prio", give=3), Col("Start", give=1),
+                    Col("Lines", give=4), Col("Short"))
 
 
 def _plan_text(plan) -> str:
@@ -124,7 +128,7 @@ class ReleaseScreen(FloorScreen):
 
     def _plan_cells(self, code: str) -> tuple:
         info, plan = self.schedule.jobs[code], self.plans[code]
-        return ("✓" if plan.selected else " ", code, info.description[:20], str(plan.priority),
+        return ("✓" if plan.selected else " ", job_cell(code), info.description[:20], str(plan.priority),
                 info.start.strftime("%d %b"), _plan_text(plan))
 
     def _draw(self) -> None:
@@ -145,7 +149,7 @@ class ReleaseScreen(FloorScreen):
             self._drawn = "plan"
         else:
             self._heading()
-            rows = [(j["job"], j["description"][:20], str(j["priority"]), j["start"].strftime("%d %b"),
+            rows = [(job_cell(j["job"]), j["description"][:20], str(j["priority"]), j["start"].strftime("%d %b"),
                      str(j["lines"]), str(j["short"]) if j["short"] else "") for j in self._released]
             self._rebuild(table, RELEASED_COLUMNS, rows, [j["job"] for j in self._released])
             summary.update(f"{len(self._released)} released job(s).  F3 slip, F4 un-release, F2 back to the plan.")

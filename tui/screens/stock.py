@@ -14,9 +14,13 @@ from tui.live import DataChanged
 from tui.screens.base import FloorScreen
 from tui.widgets.live_table import FloorTable
 from tui.widgets.scan_input import ScanInput
+from tui.widgets.tables import Col, Fit
 
-WIDE = ("TrackID", "Item", "Lot", "Location", "On hand", "Resv", "Status", "Expiry")
-NARROW = ("TrackID", "Item", "On hand", "Status")
+# On a handheld the lot, location and reservation give way (the line under the table shows them for the
+# highlighted unit); what a picker decides by, the quantity, status and expiry, stays.
+COLUMNS = (Col("TrackID"), Col("Item", min=8), Col("Lot", give=3), Col("Location", give=2),
+           Col("On hand", short="Qty"), Col("Resv", give=4), Col("Status", short="Stat"),
+           Col("Expiry", short="Exp"))
 
 
 class StockScreen(FloorScreen):
@@ -30,7 +34,6 @@ class StockScreen(FloorScreen):
         super().__init__()
         self._rows = []
         self._query = ""
-        self._narrow = False
 
     def body(self) -> ComposeResult:
         yield Static("Stock inquiry", classes="title")
@@ -40,8 +43,7 @@ class StockScreen(FloorScreen):
         yield Static("", id="detail", classes="hint")
 
     def on_mount(self) -> None:
-        self._narrow = self.app.size.width < 60
-        self._columns()
+        self.query_one("#units", DataTable).add_columns(*COLUMNS)
         self.query_one("#query", ScanInput).focus()
         watch = getattr(self.app, "watch_changes", None)
         if watch is not None:
@@ -50,18 +52,6 @@ class StockScreen(FloorScreen):
     def on_data_changed(self, _: DataChanged) -> None:
         if self._query:
             self._search(self._query, live=True)
-
-    def on_resize(self) -> None:
-        narrow = self.app.size.width < 60
-        if narrow != self._narrow:
-            self._narrow = narrow
-            self._columns()
-            self._fill()
-
-    def _columns(self) -> None:
-        table = self.query_one("#units", DataTable)
-        table.clear(columns=True)
-        table.add_columns(*(NARROW if self._narrow else WIDE))
 
     @on(ScanInput.Scanned, "#query")
     def _scanned(self, event: ScanInput.Scanned) -> None:
@@ -109,10 +99,8 @@ class StockScreen(FloorScreen):
         self._fill()
 
     def _cells(self, r) -> tuple:
-        if self._narrow:
-            return (r.track_id, r.item, fmt_short(r.on_hand), r.status[:5])
-        return (r.track_id, r.item, r.lot or "", r.location, fmt_short(r.on_hand), fmt_short(r.reserved), r.status,
-                r.expiry.isoformat() if r.expiry else "")
+        return (r.track_id, r.item, r.lot or "", r.location, fmt_short(r.on_hand), fmt_short(r.reserved),
+                Fit(r.status, r.status[:5]), Fit(r.expiry.isoformat(), f"{r.expiry:%d%b%y}") if r.expiry else "")
 
     def _fill(self) -> None:
         table = self.query_one("#units", FloorTable)

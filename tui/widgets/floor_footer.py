@@ -1,6 +1,7 @@
 """The function-key footer of every screen, made to fit a handheld's 40 columns as well as an 80-column terminal."""
 from __future__ import annotations
 
+from textual.containers import HorizontalGroup
 from textual.widgets import Footer
 from textual.widgets._footer import FooterKey
 
@@ -21,7 +22,13 @@ def _width(keys: list[FooterKey], compact: bool, bare_fixed: bool) -> int:
 
 
 class FloorFooter(Footer):
-    """Full words while they fit; then tighter spacing; then the fixed keys without words."""
+    """Full words while they fit; then tighter spacing; then the fixed keys without words; then two lines (or
+    more), so that no key of the screen's own falls off a handheld's edge."""
+
+    DEFAULT_CSS = """
+    FloorFooter.-lines { layout: vertical; }
+    FloorFooter.-lines > HorizontalGroup { height: 1; }
+    """
 
     _width_seen = 0
 
@@ -35,8 +42,29 @@ class FloorFooter(Footer):
         for widget in widgets:
             if bare_fixed and isinstance(widget, FooterKey) and widget.key in FIXED_KEYS:
                 widget.description = ""
-            yield widget
+        lines = _lines(widgets, room) if bare_fixed and _width(keys, True, True) > room else [widgets]
+        self.set_class(len(lines) > 1, "-lines")
+        self.styles.height = len(lines)
+        if len(lines) == 1:
+            yield from widgets
+            return
+        for line in lines:
+            yield HorizontalGroup(*line)
 
     async def on_resize(self) -> None:
         if self._width_seen and self.app.size.width != self._width_seen:
             await self.recompose()
+
+
+def _lines(widgets: list, room: int) -> list[list]:
+    """The footer's keys in lines that fit `room`, in their order (other widgets ride along with the key before)."""
+    lines: list[list] = [[]]
+    used = 0
+    for widget in widgets:
+        need = _width([widget], True, True) if isinstance(widget, FooterKey) else 0
+        if lines[-1] and used + need > room:
+            lines.append([])
+            used = 0
+        lines[-1].append(widget)
+        used += need
+    return lines

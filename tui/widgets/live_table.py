@@ -12,7 +12,7 @@ from textual.binding import Binding
 from textual.widgets import DataTable
 from textual.widgets.data_table import RowDoesNotExist
 
-from tui.widgets.tables import current_key
+from tui.widgets.tables import FitTable, current_key
 
 
 def refill(table: DataTable, rows: Iterable[tuple[str, Sequence]]) -> None:
@@ -59,8 +59,9 @@ class FirstLastKeys:
             self.action_scroll_end()
 
 
-class FloorTable(FirstLastKeys, DataTable):
-    """The floor's list: Home and End go to the first and last row; `refill` keeps the cursor on its row."""
+class FloorTable(FirstLastKeys, FitTable):
+    """The floor's list: Home and End go to the first and last row; `refill` keeps the cursor on its row; its
+    columns give way by priority on a narrow screen (FitTable: `Col` columns, `Fit` cells)."""
 
     BINDINGS = FIRST_LAST
 
