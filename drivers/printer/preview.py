@@ -13,7 +13,7 @@ import numpy as np
 
 from drivers.printer.layout import Layout, PlacedBarcode, PlacedBox, PlacedText
 
-BAR, HALF, SPACE, RULE, ELLIPSIS = "\u2588", "\u258c", " ", "\u2500", "\u2026"
+BAR, HALF, RIGHT_HALF, SPACE, RULE, ELLIPSIS = "\u2588", "\u258c", "\u2590", " ", "\u2500", "\u2026"
 
 
 def text_preview(lay: Layout, columns: int) -> list[str]:
@@ -86,7 +86,10 @@ def _texts(items: list[PlacedText], scale: float, columns: int) -> str:
 
 
 def _bars(code: PlacedBarcode, scale: float, columns: int) -> str:
-    """The symbol's modules sampled onto the row's cells: a full block where most of a cell is bar."""
+    """The symbol's modules on the row's cells, two to a cell (a left and a right half block): module for module
+    where the row has room for half as many cells as the symbol has modules (the bars may then run wider than
+    on the label, centred on it), so every bar and gap a scanner reads is there to see; otherwise each half cell
+    shows whether most of its share of the symbol is bar."""
     left = int(code.x * scale)
     width = max(4, min(columns - left, round(code.width * scale)))
     modules = code.symbol.modules
@@ -94,9 +97,13 @@ def _bars(code: PlacedBarcode, scale: float, columns: int) -> str:
         side = min(width, 8)
         return " " * (left + (width - side) // 2) + BAR * side
     row = modules[0].astype(float)
-    edges = np.linspace(0, len(row), width + 1)
-    cells = []
-    for a, b in zip(edges[:-1], edges[1:]):
-        share = row[int(a):max(int(a) + 1, int(np.ceil(b)))].mean()
-        cells.append(BAR if share > 0.6 else HALF if share > 0.3 else SPACE)
-    return " " * left + "".join(cells)
+    exact = (len(row) + 1) // 2
+    if exact <= columns:
+        halves = np.concatenate([row, np.zeros(2 * exact - len(row))]) > 0.5
+        left = max(0, min(columns - exact, left + (width - exact) // 2))
+    else:
+        edges = np.linspace(0, len(row), 2 * width + 1)
+        halves = np.array([row[int(a):max(int(a) + 1, int(np.ceil(b)))].mean() > 0.5
+                           for a, b in zip(edges[:-1], edges[1:])])
+    glyph = {(True, True): BAR, (True, False): HALF, (False, True): RIGHT_HALF, (False, False): SPACE}
+    return " " * left + "".join(glyph[(bool(a), bool(b))] for a, b in zip(halves[0::2], halves[1::2]))

@@ -25,6 +25,7 @@ from tui.screens.base import FloorScreen
 from tui.widgets.label_preview import LabelPreview
 from tui.widgets.live_table import FloorTable
 from tui.widgets.tables import Col, job_cell
+from tui.widgets.tick_list import TickList
 
 # The counts of each kind are what this list is for: they stay on a handheld; the lot, date and quantity give way.
 JOB_COLUMNS = (Col("Job"), Col("Item", min=8), Col("Lot", give=3), Col("Qty", give=1), Col("Start", give=2),
@@ -88,6 +89,7 @@ class ZoomScreen(ModalScreen[None]):
     DEFAULT_CSS = """
     ZoomScreen { align: center middle; }
     ZoomScreen > LabelPreview { width: 100%; height: 100%; }
+    ZoomScreen #paper { padding: 0; }  /* every column for the bars: at 80 a pallet's SSCC is shown bar for bar */
     """
     BINDINGS = [Binding("escape,f2,enter", "close", "Close")]
 
@@ -186,7 +188,7 @@ class LabelsScreen(FloorScreen):
         with Horizontal(id="job-view"):
             with VerticalScroll(id="job-left"):
                 yield Static("", id="job-info")
-                yield SelectionList[str](id="kinds")
+                yield TickList(id="kinds")
                 yield Static("", id="ledger")
             yield LabelPreview(id="preview")
         yield FloorTable(id="queue", cursor_type="row", zebra_stripes=True)

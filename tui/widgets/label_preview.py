@@ -53,7 +53,8 @@ class LabelPreview(Container):
     def _redraw(self) -> None:
         if self.label is None or not self.is_mounted:
             return
-        columns, rows = self.size.width - 4, self.size.height  # the frame and its padding take four columns
+        pad = self.paper.styles.padding
+        columns, rows = self.size.width - 2 - pad.left - pad.right, self.size.height  # inside the frame
         if columns < 8 or rows < 2:
             return
         key = (self.label, self.config, columns, rows)
