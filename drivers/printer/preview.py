@@ -9,6 +9,8 @@ modules, and a 2D code a small block. Nothing depends on colour: a monochrome th
 
 from __future__ import annotations
 
+from itertools import pairwise
+
 import numpy as np
 
 from drivers.printer.layout import Layout, PlacedBarcode, PlacedBox, PlacedText
@@ -104,6 +106,6 @@ def _bars(code: PlacedBarcode, scale: float, columns: int) -> str:
     else:
         edges = np.linspace(0, len(row), 2 * width + 1)
         halves = np.array([row[int(a):max(int(a) + 1, int(np.ceil(b)))].mean() > 0.5
-                           for a, b in zip(edges[:-1], edges[1:])])
+                           for a, b in pairwise(edges)])
     glyph = {(True, True): BAR, (True, False): HALF, (False, True): RIGHT_HALF, (False, False): SPACE}
     return " " * left + "".join(glyph[(bool(a), bool(b))] for a, b in zip(halves[0::2], halves[1::2]))

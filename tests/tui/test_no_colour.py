@@ -1,7 +1,7 @@
 """Without colour (NO_COLOR, a monochrome thin client), issue 15.13: a ticked kind reads [x] and an unticked one
 [ ], the highlighted row of every list is reversed, and the zoomed label shows its barcodes bar for bar."""
 from tests.core.test_labeling import tiny_job
-from tests.tui.helpers import login, make_app, open_module, settled, visible_text, wait_for
+from tests.tui.helpers import login, make_app, settled, visible_text, wait_for
 from tests.tui.test_labels_screen import _open_job, _open_labels, _station_printer
 
 
