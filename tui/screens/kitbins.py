@@ -70,23 +70,32 @@ def _cell(value: Text | str, width: int) -> Text:
     return text
 
 
-def header_text(days: int) -> Text:
-    return Text.assemble(_cell("Bin", WIDTHS["bin"]), _cell("Item", WIDTHS["item"]), _cell("State", WIDTHS["state"]),
-                         _cell("Level", WIDTHS["level"]), _cell(f"Last {days}d", days + 2),
-                         _cell("Cover", WIDTHS["cover"]), "Task", style="bold")
+def header_text(days: int, narrow: bool = False) -> Text:
+    cells = [_cell("Bin", WIDTHS["bin"]), _cell("Item", WIDTHS["item"]), _cell("State", WIDTHS["state"]),
+             _cell("Level", WIDTHS["level"]), _cell(f"Last {days}d", days + 2), _cell("Cover", WIDTHS["cover"]),
+             _cell("Task", 10)]
+    return Text.assemble(*_narrowed(cells, narrow), style="bold", no_wrap=True, overflow="crop")
 
 
-def row_text(r, days: int) -> Text:
+def _narrowed(cells: list, narrow: bool) -> list:
+    """On a handheld: bin, state, level and cover in view; the item (in the line below) goes, the days and the
+    task (also below) run off the edge."""
+    return [cells[0], cells[2], cells[3], cells[5], cells[6], cells[4]] if narrow else cells
+
+
+def row_text(r, days: int, narrow: bool = False) -> Text:
     style = STATE_STYLE[r.state]
     task = Text("")
     if r.task is not None:
         task = Text("LATE", style="bold white on red") if r.task_overdue else Text(
             f"due {r.task_due:%H:%M}" if r.task_due else "open")
-    return Text.assemble(_cell(Text(r.location, style=style if r.state != "OK" else ""), WIDTHS["bin"]),
-                         _cell(r.item, WIDTHS["item"]), _cell(Text(r.state, style=style), WIDTHS["state"]),
-                         _cell(level_bar(r.level, r.min, r.max, r.state), WIDTHS["level"]),
-                         _cell(Text(sparkline(r.history[-days:], r.max), style="cyan"), days + 2),
-                         _cell(cover_text(r.cover), WIDTHS["cover"]), task)
+    task = _cell(task, 10) if narrow else task
+    return Text.assemble(*_narrowed([
+        _cell(Text(r.location, style=style if r.state != "OK" else ""), WIDTHS["bin"]),
+        _cell(r.item, WIDTHS["item"]), _cell(Text(r.state, style=style), WIDTHS["state"]),
+        _cell(level_bar(r.level, r.min, r.max, r.state), WIDTHS["level"]),
+        _cell(Text(sparkline(r.history[-days:], r.max), style="cyan"), days + 2),
+        _cell(cover_text(r.cover), WIDTHS["cover"]), task], narrow))
 
 
 class BinTable(ScrollView, can_focus=True):
@@ -114,6 +123,7 @@ class BinTable(ScrollView, can_focus=True):
         super().__init__(**kwargs)
         self.rows: list = []
         self.days = NARROW_DAYS
+        self.narrow = False
         self._lines: dict[int, Text] = {}
 
     @property
@@ -123,8 +133,8 @@ class BinTable(ScrollView, can_focus=True):
     def line_text(self, index: int) -> str:
         return self._line(index).plain
 
-    def set_rows(self, rows: list, days: int, keep: str | None = None) -> None:
-        self.rows, self.days, self._lines = rows, days, {}
+    def set_rows(self, rows: list, days: int, keep: str | None = None, narrow: bool = False) -> None:
+        self.rows, self.days, self.narrow, self._lines = rows, days, narrow, {}
         self.virtual_size = Size(self.size.width, len(rows))
         at = next((i for i, r in enumerate(rows) if r.location == keep), None) if keep else None
         self.cursor = at if at is not None else min(self.cursor, max(0, len(rows) - 1))
@@ -138,7 +148,7 @@ class BinTable(ScrollView, can_focus=True):
 
     def _line(self, index: int) -> Text:
         if index not in self._lines:
-            self._lines[index] = row_text(self.rows[index], self.days)
+            self._lines[index] = row_text(self.rows[index], self.days, self.narrow)
         return self._lines[index]
 
     def render_line(self, y: int) -> Strip:
@@ -237,7 +247,8 @@ class KitBinsScreen(FloorScreen):
 
     def on_resize(self) -> None:
         # Only a change in how many days fit is worth redrawing the lines for (or reading more days).
-        if not self.rows or self._days_shown() == self._shown_days:
+        if not self.rows or (self._days_shown() == self._shown_days
+                             and (self.app.size.width < 60) == self.query_one("#bins", BinTable).narrow):
             return
         if self._days_shown() > min(len(r.history) for r in self.rows):
             self.action_reload()
@@ -285,8 +296,9 @@ class KitBinsScreen(FloorScreen):
         days = self._shown_days = min(self._days_shown(), min((len(r.history) for r in self.rows), default=0))
         keep = table.current.location if table.current is not None else None
         shown = self.visible()
-        self.query_one("#header", Static).update(header_text(days))
-        table.set_rows(shown, days, keep)
+        narrow = self.app.size.width < 60
+        self.query_one("#header", Static).update(header_text(days, narrow))
+        table.set_rows(shown, days, keep, narrow)
         low = sum(1 for r in shown if r.state in ("LOW", "EMPTY"))
         late = sum(1 for r in shown if r.task_overdue)
         tasks = sum(1 for r in shown if r.task is not None)
