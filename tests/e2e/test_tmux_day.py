@@ -2,8 +2,9 @@
 books checked afterwards from the command line's JSON, the way an integrator would check them.
 
 The planner releases the day's jobs; a picker at PICK-1 (a simulated MT-SICS balance behind the real driver; F6
-and F7 pour on the demo's simulated scale) weighs out the sponge pre-ferment's flour and yeast; a supervisor
-completes the job; the postings go out as files.
+and F7 pour on the demo's simulated scale) weighs out the sponge pre-ferment's flour and yeast, and brings back
+the flour the mixer did not use (the demo scale puts the portion back on the pan with part of it left); a
+supervisor prints the bread job's pallet labels and completes the pre-ferment; the postings go out as files.
 """
 from __future__ import annotations
 
@@ -34,6 +35,7 @@ class Day:
     def __init__(self, tmp_path):
         self.db = demo_database(tmp_path)
         self.env = dict(os.environ, JOBFLOOR_DATA_DIR=str(tmp_path / "data"))
+        (tmp_path / "data").mkdir(exist_ok=True)  # where the demo stations' file printers write
         self.term = Terminal(tmp_path / "tmux.sock")
         self.term.start(" ".join(["env", f"JOBFLOOR_DATA_DIR={tmp_path / 'data'}", "JOBFLOOR_STATION=PICK-1",
                                   PYTHON, "-m", "tui.entry", "--db", self.db]))
@@ -107,7 +109,53 @@ def test_a_day_in_a_real_terminal(tmp_path):
         # What the job holds, as the command line tells it.
         wip = [u for u in day.json("stock") if u["zone"] == "WIP" and u["job"] == JOB]
         assert sorted((u["item"], u["on_hand"]) for u in wip) == [("RM-FLOUR", "89.100"), ("RM-YEAST", "0.600")], wip
+        portion = next(u["track_id"] for u in wip if u["item"] == "RM-FLOUR")
+
+        # The flour not used comes back: scan the portion, Enter takes the steady net, scan the store location.
         term.keys("Escape")
+        term.wait_for("Menu")
+        term.keys(_menu_key("picker", "returns"))
+        term.wait_for("Job returns", "Scan the TrackID of the container coming back")
+        term.type(portion)
+        term.keys("Enter")
+        term.wait_for("Enter takes this weight")
+        term.keys("Enter")
+        term.wait_for("scan the store location")
+        term.type("A-01-02")
+        term.keys("Enter")
+        shown = term.wait_for("back in A-01-02")
+        back = re.search(rf"{portion}: ([\d.]+) back in A-01-02, posted to job {JOB}", " ".join(shown.split()))
+        assert back, shown
+        unit = next(u for u in day.json("stock") if u["track_id"] == portion)
+        assert (unit["zone"], unit["location"], float(unit["on_hand"])) == ("STORE", "A-01-02", float(back.group(1)))
+        term.keys("Escape")
+        day.logout()
+
+        # A supervisor prints the bread job's pallet labels (Space unticks cartons and products) to PICK-1's printer.
+        bread = "000000000012345"
+        term.wait_for("Scan your badge")
+        term.type("BADGE-SV1")  # a badge scan logs in with one Enter
+        term.keys("Enter")
+        term.wait_for("SV1 (supervisor)", "Menu")
+        term.keys(_menu_key("supervisor", "labels"))
+        shown = term.wait_for("released job(s)", bread)
+        jobs = [line.split()[0] for line in shown.splitlines() if re.match(r"\s*\d{15}\s", line)]
+        term.keys(*["Down"] * jobs.index(bread), "Enter")  # down the list to the bread job, Enter opens it
+        term.wait_for(f"Labels: job {bread}", "[x] Pallet", "PALLET 1/2")  # the preview drawn: the job is in
+        for kind in ("Carton", "Product"):
+            term.keys("Down")
+            term.type(" ")
+            term.wait_for(f"[ ] {kind}")
+        term.wait_for("[x] Pallet", "[ ] Carton", "[ ] Product")
+        term.keys("F5")
+        term.wait_for(f"Print a new set of 2 label(s) for job {bread}", "Enter = yes")
+        term.keys("Enter")
+        term.wait_for("2 label(s) printed")
+        book = day.json("labels", "ledger", bread)["kinds"]
+        assert [(k, book[k]["printed"]) for k in ("pallet", "carton", "product")] == [
+            ("pallet", 2), ("carton", 0), ("product", 0)], book
+        term.keys("Escape", "Escape")
+        term.wait_for("Menu")
         day.logout()
 
         # A supervisor completes the job from the command line (no screen does it) with the PIN as a station would.
@@ -120,7 +168,8 @@ def test_a_day_in_a_real_terminal(tmp_path):
         out = day.cli("postings", "export", str(outbox), "--user", "PL1", pin="4444")
         assert out.returncode == 0, out.stderr
         names = sorted(p.name for p in outbox.glob("*.xml") if not p.name.endswith(".params.xml"))
-        assert len(names) == 2 and all(n.startswith(f"PICK-{JOB}-") for n in names), names
+        assert [n.split("-")[0] for n in names] == ["PICK", "PICK", "RETURN"], names
+        assert all(f"-{JOB}-" in n for n in names), names
         again = day.cli("postings", "export", str(outbox), "--user", "PL1", pin="4444")
         assert again.returncode == 0 and "0 posting(s)" in again.stdout, again.stdout
 

@@ -8,6 +8,7 @@ from tui.screens.base import sentence
 def test_a_refusal_reads_as_a_sentence():
     assert sentence(NotFound("lot NOPE is not known: check the code")) == "Lot NOPE is not known: check the code."
     assert sentence("Saved.") == "Saved."
+    assert sentence("file:///tmp/x.bin: not there") == "file:///tmp/x.bin: not there."  # an address as written
     assert sentence(NotFound("")) == "That did not work; nothing was changed."
 
 

@@ -163,9 +163,11 @@ class Refused:
 
 
 def sentence(problem: str | JobfloorError) -> str:
-    """Core's message as a sentence a person reads: a capital first, a full stop at the end."""
+    """Core's message as a sentence a person reads: a capital first (unless it starts with a code or an address,
+    written as it is: "file:///...", "T000123"), a full stop at the end."""
     text = str(problem).strip()
     if not text:
         return "That did not work; nothing was changed." if isinstance(problem, JobfloorError) else ""
-    text = text[:1].upper() + text[1:]
+    if text.split(maxsplit=1)[0].isalpha():
+        text = text[:1].upper() + text[1:]
     return text if text[-1] in ".!?:)" else text + "."
