@@ -123,9 +123,9 @@ class FitTable(DataTable):
         return [self.add_column(label) for label in labels]
 
     def add_row(self, *cells, height: int | None = 1, key: str | None = None, label=None) -> RowKey:
-        if self._layout is None:
+        if self._layout is None:  # columns changed since the last layout: lay out what there is first
             self._layout = self._choose()
-            self._apply(self._layout)
+            self._rebuild(self._layout)
         full = list(cells) + [None] * (len(self._specs) - len(cells))
         row_key = super().add_row(*self._project(full, self._layout), height=height, key=key, label=label)
         self._cells[row_key] = full
