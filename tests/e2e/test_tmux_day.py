@@ -111,12 +111,15 @@ def test_a_day_in_a_real_terminal(tmp_path):
         assert sorted((u["item"], u["on_hand"]) for u in wip) == [("RM-FLOUR", "89.100"), ("RM-YEAST", "0.600")], wip
         portion = next(u["track_id"] for u in wip if u["item"] == "RM-FLOUR")
 
-        # The flour not used comes back: scan the portion, Enter takes the steady net, scan the store location.
+        # The flour not used comes back: scan the portion, Enter tares the empty bucket on the scale, Enter takes the
+        # steady net, scan the store location.
         term.keys("Escape")
         term.wait_for("Menu")
         term.keys(_menu_key("picker", "returns"))
         term.wait_for("Job returns", "Scan the TrackID of the container coming back")
         term.type(portion)
+        term.keys("Enter")
+        term.wait_for("Tare: put an empty container")
         term.keys("Enter")
         term.wait_for("Enter takes this weight")
         term.keys("Enter")
