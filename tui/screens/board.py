@@ -18,7 +18,7 @@ STYLE = {"LATE": "bold white on red", "AT RISK": "bold black on yellow", "SHORT"
          "PICKED": "green", "PICKING": "", "NOT STARTED": "dim"}
 SORTS = ("state", "due", "assignee", "job")
 # Narrow forms of the states, still words: a handheld shows the state without colour as well.
-SHORT_STATE = {"NOT STARTED": "NEW", "AT RISK": "RISK", "PICKING": "PICK", "PICKED": "DONE"}
+SHORT_STATE = {"NOT STARTED": "NEW", "AT RISK": "RISK"}
 # Who and Short never give way (who has it, what is missing); the progress figures do.
 COLUMNS = (Col("State"), Col("Job"), Col("Due", min=6), Col("Who", min=5), Col("Lines", give=1, short="Ln"),
            Col("kg", give=2), Col("Short", short="Sh"))
