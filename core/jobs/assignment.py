@@ -1,18 +1,54 @@
 """Who picks which job: a supervisor assigns released jobs to a picker, a team or a station; a picker takes one.
 
 Taking is a single conditional UPDATE, so of two pickers pressing at the same moment exactly one gets the job.
+An assignment binds: a pick is refused, inside its own transaction, when the job is someone else's
+(core.jobs.picking reads the assignee with the line it locks), and `is_mine` is the one rule of whose a job is.
 """
 from __future__ import annotations
 
 from core.clock import utcnow
 from core.data.db import write_txn
-from core.data.models import Job, Station, User
+from core.data.models import AuditEvent, Job, Station, User
 from core.errors import BusinessRefusal, NotFound, UserInputError
 from core.site.actor import Actor
 from core.site.audit import record
 from core.site.auth import require
 
 KINDS = ("user", "team", "station")
+
+
+def is_mine(kind: str | None, name: str | None, user: str | None, team: str | None, station: str | None) -> bool:
+    """A job may be worked by this picker: it is free, theirs, their team's or their station's."""
+    if not name:
+        return True
+    return (kind or "user", name) in {("user", user), ("team", team), ("station", station)}
+
+
+def holder(kind: str | None, name: str) -> str:
+    """Who has a job, in floor words: 'PK2', 'team DOUGH', 'station PICK-2'."""
+    return name if (kind or "user") == "user" else f"{kind} {name}"
+
+
+def not_yours(job: str, kind: str | None, name: str) -> str:
+    """The sentence a picker gets for a job that is someone else's."""
+    return f"job {job} is assigned to {holder(kind, name)}: nothing was booked. Choose another job"
+
+
+def still_yours(actor: Actor, job: str) -> str | None:
+    """None while `actor` may go on picking `job`; else the sentence that says why not (whose it is now, or that
+    it is no longer released)."""
+    row = Job.get_or_none(Job.job == job)
+    if row is None or row.state != "RELEASED":
+        state = "gone" if row is None else row.state.lower()
+        return f"job {job} is {state}: nothing more to pick on it"
+    team = User.select(User.team).where(User.code == actor.user).scalar()
+    if is_mine(row.assignee_kind, row.assignee, actor.user, team, actor.station):
+        return None
+    by = (AuditEvent.select(AuditEvent.user).where((AuditEvent.subject == job) & (AuditEvent.action == "job.assign"))
+          .order_by(AuditEvent.id.desc()).scalar())
+    return (f"Job {job} was assigned to {holder(row.assignee_kind, row.assignee)}"
+            + (f" by {by}" if by else "") + ": it is theirs now. Nothing more is booked to you on it; "
+            "put back anything poured and not confirmed.")
 
 
 def parse_target(text: str) -> tuple[str, str]:

@@ -7,6 +7,7 @@ from peewee import JOIN, fn
 
 from core.data.models import Item, Job, JobLine, Location, Lot, PickTask, Reservation, StockUnit
 from core.jobs import tolerance
+from core.jobs.assignment import is_mine
 
 
 @dataclass(frozen=True)
@@ -63,10 +64,9 @@ def jobs_to_pick(user: str | None = None, area: str | None = None, station: str 
     if area:
         rows = rows.where((Job.area == area) | (Job.area == ""))
     team = User.select(User.team).where(User.code == user).scalar() if user else None
-    mine = {("user", user), ("team", team), ("station", station)}
     out = []
     for r in rows:
-        if r.assignee and (r.assignee_kind or "user", r.assignee) not in mine:
+        if not is_mine(r.assignee_kind, r.assignee, user, team, station):
             continue
         out.append(JobToPick(r.job, r.description, r.start_date, r.priority, r.n, r.assignee))
     out.sort(key=lambda j: (0 if j.assignee else 1, j.priority, j.start, j.job))

@@ -24,12 +24,14 @@ from core.data.models import (
     Reservation,
     Station,
     StockUnit,
+    User,
 )
 from core.data.setting_store import setting
 from core.data.serials import next_track_id
 from core.erp.postings import add_posting
 from core.errors import BusinessRefusal, NotFound, UserInputError
 from core.jobs import reservations, tolerance
+from core.jobs.assignment import is_mine, not_yours
 from core.labels.kinds import TRACKID
 from core.labels.queue import enqueue, trackid_label_content
 from core.qty import fmt_qty, fmt_short
@@ -159,7 +161,8 @@ _FACTS = (
     "jl.id, jl.kit_issue, jl.warehouse, j.state, j.start_date, "
     "i.code, i.description, i.uom, i.weighed, i.tolerance_milli_pct, "
     "u.item, u.lot, lot.code, u.location, loc.zone, u.on_hand, u.reserved, u.status, u.state, u.expiry, "
-    "t.id, t.qty, t.picked, r.id, r.qty, "
+    "t.id, t.qty, t.picked, r.id, r.qty, j.assignee_kind, j.assignee, "
+    "(SELECT team FROM \"user\" WHERE code = ?6), "
     "(SELECT count(*) FROM pick_task o WHERE o.job_line = jl.id AND o.state = 'OPEN'), "
     "(SELECT value FROM setting WHERE key = 'wip_location.' || j.warehouse), "
     "(SELECT value FROM setting WHERE key = 'track_id_prefix'), "
@@ -172,8 +175,10 @@ _FACTS = (
     "LEFT JOIN station st ON st.code = ?3 "
     "WHERE jl.job = ?4 AND jl.line = ?5 ORDER BY t.seq, t.id"
 )
-_LOCK = ("SELECT 1 FROM job_line jl JOIN stock_unit u ON u.track_id = ? WHERE jl.job = ? AND jl.line = ? "
-         "FOR UPDATE OF jl, u")  # PostgreSQL; SQLite already holds the write lock
+# The job row is share-locked too, so an assignment waits for a pick in progress, and a pick for an assignment
+# in progress, which it then reads: an assignment binds from the moment it commits.
+_LOCK = ("SELECT 1 FROM job_line jl JOIN job j ON j.job = jl.job JOIN stock_unit u ON u.track_id = ? "
+         "WHERE jl.job = ? AND jl.line = ? FOR UPDATE OF jl, u FOR SHARE OF j")  # PostgreSQL; SQLite holds the write lock
 
 
 def _date(value):
@@ -182,7 +187,7 @@ def _date(value):
 
 
 def _facts(actor: Actor, job_no: str, line_no: int, track_id: str, request_id: str | None):
-    return run_prepared(_FACTS, (request_id, track_id, actor.station, job_no, line_no),
+    return run_prepared(_FACTS, (request_id, track_id, actor.station, job_no, line_no, actor.user),
                         pg=_LOCK, pg_params=(track_id, job_no, line_no)).fetchone()
 
 
@@ -200,9 +205,12 @@ def _confirm(actor: Actor, job_no: str, line_no: int, track_id: str, qty: int, r
             raise NotFound(f"TrackID {track_id} is not known: scan the container's label again")
         (_, line_id, kit_issue, warehouse, job_state, start, item_code, description, uom, is_weighed, tol,
          unit_item, lot_id, lot, location, zone, on_hand, reserved, status, state, expiry, task_id, task_qty,
-         task_picked, res_id, res_qty, open_tasks, wip, prefix, station, *printer) = row
+         task_picked, res_id, res_qty, assignee_kind, assignee, team, open_tasks, wip, prefix, station,
+         *printer) = row
         if job_state != "RELEASED":
             raise BusinessRefusal(f"job {job_no} is {job_state.lower()}: only released jobs are picked")
+        if not is_mine(assignee_kind, assignee, actor.user, team, actor.station):
+            raise BusinessRefusal(not_yours(job_no, assignee_kind, assignee))
         if kit_issue:
             raise BusinessRefusal(f"line {line_no} ({item_code}) is kit-issued from the floor bin: not picked")
         if unit_item != item_code:
@@ -288,6 +296,10 @@ def _short(actor: Actor, job: str, line: int, track_id: str, reason: str) -> Non
         ln = locked(JobLine.select().where((JobLine.job == job) & (JobLine.line == line))).first()
         if ln is None:
             raise NotFound(f"job {job} has no line {line}")
+        row = Job.get(Job.job == job)
+        team = User.select(User.team).where(User.code == actor.user).scalar()
+        if not is_mine(row.assignee_kind, row.assignee, actor.user, team, actor.station):
+            raise BusinessRefusal(not_yours(job, row.assignee_kind, row.assignee))
         task = PickTask.select().where((PickTask.job_line == ln.id) & (PickTask.unit == track_id)
                                        & (PickTask.state == "OPEN")).first()
         if task is None:

@@ -60,3 +60,87 @@ def test_two_processes_race_for_one_slip(released):
     released.connect(reuse_if_open=True)
     winner = [who for (code, _, _), who in zip(results, ("PK1", "PK2")) if code == 0][0]
     assert Job.get(Job.job == JOB).assignee == winner
+
+
+def test_an_assignment_binds_a_pick_in_progress(released, actors):
+    """Issue 22.2: PK1 has the job open, a supervisor assigns it to PK2; PK1's next confirm is refused with a
+    sentence naming PK2, inside the pick's own transaction, and nothing is written. PK2 picks it."""
+    from core.data.models import Movement, Posting
+    from core.jobs.picking import confirm_pick, short_pick
+    from core.site.actor import Actor
+
+    take(actors["picker"], JOB)
+    assign(actors["supervisor"], JOB, "PK2")
+    with pytest.raises(BusinessRefusal, match="job 000000000012345 is assigned to PK2: nothing was booked"):
+        confirm_pick(actors["picker"], JOB, 3, "T000131", 4500)
+    with pytest.raises(BusinessRefusal, match="assigned to PK2"):
+        short_pick(actors["picker"], JOB, 3, "T000131", "NO_STOCK")
+    assert Movement.select().where(Movement.kind == "PICK").count() == 0 and Posting.select().count() == 0
+    with pytest.raises(BusinessRefusal, match="already user PK2's"):
+        take(actors["picker"], JOB)  # nor may PK1 take it back by opening it
+    assert confirm_pick(Actor("PK2", "picker", "PICK-2"), JOB, 3, "T000131", 4500).qty == 4500
+
+
+def test_a_team_or_station_assignment_lets_its_members_pick(released, actors):
+    from core.data.models import User
+    from core.jobs.picking import confirm_pick
+    from core.site.actor import Actor
+
+    User.update(team="DOUGH").where(User.code == "PK1").execute()
+    assign(actors["supervisor"], JOB, "team:DOUGH")
+    assert confirm_pick(actors["picker"], JOB, 3, "T000131", 4500).qty == 4500
+    assign(actors["supervisor"], JOB, "station:PICK-2")
+    with pytest.raises(BusinessRefusal, match="assigned to station PICK-2"):
+        confirm_pick(actors["picker"], JOB, 2, "T000141", 5000)  # PK1 stands at PICK-1
+    assert confirm_pick(Actor("PK1", "picker", "PICK-2"), JOB, 2, "T000141", 5000).qty == 5000
+
+
+def test_a_pick_waits_for_an_assignment_in_progress_and_then_obeys_it(pg_url, templates, actors):
+    """PostgreSQL: the supervisor's assignment is written but not yet committed when PK1 confirms. The pick waits
+    for it (the job row is share-locked with the line) and is refused once it commits; read before the lock, the
+    old assignee would have let it through."""
+    import threading
+
+    import psycopg2
+
+    from core.data.models import Posting
+    from core.jobs.picking import confirm_pick
+    from tests.conftest import _copy_of
+
+    _copy_of(templates, "demo", pg_url)
+    release(actors["planner"], [JOB])
+    take(actors["picker"], JOB)
+    other = psycopg2.connect(pg_url)
+    other.cursor().execute("UPDATE job SET assignee = 'PK2', assignee_kind = 'user' WHERE job = %s", (JOB,))
+    outcome = {}
+
+    def pick():
+        from core.data.db import db
+
+        db.connect(reuse_if_open=True)
+        try:
+            outcome["result"] = confirm_pick(actors["picker"], JOB, 3, "T000131", 4500)
+        except Exception as exc:  # noqa: BLE001 - the assertion below shows it
+            outcome["error"] = exc
+        finally:
+            db.close()
+
+    waiting = threading.Thread(target=pick)
+    waiting.start()
+    watch = psycopg2.connect(pg_url)
+    with watch.cursor() as w:
+        for _ in range(2000):  # until the pick waits on the job's row lock
+            w.execute("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+                      "AND wait_event_type = 'Lock'")
+            if w.fetchone()[0]:
+                break
+            watch.rollback()
+        else:
+            raise AssertionError("the pick never waited for the assignment")
+    watch.close()
+    other.commit()
+    other.close()
+    waiting.join(timeout=30)
+    assert isinstance(outcome.get("error"), BusinessRefusal), outcome
+    assert "assigned to PK2" in str(outcome["error"])
+    assert Posting.select().count() == 0
