@@ -100,12 +100,13 @@ def _check_substitute(line: JobLine, job: Job, unit: StockUnit, item: Item, zone
 
 
 def _move_to_substitute(actor: Actor, line: JobLine, job: Job, unit: StockUnit, item: Item, zone: str,
-                        reason: str | None, qty: int) -> tuple[PickTask, Reservation]:
+                        reason: str | None, qty: int, task: PickTask | None = None) -> tuple[PickTask, Reservation]:
     """Another container than the suggested one: allowed when the rules allow it, with a reason code; the open
-    task and its reservation move to the container actually used."""
+    task (the line's first, unless named) and its reservation move to the container actually used."""
     job_no, line_no, track_id = job.job, line.line, unit.track_id
-    task = PickTask.select().where((PickTask.job_line == line.id) & (PickTask.state == "OPEN")).order_by(
-        PickTask.seq).first()
+    if task is None:
+        task = PickTask.select().where((PickTask.job_line == line.id) & (PickTask.state == "OPEN")).order_by(
+            PickTask.seq).first()
     if task is None:
         raise BusinessRefusal(f"line {line_no} of job {job_no} has nothing left to pick")
     if not reason:
@@ -192,7 +193,9 @@ def _facts(actor: Actor, job_no: str, line_no: int, track_id: str, request_id: s
 
 
 def _confirm(actor: Actor, job_no: str, line_no: int, track_id: str, qty: int, reason: str | None,
-             request_id: str | None, weighed: dict | None, label: bool) -> PickResult:
+             request_id: str | None, weighed: dict | None, label: bool, short: bool = False) -> PickResult:
+    """`short`: what a short pick found in the job container, booked below the band; the task stays open for
+    the short pick that follows in the same transaction."""
     with write_txn():
         row = _facts(actor, job_no, line_no, track_id, request_id)
         earlier = row[0] if row else getattr(_previous(request_id), "detail", None)
@@ -237,9 +240,15 @@ def _confirm(actor: Actor, job_no: str, line_no: int, track_id: str, qty: int, r
         target = task_qty - task_picked
         reserved_here = reservation.qty if reservation else 0
         free_for_line = unit.on_hand - (unit.reserved - reserved_here)
-        tolerance.check_pick(qty, target, is_weighed, tol, uom, track_id, free_for_line)
+        if short:
+            if qty > target:
+                raise BusinessRefusal(f"{fmt_short(qty)} {uom} is more than the {fmt_short(target)} {uom} left to "
+                                      "pick here: confirm it with Enter, it is not short")
+            tolerance.check_pick(qty, target, False, tol, uom, track_id, free_for_line)
+        else:
+            tolerance.check_pick(qty, target, is_weighed, tol, uom, track_id, free_for_line)
         # A weighed pick inside the band finishes the task; a count below the target leaves it open for the rest.
-        done = bool(is_weighed) or qty >= target
+        done = not short and (bool(is_weighed) or qty >= target)
         consumed = min(reserved_here, target if done else qty)
         reservations.consume(line_id, reservation, consumed, issued=qty)
         wip = wip or _wip_fallback()
@@ -283,23 +292,60 @@ def confirm_pick(actor: Actor, job: str, line: int, track_id: str, qty: int, *, 
                     replay_safe=request_id is not None)
 
 
-def short_pick(actor: Actor, job: str, line: int, track_id: str, reason: str) -> None:
-    """Nothing (more) can be taken from this container: record why, give back its reservation, keep the line open."""
+def _check_yours(actor: Actor, job: str) -> None:
+    row = Job.get(Job.job == job)
+    team = User.select(User.team).where(User.code == actor.user).scalar()
+    if not is_mine(row.assignee_kind, row.assignee, actor.user, team, actor.station):
+        raise BusinessRefusal(not_yours(job, row.assignee_kind, row.assignee))
+
+
+def substitute(actor: Actor, job: str, line: int, suggested: str, track_id: str, reason: str) -> None:
+    """The picker scanned another container than the suggested one: checked as allocation would check it (and a
+    single-lot line stays on its lot), the line's hold and open task on `suggested` move to it now, before anything
+    is poured from it. The confirmation then finds the task on the container used."""
+    require(actor, "pick")
+    retrying(_substitute, actor, job, line, suggested, (track_id or "").strip(), reason)
+
+
+def _substitute(actor: Actor, job: str, line: int, suggested: str, track_id: str, reason: str) -> None:
+    with write_txn():
+        ln, job_row, unit, item, zone = _checked(job, line, track_id, 1)
+        _check_yours(actor, job)
+        task = PickTask.get_or_none((PickTask.job_line == ln.id) & (PickTask.unit == suggested)
+                                    & (PickTask.state == "OPEN"))
+        if task is None:
+            raise BusinessRefusal(f"line {line} of job {job} has nothing left to pick from {suggested}")
+        if track_id == suggested:
+            return
+        _move_to_substitute(actor, ln, job_row, unit, item, zone, reason, task.qty - task.picked, task)
+
+
+def short_pick(actor: Actor, job: str, line: int, track_id: str, reason: str, *, partial: int = 0,
+               request_id: str | None = None, weighed: dict | None = None) -> PickResult | None:
+    """Nothing (more) can be taken from this container: record why, give back its reservation, keep the line open.
+
+    `partial`: what is already in the job container from it (weighed after the short key), booked as a pick in the
+    same transaction, so a weighed amount is never lost; the line stays short by the rest."""
     require(actor, "pick")
     if reason not in SHORT_REASONS:
         raise UserInputError(f"unknown reason '{reason}': use one of {', '.join(SHORT_REASONS)}")
-    retrying(_short, actor, job, line, track_id, reason)
+    if partial < 0:
+        raise UserInputError("the quantity must not be below zero")
+    return retrying(_short, actor, job, line, (track_id or "").strip(), reason, partial, request_id, weighed)
 
 
-def _short(actor: Actor, job: str, line: int, track_id: str, reason: str) -> None:
+def _short(actor: Actor, job: str, line: int, track_id: str, reason: str, partial: int = 0,
+           request_id: str | None = None, weighed: dict | None = None) -> PickResult | None:
     with write_txn():
+        result = None
+        if partial:
+            result = _confirm(actor, job, line, track_id, partial, None, request_id, weighed, True, short=True)
+            if result.repeated:
+                return result
         ln = locked(JobLine.select().where((JobLine.job == job) & (JobLine.line == line))).first()
         if ln is None:
             raise NotFound(f"job {job} has no line {line}")
-        row = Job.get(Job.job == job)
-        team = User.select(User.team).where(User.code == actor.user).scalar()
-        if not is_mine(row.assignee_kind, row.assignee, actor.user, team, actor.station):
-            raise BusinessRefusal(not_yours(job, row.assignee_kind, row.assignee))
+        _check_yours(actor, job)
         task = PickTask.select().where((PickTask.job_line == ln.id) & (PickTask.unit == track_id)
                                        & (PickTask.state == "OPEN")).first()
         if task is None:
@@ -310,4 +356,6 @@ def _short(actor: Actor, job: str, line: int, track_id: str, reason: str) -> Non
         missing = ln.qty_reqd - ln.issued - (ln.allocated - given)
         JobLine.update(short_reason=f"short pick: {SHORT_REASONS[reason]} ({fmt_qty(missing)} missing)").where(
             JobLine.id == ln.id).execute()
-        record(actor, "pick.short", f"{job}/{line}", track_id=track_id, reason=reason, released=given)
+        record(actor, "pick.short", f"{job}/{line}", track_id=track_id, reason=reason, released=given,
+               partial=partial, missing=missing)
+    return result

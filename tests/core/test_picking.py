@@ -195,3 +195,53 @@ def test_trackids_count_on_from_the_counter_when_the_sequence_arrives(pg_url, te
     with write_txn():
         after = serials.new_track_id()
     assert (before, after) == ("T1000001", "T1000002")
+
+
+def test_a_substitute_scanned_takes_over_the_hold_before_anything_is_poured(released, actors):
+    """Issue 15.1 at the service: the Pick screen moves the line's hold to the container scanned, checked as
+    allocation would check it, so the pour and its confirmation go on from that container."""
+    from core.jobs.pick_list import open_tasks
+    from core.jobs.picking import substitute
+
+    sugar = next(t for t in open_tasks(JOB) if t.line == 4)
+    assert sugar.track_id == "T000121"
+    with pytest.raises(UserInputError, match="reason"):
+        substitute(actors["picker"], JOB, 4, "T000121", "T000122", None)
+    substitute(actors["picker"], JOB, 4, "T000121", "T000122", "DAMAGED")
+    moved = next(t for t in open_tasks(JOB) if t.line == 4)
+    assert (moved.id, moved.track_id, moved.target) == (sugar.id, "T000122", sugar.target)
+    assert StockUnit.get(StockUnit.track_id == "T000121").reserved == 0
+    assert StockUnit.get(StockUnit.track_id == "T000122").reserved == sugar.target
+    assert confirm_pick(actors["picker"], JOB, 4, "T000122", sugar.target).source == "T000122"  # no reason again
+    # salt must stay on its lot (single-lot item): refused at the scan, nothing moved
+    with pytest.raises(BusinessRefusal, match="one lot for this line: use a container of lot SA2604-01"):
+        substitute(actors["picker"], JOB, 3, "T000131", "T000132", "CLOSER")
+    assert next(t for t in open_tasks(JOB) if t.line == 3).track_id == "T000131"
+    assert AuditEvent.select().where(AuditEvent.action == "pick.substitute").count() == 1
+    _books_true()
+
+
+def test_a_short_pick_books_what_is_in_the_job_container(released, actors):
+    """Issue 15.2: F4 with 3 kg of the 5 kg of yeast poured posts the 3 kg as a pick and leaves the line short by
+    2 kg, in one transaction; nothing weighed is lost."""
+    line = JobLine.get((JobLine.job == JOB) & (JobLine.line == 2))
+    task = PickTask.get(PickTask.job_line == line.id)
+    r = short_pick(actors["picker"], JOB, 2, task.unit_id, "NO_STOCK", partial=3000, request_id="short-1",
+                   weighed={"net": 3000})
+    assert r.qty == 3000 and not r.line_done
+    line = JobLine.get(JobLine.id == line.id)
+    assert line.issued == 3000 and line.allocated == 0 and line.short_reason.endswith("(2.000 missing)")
+    task = PickTask.get(PickTask.id == task.id)
+    assert (task.state, task.picked) == ("SHORT", 3000)
+    assert Posting.get().qty == 3000
+    assert StockUnit.get(StockUnit.track_id == r.portion).on_hand == 3000
+    again = short_pick(actors["picker"], JOB, 2, task.unit_id, "NO_STOCK", partial=3000, request_id="short-1")
+    assert again.repeated and Posting.select().count() == 1
+    _books_true()
+
+
+def test_a_short_pick_cannot_book_more_than_is_left(released, actors):
+    task = PickTask.select().join(JobLine).where((JobLine.job == JOB) & (JobLine.line == 2)).first()
+    with pytest.raises(BusinessRefusal, match="it is not short"):
+        short_pick(actors["picker"], JOB, 2, task.unit_id, "NO_STOCK", partial=task.qty + 1)
+    assert Posting.select().count() == 0 and PickTask.get(PickTask.id == task.id).state == "OPEN"
