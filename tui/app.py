@@ -124,10 +124,13 @@ class JobfloorApp(App):
             self._watcher = ChangeWatcher(self.db_url, self._changed).start()
 
     def _changed(self) -> None:
-        # The watcher's thread: post_message is thread-safe; only the screen on top needs to hear it.
+        # The watcher's thread: post_message is thread-safe. Every live screen in the stack hears it, not only the
+        # top one: a picker answering a question over the Pick screen must still learn the job was assigned away.
         from tui.live import DataChanged
 
-        self.screen.post_message(DataChanged())
+        for screen in list(self.screen_stack):
+            if hasattr(screen, "on_data_changed"):
+                screen.post_message(DataChanged())
 
     database_state = ""
 

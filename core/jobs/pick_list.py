@@ -1,7 +1,7 @@
 """What a picker sees: released jobs with open picks, and the next task in walk order."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from peewee import JOIN, fn
 
@@ -18,6 +18,7 @@ class JobToPick:
     priority: int
     open_tasks: int
     assignee: str | None
+    short_lines: int = 0
 
 
 @dataclass(frozen=True)
@@ -69,6 +70,11 @@ def jobs_to_pick(user: str | None = None, area: str | None = None, station: str 
         if not is_mine(r.assignee_kind, r.assignee, user, team, station):
             continue
         out.append(JobToPick(r.job, r.description, r.start_date, r.priority, r.n, r.assignee))
+    shorts = dict(JobLine.select(JobLine.job, fn.COUNT(JobLine.id))
+                  .where(JobLine.job.in_([j.job for j in out]) & JobLine.short_reason.is_null(False)
+                         & (JobLine.short_reason != "") & (JobLine.issued < JobLine.qty_reqd))
+                  .group_by(JobLine.job).tuples()) if out else {}
+    out = [replace(j, short_lines=shorts.get(j.job, 0)) for j in out]
     out.sort(key=lambda j: (0 if j.assignee else 1, j.priority, j.start, j.job))
     return out
 
@@ -97,6 +103,14 @@ def open_tasks(job: str) -> list[Task]:
     """The job's open picks in walk order: location pick sequence, then TrackID."""
     rows = _tasks_query().where(JobLine.job == job).order_by(PickTask.seq, JobLine.line, PickTask.unit)
     return [_task(t) for t in rows]
+
+
+def short_lines(job: str) -> list[str]:
+    """The job's lines left short by a short pick and not made up since, in floor words."""
+    rows = (JobLine.select(JobLine.line, JobLine.item, JobLine.short_reason)
+            .where((JobLine.job == job) & JobLine.short_reason.is_null(False) & (JobLine.short_reason != "")
+                   & (JobLine.issued < JobLine.qty_reqd)).order_by(JobLine.line))
+    return [f"line {r.line} {r.item_id}: {r.short_reason}" for r in rows]
 
 
 def task_by_id(task_id: int) -> Task | None:

@@ -26,8 +26,8 @@ from core.data.models import (
     StockUnit,
     User,
 )
-from core.data.setting_store import setting
 from core.data.serials import next_track_id
+from core.data.setting_store import setting
 from core.erp.postings import add_posting
 from core.errors import BusinessRefusal, NotFound, UserInputError
 from core.jobs import reservations, tolerance

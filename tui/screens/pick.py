@@ -6,6 +6,9 @@ one core transaction; a dropped session resumes at the task, with nothing half-r
 Weighing goes through the station's ScaleLink: the tare (on the scale, or kept by jobfloor where the scale cannot
 tare on command), the pour step once the net reads zero, and a confirm from the net of a stable reading taken
 after the Enter, never from what the gauge showed before it.
+
+Messages describe the present: one tied to the job list goes when the list no longer bears it out, and a job
+assigned away while it is open is left at once, with the reason in words.
 """
 from __future__ import annotations
 
@@ -24,7 +27,7 @@ from tui.scale_link import ScaleUpdate
 from tui.screens.base import FloorScreen
 from tui.widgets.gauge import WeightGauge, band_verdict
 from tui.widgets.scan_input import ScanInput
-from tui.widgets.tables import Col, FitTable, job_cell
+from tui.widgets.tables import Col, FitTable, current_key, job_cell
 
 
 class PickScreen(FloorScreen):
@@ -35,7 +38,8 @@ class PickScreen(FloorScreen):
             "where the scale cannot tare), pour until the gauge says IN TOLERANCE, Enter confirms the next steady "
             "weight.\n"
             "Counted items: type the count, Enter.  A container that holds exactly what is wanted: Enter.\n\n"
-            "F4  short pick (nothing more here), with a reason\n"
+            "F4  short pick (nothing more here), with a reason; what is already in the job container can be "
+            "booked as a partial pick\n"
             "F5  tare again\n"
             "F6/F7/F8  (demo scale only) pour 10% / pour 1% / take off 1%\n"
             "Esc  back to the job list, then to the menu")
@@ -60,6 +64,10 @@ class PickScreen(FloorScreen):
         self.weighing = False
         self.tare_text = ""
         self.last_result: str | None = None
+        self.opening: str | None = None  # the job being opened: one Enter, one open
+        self.carry: tuple[str, bool] | None = None  # a message for the step the screen goes to next
+        self.message = ""
+        self._note_gone = None  # when the message is about the job list: true once the list no longer bears it out
 
     def body(self) -> ComposeResult:
         yield Static("Job picking", classes="title", id="title")
@@ -84,9 +92,18 @@ class PickScreen(FloorScreen):
             self.link.start(self)
 
     def on_data_changed(self, _) -> None:
-        """Another terminal released, took or finished a job: the list follows, the cursor stays put."""
+        """Another terminal released, took, assigned or finished a job: the list follows, the cursor stays on its
+        job; an open job assigned away is left at once. Not while a job opens: the open loads what it shows."""
+        if self.opening:
+            return
         if self.step == "jobs":
             self._load_jobs()
+        elif self.job:
+            self._check_still_yours(self.job)
+
+    def on_screen_resume(self) -> None:
+        # Back from a question (a reason, yes or no): the keys go where this step wants them, not to a hidden list.
+        self._focus_step()
 
     def on_unmount(self) -> None:
         if self.link is not None and self.link.target is self:
@@ -99,17 +116,27 @@ class PickScreen(FloorScreen):
         self.query_one("#scan").display = step == "scan"
         self.query_one("#count").display = step == "count"
         self.query_one("#gauge").display = step in ("tare", "weigh")
-        focus = {"jobs": "#jobs", "scan": "#scan", "count": "#count"}.get(step)
-        if focus:
-            self.query_one(focus).focus()
-        else:
-            self.set_focus(None)
+        self._focus_step()
         self._say("")
+        if self.carry:
+            self._say(*self.carry)
+            self.carry = None
         self._info()
         if step in ("jobs", "scan"):
             self.remember()
 
-    def _say(self, text: str, error: bool = False) -> None:
+    def _focus_step(self) -> None:
+        focus = {"jobs": "#jobs", "scan": "#scan", "count": "#count"}.get(self.step)
+        if focus:
+            self.query_one(focus).focus()
+        else:
+            self.set_focus(None)
+
+    def _say(self, text: str, error: bool = False, gone=None) -> None:
+        """Show a message. `gone(jobs)`, for a message about the job list, says when a reloaded list no longer
+        bears it out, and it goes."""
+        self.message = text
+        self._note_gone = gone
         msg = self.query_one("#message", Static)
         msg.update(text)
         msg.set_classes("error" if error else "hint")
@@ -146,60 +173,123 @@ class PickScreen(FloorScreen):
 
     def _jobs_loaded(self, jobs) -> None:
         table = self.query_one("#jobs", DataTable)
-        keep = table.cursor_row
+        keep, row = current_key(table), table.cursor_row
         table.clear()
         for j in jobs:
-            mine = " (yours)" if j.assignee else ""
-            table.add_row(job_cell(j.job), str(j.open_tasks), j.start.strftime("%d %b"), (j.description + mine)[:26], key=j.job)
+            marks = ("(yours) " if j.assignee else "") + (f"({j.short_lines} short) " if j.short_lines else "")
+            table.add_row(job_cell(j.job), str(j.open_tasks), j.start.strftime("%d %b"), marks + j.description,
+                          key=j.job)
         if jobs:
-            table.move_cursor(row=min(keep, len(jobs) - 1), animate=False)
-        else:
-            self._say("Nothing to pick: no released job has open picks.")
+            # The cursor stays on the job it was on, wherever the list put it (issue 22.5).
+            keys = [j.job for j in jobs]
+            table.move_cursor(row=keys.index(keep) if keep in keys else min(row, len(jobs) - 1), animate=False)
+        if self._note_gone is not None and self._note_gone(jobs):
+            self._say("")
+        if not jobs and self.step == "jobs" and not self.opening and not self.message:
+            self._say("Nothing to pick: no released job has open picks.", gone=bool)
 
     @on(DataTable.RowSelected, "#jobs")
     def _job_chosen(self, event: DataTable.RowSelected) -> None:
-        self.open_job(event.row_key.value)
+        if self.step == "jobs":
+            self.open_job(event.row_key.value)
 
     def open_job(self, job: str, task_id: int | None = None) -> None:
-        self.job = job
-        self._take(job, task_id)
+        if self.opening:
+            return  # one Enter, one open: a second key while the first opens adds nothing
+        self.opening = job
+        self._open(job, task_id)
 
-    @work(thread=True, exclusive=True, group="pick-load")
-    def _take(self, job: str, task_id: int | None) -> None:
-        """Opening a job takes it, so no other picker works the same slip."""
+    @work(thread=True, group="pick-open")
+    def _open(self, job: str, task_id: int | None) -> None:
+        """Opening a job takes it, so no other picker works the same slip, and loads its tasks in the same worker:
+        nothing (a live refresh of the list) can cancel the one without the other (issue 22.9)."""
         from core.jobs.assignment import take
+        from core.jobs.pick_list import open_tasks, short_lines
 
         try:
             take(self.app.actor, job)
+            tasks = open_tasks(job)
+            shorts = [] if tasks else short_lines(job)
         except JobfloorError as exc:
-            self.app.call_from_thread(self._confirm_failed, str(exc))
-            self.app.call_from_thread(self._load_jobs)
+            self.app.call_from_thread(self._open_failed, job, str(exc))
             return
-        self.app.call_from_thread(self._load_tasks, job, task_id)
+        self.app.call_from_thread(self._opened, job, tasks, shorts, task_id)
 
-    @work(thread=True, exclusive=True, group="pick-load")
+    def _opened(self, job: str, tasks, shorts, task_id) -> None:
+        self.opening = None
+        self.job = job
+        self._tasks_loaded(tasks, shorts, task_id)
+
+    def _open_failed(self, job: str, message: str) -> None:
+        self.opening = None
+        # "already PK1's" goes once the list shows the job as yours (assigned to you meanwhile).
+        self._say(message[:1].upper() + message[1:], error=True,
+                  gone=lambda jobs: any(j.job == job and j.assignee for j in jobs))
+        self.app.signal_error(message, toast=False)
+        self._load_jobs()
+
+    @work(thread=True, exclusive=True, group="pick-tasks")
     def _load_tasks(self, job: str, task_id: int | None = None) -> None:
-        from core.jobs.pick_list import open_tasks
+        from core.jobs.pick_list import open_tasks, short_lines
 
         tasks = open_tasks(job)
-        self.app.call_from_thread(self._tasks_loaded, tasks, task_id)
+        shorts = [] if tasks else short_lines(job)
+        self.app.call_from_thread(self._tasks_loaded, tasks, shorts, task_id)
 
-    def _tasks_loaded(self, tasks, task_id) -> None:
+    def _tasks_loaded(self, tasks, shorts, task_id) -> None:
         self.tasks = tasks
+        if self.job is None:
+            return  # the job was left meanwhile (assigned away)
         if not tasks:
             self.current = None
-            self._show_step("jobs")
-            self._say(f"Job {self.job}: every line is picked." + (f" {self.last_result}" if self.last_result else ""))
+            done = f" {self.last_result}." if self.last_result else ""
+            if shorts:
+                note = (f"Job {self.job}: nothing more to pick here.{done} Short: " + "; ".join(shorts)
+                        + ". A supervisor tops it up.")
+            else:
+                note = f"Job {self.job}: every line is picked.{done}"
+            self.carry = (note, False)
             self.last_result = None
             self.job = None
+            self._show_step("jobs")
             self._load_jobs()
             return
         self.current = next((t for t in tasks if t.id == task_id), tasks[0])
         self.track_id, self.reason = None, None
+        if self.last_result and not self.carry:
+            self.carry = (f"Done: {self.last_result}", False)
+        self.last_result = None
         self._show_step("scan")
-        if self.last_result:
-            self._say(f"Done: {self.last_result}")
-            self.last_result = None
+
+    # --- an open job assigned away --------------------------------------------------------------------------
+    @work(thread=True, exclusive=True, group="pick-check")
+    def _check_still_yours(self, job: str) -> None:
+        """After another terminal's change: is the job still this picker's, and the task still there?"""
+        from core.jobs.assignment import still_yours
+        from core.jobs.pick_list import task_by_id
+
+        task = self.current
+        why = still_yours(self.app.actor, job)
+        if why:
+            self.app.call_from_thread(self._leave_job, job, why)
+        elif task is not None:
+            now = task_by_id(task.id)
+            if now is None or now.track_id != task.track_id:
+                self.app.call_from_thread(self._rechecked, task, now, None,
+                                          f"line {task.line} of job {job} was picked on another terminal")
+
+    def _leave_job(self, job: str, why: str) -> None:
+        """The job is not this picker's any more: back to the list at once, saying why (issue 22.2)."""
+        if self.job != job or self.step == "jobs":
+            return
+        if self.link is not None and self.step in ("tare", "weigh"):
+            self.link.end_weighing()
+        self.current, self.job, self.busy = None, None, False
+        self.carry = (why[:1].upper() + why[1:], True)
+        self._show_step("jobs")
+        self._note_gone = lambda jobs: any(j.job == job and j.assignee for j in jobs)
+        self.app.signal_error(why, toast=False)
+        self._load_jobs()
 
     # --- scanning the container ---------------------------------------------------------------------------
     @on(ScanInput.Scanned, "#scan")
@@ -238,7 +328,41 @@ class PickScreen(FloorScreen):
         if reason is None:
             self._say(f"Scan {self.current.track_id}, or scan another container and give a reason.")
             return
-        self._container_ok(track_id, reason)
+        self.busy = True  # a change notice meanwhile is this substitution's own
+        self._do_substitute(self.current, track_id, reason)
+
+    @work(thread=True, exclusive=True, group="pick-scan")
+    def _do_substitute(self, task, track_id: str, reason: str) -> None:
+        """Another container than the suggested one (issue 15.1): checked and taken over before the pour, so the
+        pour and its confirmation go on from the container in the picker's hands."""
+        from core.jobs.pick_list import task_by_id
+        from core.jobs.picking import substitute
+
+        try:
+            substitute(self.app.actor, task.job, task.line, task.track_id, track_id, reason)
+            moved = task_by_id(task.id)
+        except JobfloorError as exc:
+            self.app.call_from_thread(self._substitute_refused, task, str(exc))
+            return
+        self.app.call_from_thread(self._substituted, task, moved, reason)
+
+    def _substitute_refused(self, task, message: str) -> None:
+        self.busy = False
+        if task is self.current and self.step == "scan":
+            self._say(message[:1].upper() + message[1:], error=True)
+            self.app.signal_error(message, toast=False)
+
+    def _substituted(self, task, moved, reason: str) -> None:
+        self.busy = False
+        if task is not self.current or self.step != "scan":
+            return
+        if moved is None:
+            self._load_tasks(task.job)
+            return
+        self.current = moved
+        self.tasks = [moved if t.id == moved.id else t for t in self.tasks]
+        self._container_ok(moved.track_id, reason)
+        self._say(f"{moved.track_id} is used instead of {task.track_id}.")
 
     def _container_ok(self, track_id: str, reason: str | None) -> None:
         t = self.current
@@ -312,7 +436,7 @@ class PickScreen(FloorScreen):
         # The net reads zero on a steady reading taken after the tare: only now may the pour start.
         self.taring = False
         if self.step in ("tare", "weigh"):
-            self.post_message(ScaleUpdate(zero))  # the gauge shows the zero now, not the gross before the tare
+            self.on_scale_update(ScaleUpdate(zero))  # the gauge shows the zero now, not the gross before the tare
             self.tare_text = zero.tare.describe()
             self._show_step("weigh")
 
@@ -327,6 +451,8 @@ class PickScreen(FloorScreen):
 
     # --- confirming ----------------------------------------------------------------------------------------
     def key_enter(self) -> None:
+        if self.current is None:
+            return  # between a booking and the next task
         if self.step == "tare":
             self.action_tare()
         elif self.step == "weigh":
@@ -357,6 +483,14 @@ class PickScreen(FloorScreen):
             return
         self.app.call_from_thread(self._weighed, task, net)
 
+    @staticmethod
+    def _weighed_detail(net) -> dict:
+        from drivers.scale.reading import milli_kg
+
+        tare = net.tare
+        return {"net": net.milli_kg, "stable": True, "tare_by": tare.kind,
+                "tare": None if tare.kg is None else milli_kg(tare.kg)}
+
     def _weigh_refused(self, message: str) -> None:
         self.weighing = False
         if self.step == "weigh":
@@ -373,11 +507,7 @@ class PickScreen(FloorScreen):
                       "Nothing was booked.", error=True)
             self.app.signal_error("", toast=False)
             return
-        from drivers.scale.reading import milli_kg
-
-        tare = net.tare
-        self._confirm(qty, {"net": qty, "stable": True, "tare_by": tare.kind,
-                            "tare": None if tare.kg is None else milli_kg(tare.kg)})
+        self._confirm(qty, self._weighed_detail(net))
 
     @on(Input.Submitted, "#count")
     def _counted(self, event: Input.Submitted) -> None:
@@ -410,39 +540,142 @@ class PickScreen(FloorScreen):
         self.busy = False
         self._say(message, error=True)
         self.app.signal_error(message, toast=False)
+        if self.current is not None:
+            self._recheck(self.current, message)
+
+    @work(thread=True, exclusive=True, group="pick-check")
+    def _recheck(self, task, message: str) -> None:
+        """A refused confirmation: is the task still there to pick, and the job still this picker's? Another
+        terminal may have won the race for it."""
+        from core.jobs.assignment import still_yours
+        from core.jobs.pick_list import task_by_id
+
+        why = still_yours(self.app.actor, task.job)
+        now = task_by_id(task.id)
+        self.app.call_from_thread(self._rechecked, task, now, why, message)
+
+    def _rechecked(self, task, now, why: str | None, message: str) -> None:
+        if task is not self.current or self.step == "jobs" or self.busy:
+            return  # moved on, or a confirmation of this very task is in flight: its own answer decides
+        if why:
+            self._leave_job(task.job, why)
+        elif now is None or now.track_id != task.track_id:
+            # Lost the race: the line was picked or shorted elsewhere. The pour step (and its "IN TOLERANCE:
+            # Enter to confirm") goes; the next task comes up with the reason.
+            if self.link is not None and self.step in ("tare", "weigh"):
+                self.link.end_weighing()
+            note = f"Not booked here: {message}. Put back anything poured for it."
+            self.carry = (note, True)
+            self._load_tasks(task.job)
 
     def _confirmed(self, result) -> None:
         self.busy = False
-        if self.link is not None:
+        self._weighing_done()
+        self.app.signal_ok(toast=False)
+        self.last_result = result.text()
+        self.current = None  # done here: a change notice about it is this terminal's own
+        self._load_tasks(result.job)
+
+    def _weighing_done(self) -> None:
+        if self.link is not None and self.step in ("tare", "weigh"):
             self.link.end_weighing()
             if self.link.simulated:
                 self.link.clear_pan()
-        self.app.signal_ok(toast=False)
-        self.last_result = result.text()
-        self._load_tasks(result.job)
 
     # --- exceptions ----------------------------------------------------------------------------------------
     def action_short(self) -> None:
-        if self.current is None or self.step == "jobs":
+        if self.current is None or self.step == "jobs" or self.busy or self.weighing or self.taring:
             return
         from core.jobs.picking import SHORT_REASONS
         from tui.screens.choose import ChooseScreen
 
         t = self.current
         self.app.push_screen(ChooseScreen(f"Short pick of {t.track_id} for line {t.line}: why?", SHORT_REASONS),
-                             lambda reason: reason and self._do_short(t, reason))
+                             lambda reason: reason and self._short_chosen(t, reason))
+
+    def _short_chosen(self, task, reason: str) -> None:
+        if task is not self.current:
+            return
+        if self.step == "weigh" and self.link is not None:
+            # Whatever was poured is in the job container: weigh it (a steady reading after the key) before
+            # anything is recorded, so a weighed amount is never thrown away (issue 15.2).
+            self.weighing = True
+            self._say("waiting for a steady weight")
+            self._weigh_for_short(task, reason, time.monotonic())
+        else:
+            self._short(task, reason, 0, None)
+
+    @work(thread=True, exclusive=True, group="pick-weigh")
+    def _weigh_for_short(self, task, reason: str, pressed: float) -> None:
+        from drivers.scale import ScaleError, ScaleUnstable
+
+        try:
+            net = self.link.weigh(pressed)
+        except ScaleUnstable:
+            self.app.call_from_thread(self._weigh_refused, "The scale is still moving: nothing was recorded. Wait "
+                                      "until the weight is steady, then F4 again.")
+            return
+        except ScaleError as exc:
+            self.app.call_from_thread(self._weigh_refused, f"{exc} Nothing was recorded.")
+            return
+        self.app.call_from_thread(self._short_weighed, task, reason, net)
+
+    def _short_weighed(self, task, reason: str, net) -> None:
+        self.weighing = False
+        if task is not self.current or self.step != "weigh":
+            return
+        qty = net.milli_kg
+        if net.at_zero or qty <= 0:
+            self._short(task, reason, 0, None)
+            return
+        if task.low <= qty <= task.high:
+            self._say(f"The job container holds {fmt_short(qty)} kg, inside the band: it is not short. Enter "
+                      "confirms it.")
+            return
+        if qty > task.target:
+            self._say(f"The job container holds {fmt_short(qty)} kg, more than the {fmt_short(task.target)} kg "
+                      f"wanted: {band_verdict(qty, task.low, task.high, True)}, then Enter.", error=True)
+            return
+        from tui.screens.confirm import ConfirmScreen
+
+        missing = fmt_short(task.target - qty)
+        question = (f"The job container holds {fmt_short(qty)} kg of {task.item} from {task.track_id}.\n"
+                    f"Book it as a partial pick, and line {task.line} short by {missing} kg?\n"
+                    f"Esc: nothing is booked; pour it back into {task.track_id} first.")
+        weighed = self._weighed_detail(net)
+        self.app.push_screen(ConfirmScreen(question),
+                             lambda yes: self._short(task, reason, qty, weighed) if yes else self._say(
+                                 f"Nothing was booked. Pour the {fmt_short(qty)} kg back into {task.track_id} "
+                                 "(the gauge reads 0), then F4 again; or pour on and confirm.", error=True))
+
+    def _short(self, task, reason: str, qty: int, weighed: dict | None) -> None:
+        if self.busy or task is not self.current:
+            return
+        self.busy = True
+        self._do_short(task, reason, qty, weighed, uuid.uuid4().hex)
 
     @work(thread=True, group="pick-confirm")
-    def _do_short(self, task, reason: str) -> None:
+    def _do_short(self, task, reason: str, qty: int, weighed: dict | None, request_id: str) -> None:
         from core.jobs.picking import short_pick
 
         try:
-            short_pick(self.app.actor, task.job, task.line, task.track_id, reason)
+            result = short_pick(self.app.actor, task.job, task.line, task.track_id, reason, partial=qty,
+                                request_id=request_id, weighed=weighed)
         except JobfloorError as exc:
             self.app.call_from_thread(self._confirm_failed, str(exc))
             return
-        self.app.call_from_thread(self.app.signal_ok, f"Line {task.line} recorded short; it stays open.")
-        self.app.call_from_thread(self._load_tasks, task.job)
+        self.app.call_from_thread(self._shorted, task, result)
+
+    def _shorted(self, task, result) -> None:
+        self.busy = False
+        self._weighing_done()
+        self.app.signal_ok(toast=False)
+        booked = f"{result.text()}. " if result is not None else ""
+        short = fmt_short(task.target - (result.qty if result is not None else 0))
+        note = f"{booked}Line {task.line} is short by {short} {task.uom}: recorded, it stays open for a top-up."
+        self.carry = (note, False)
+        self.current = None
+        self._load_tasks(task.job)
 
     def action_back(self) -> None:
         if self.step != "jobs":
