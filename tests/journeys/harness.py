@@ -54,7 +54,11 @@ class Terminal:
         return self.app.screen
 
     def text(self) -> str:
-        return screen_text(self.app)
+        """The screen's text, a weight gauge showing on it, and the notices (toasts) showing over it."""
+        from tui.widgets.gauge import WeightGauge
+
+        gauges = [str(g.render()) for g in self.app.screen.query(WeightGauge) if g.display]
+        return "\n".join([screen_text(self.app), *gauges, *(n.message for n in self.app._notifications)])
 
     async def see(self, *texts: str, timeout: float = 15) -> str:
         await self.until(lambda: all(t in self.text() for t in texts), timeout=timeout,

@@ -1,0 +1,73 @@
+"""The Pick screen among other terminals' changes (issue 22).
+
+22.9: one Enter on the job list is one open and one `job.take` audit row, however change notices fall. On
+PostgreSQL a notice (the take's own NOTIFY) could be handled between the take and the loading of the job's tasks,
+and the list's refresh cancelled the loading: the job was taken and audited, and nothing opened. The test hands the
+screen a notice at the worst moment every time: whenever one of its workers starts.
+
+22.8: the picker who lost a race for a line is told, and "IN TOLERANCE: Enter to confirm" goes.
+"""
+from core.data.models import AuditEvent, Posting
+from core.jobs.release import release
+from core.site.actor import Actor
+from core.stock.ledger import ledger_mismatches
+from tests.journeys.harness import terminals
+
+JOB = "000000000012348"
+
+
+async def test_one_enter_one_open_one_take(demo, size, monkeypatch):
+    from textual.worker import WorkerState
+
+    from tui.live import DataChanged
+    from tui.screens.pick import PickScreen
+
+    refreshers = {"_load_jobs", "_check_still_yours"}  # what a notice itself starts: no notice for those
+
+    def notice_at_every_start(screen, event) -> None:
+        if event.state == WorkerState.RUNNING and event.worker.name not in refreshers:
+            screen.on_data_changed(DataChanged())
+
+    monkeypatch.setattr(PickScreen, "on_worker_state_changed", notice_at_every_start, raising=False)
+    release(Actor("PL1", "planner"), [JOB])
+    async with terminals(demo.url, size, ("PICK-1", "PK1", "2222")) as (pk,):
+        await pk.open("pick", "PickScreen")
+        await pk.see(JOB)
+        await pk.keys("enter", "enter")  # a double press: still one open
+        await pk.see("Scan T000107", timeout=10)
+        await pk.keys("escape")
+        await pk.until(lambda: pk.screen.step == "jobs", what="the job list")
+        await pk.see("(yours)")
+        await pk.keys("enter")
+        await pk.see("Scan T000107", timeout=10)
+    takes = AuditEvent.select().where((AuditEvent.action == "job.take") & (AuditEvent.subject == JOB)).count()
+    assert takes == 2  # two opens, two rows: never a row without an open
+
+
+async def test_the_picker_who_lost_the_race_is_told(demo, size):
+    """PK1 left a session open at PICK-2 on the same job; both pour line 1. PICK-1 books it; PICK-2 is told at
+    once, its pour step (and "IN TOLERANCE: Enter to confirm") goes, and its Enter books nothing."""
+    release(Actor("PL1", "planner"), [JOB])
+    async with terminals(demo.url, size, ("PICK-1", "PK1", "2222"), ("PICK-2", "PK1", "2222")) as (a, b):
+        for t in (a, b):
+            await t.open("pick", "PickScreen")
+            await t.see(JOB)
+            await t.keys("enter")
+            await t.see("Scan T000107")
+            await t.type("T000107")
+            await t.see("press Enter to tare")
+            await t.keys("enter")
+            await t.see("Pour 90 kg")
+            await t.steady(0)
+            await t.keys(*["f6"] * 10)
+            await t.steady(90000)
+            await t.see("IN TOLERANCE: Enter to confirm")
+        await a.keys("enter")
+        await a.see("Done: Picked 90 RM-FLOUR from T000107")
+        text = await b.see(f"Not booked here: line 1 of job {JOB}")
+        assert "IN TOLERANCE" not in text and b.screen.step == "scan"
+        await b.see("line 2: RM-YEAST")
+        await b.keys("enter")  # nothing to confirm here any more
+        assert Posting.select().count() == 1
+    assert [e.station for e in AuditEvent.select().where(AuditEvent.action == "pick")] == ["PICK-1"]
+    assert ledger_mismatches() == []
