@@ -71,3 +71,31 @@ async def test_the_picker_who_lost_the_race_is_told(demo, size):
         assert Posting.select().count() == 1
     assert [e.station for e in AuditEvent.select().where(AuditEvent.action == "pick")] == ["PICK-1"]
     assert ledger_mismatches() == []
+
+
+async def test_the_pick_list_cursor_stays_on_its_job_when_the_list_resorts(demo, size):
+    """22.5: the picker has the cursor on the second job; the supervisor assigns that job to them, and it sorts to
+    the top of their list. The cursor went with the job, so the next Enter opens the job the picker chose."""
+    from tui.widgets.tables import current_key
+
+    release(Actor("PL1", "planner"), [JOB, "000000000012345"])
+    async with terminals(demo.url, size, ("PICK-1", "PK1", "2222"), (None, "SV1", "3333")) as (pk, sv):
+        await sv.open("board", "BoardScreen")
+        await pk.open("pick", "PickScreen")
+        jobs = pk.screen.query_one("#jobs")
+        await pk.until(lambda: jobs.row_count == 2, what="two jobs")
+        await pk.keys("down")
+        chosen = current_key(jobs)
+        assert jobs.cursor_row == 1
+        board = sv.screen.query_one("#board")
+        await sv.until(lambda: board.row_count == 2, what="two jobs on the board")
+        await sv.keys(*["down"] * board.get_row_index(chosen))
+        assert current_key(board) == chosen
+        await sv.keys("f2")
+        await sv.type("PK1")
+        await sv.see(f"Job {chosen} assigned to PK1")
+        await pk.until(lambda: jobs.get_row_index(chosen) == 0, what="the job at the top")
+        await pk.see("(yours)")
+        assert current_key(jobs) == chosen and jobs.cursor_row == 0
+        await pk.keys("enter")
+        await pk.see(f"Job {chosen} line 1")
