@@ -122,3 +122,10 @@ async def terminals(url: str, size: tuple[int, int], *people: tuple[str | None, 
         for t, (_, user, pin) in zip(out, people):
             await t.login(user, pin)
         yield out
+        # The floor goes quiet before the terminals close: no notice may start a refresh that lands on a screen
+        # already taken down.
+        for t in out:
+            t.notices_late()
+        for t in out:
+            await t.app.workers.wait_for_complete()
+            await t.pilot.pause()
