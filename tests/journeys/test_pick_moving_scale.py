@@ -31,7 +31,7 @@ async def test_pick_while_the_scale_moves(demo, size, protocol):
     release(Actor("PL1", "planner"), [JOB])
     async with terminals(demo.url, size, (station, "PK1", "2222")) as (pk,):
         await pk.open("pick", "PickScreen")
-        await pk.see(JOB)
+        await pk.see(JOB.lstrip("0"))  # a handheld shows the short form
         await pk.keys("enter")
         await pk.see("Scan T000107")
         await pk.type("T000107")

@@ -17,7 +17,7 @@ async def test_pick_with_a_substitute(demo, size):
     release(Actor("PL1", "planner"), [JOB])
     async with terminals(demo.url, size, ("PICK-1", "PK1", "2222")) as (pk,):
         await pk.open("pick", "PickScreen")
-        await pk.see(JOB)
+        await pk.see(JOB.lstrip("0"))  # a handheld shows the short form
         await pk.keys("enter")
         await pk.see("Scan T000107")
         await pk.type("T000105")  # a 1 t tote of another lot: flour is not single-lot

@@ -24,7 +24,7 @@ from textual.widgets import DataTable, Input, Static
 from core.errors import JobfloorError
 from core.qty import QtyError, fmt_short, parse_qty
 from tui.scale_link import ScaleUpdate
-from tui.screens.base import FloorScreen
+from tui.screens.base import FloorScreen, sentence
 from tui.screens.pick_short import ShortPick
 from tui.widgets.gauge import WeightGauge, band_verdict
 from tui.widgets.scan_input import ScanInput
@@ -133,14 +133,14 @@ class PickScreen(ShortPick, FloorScreen):
         else:
             self.set_focus(None)
 
-    def _say(self, text: str, error: bool = False, gone=None) -> None:
-        """Show a message. `gone(jobs)`, for a message about the job list, says when a reloaded list no longer
+    def _say(self, text: str, error: bool = False, gone=None, signal: bool = False) -> None:
+        """Show a message on the screen's feedback line (FloorScreen's); `signal` adds the error's bell and flash
+        (FloorScreen.fail). `gone(jobs)`, for a message about the job list, says when a reloaded list no longer
         bears it out, and it goes."""
+        text = sentence(text) if error else text
         self.message = text
         self._note_gone = gone
-        msg = self.query_one("#message", Static)
-        msg.update(text)
-        msg.set_classes("error" if error else "hint")
+        self._tell(text, "error" if error else "hint", signal=signal)
 
     def _info(self) -> None:
         info = self.query_one("#info", Static)
@@ -224,9 +224,8 @@ class PickScreen(ShortPick, FloorScreen):
     def _open_failed(self, job: str, message: str) -> None:
         self.opening = None
         # "already PK1's" goes once the list shows the job as yours (assigned to you meanwhile).
-        self._say(message[:1].upper() + message[1:], error=True,
+        self._say(message, error=True, signal=True,
                   gone=lambda jobs: any(j.job == job and j.assignee for j in jobs))
-        self.app.signal_error(message, toast=False)
         self._load_jobs()
 
     @work(thread=True, exclusive=True, group="pick-tasks")
@@ -286,7 +285,7 @@ class PickScreen(ShortPick, FloorScreen):
         if self.link is not None and self.step in ("tare", "weigh"):
             self.link.end_weighing()
         self.current, self.job, self.busy = None, None, False
-        self.carry = (why[:1].upper() + why[1:], True)
+        self.carry = (why, True)
         self._show_step("jobs")
         self._note_gone = lambda jobs: any(j.job == job and j.assignee for j in jobs)
         self.app.signal_error(why, toast=False)
@@ -300,8 +299,7 @@ class PickScreen(ShortPick, FloorScreen):
 
     @on(ScanInput.ScanFailed, "#scan")
     def _scan_failed(self, event: ScanInput.ScanFailed) -> None:
-        self._say(event.message, error=True)
-        self.app.signal_error("", toast=False)
+        self._say(event.message, error=True, signal=True)
 
     @work(thread=True, exclusive=True, group="pick-scan")
     def _resolve_scan(self, track_id, gtin, lot) -> None:
@@ -313,8 +311,7 @@ class PickScreen(ShortPick, FloorScreen):
     def _scan_resolved(self, track_id: str | None) -> None:
         t = self.current
         if not track_id:
-            self._say(f"That is not a container of {t.item}: scan {t.track_id}.", error=True)
-            self.app.signal_error("", toast=False)
+            self._say(f"That is not a container of {t.item}: scan {t.track_id}.", error=True, signal=True)
             return
         if track_id != t.track_id:
             from core.jobs.picking import REASONS
@@ -350,8 +347,7 @@ class PickScreen(ShortPick, FloorScreen):
     def _substitute_refused(self, task, message: str) -> None:
         self.busy = False
         if task is self.current and self.step == "scan":
-            self._say(message[:1].upper() + message[1:], error=True)
-            self.app.signal_error(message, toast=False)
+            self._say(message, error=True, signal=True)
 
     def _substituted(self, task, moved, reason: str) -> None:
         self.busy = False
@@ -430,8 +426,7 @@ class PickScreen(ShortPick, FloorScreen):
 
     def _tare_failed(self, message: str) -> None:
         self.taring = False
-        self._say(message, error=True)
-        self.app.signal_error("", toast=False)
+        self._say(message, error=True, signal=True)
 
     def _tared(self, zero) -> None:
         # The net reads zero on a steady reading taken after the tare: only now may the pour start.
@@ -495,8 +490,7 @@ class PickScreen(ShortPick, FloorScreen):
     def _weigh_refused(self, message: str) -> None:
         self.weighing = False
         if self.step == "weigh":
-            self._say(message, error=True)
-            self.app.signal_error("", toast=False)
+            self._say(message, error=True, signal=True)
 
     def _weighed(self, task, net) -> None:
         self.weighing = False
@@ -505,8 +499,7 @@ class PickScreen(ShortPick, FloorScreen):
         qty = net.milli_kg
         if not task.low <= qty <= task.high:
             self._say(f"The steady weight is {fmt_short(qty)} kg: {band_verdict(qty, task.low, task.high, True)}. "
-                      "Nothing was booked.", error=True)
-            self.app.signal_error("", toast=False)
+                      "Nothing was booked.", error=True, signal=True)
             return
         self._confirm(qty, self._weighed_detail(net))
 
@@ -539,8 +532,7 @@ class PickScreen(ShortPick, FloorScreen):
 
     def _confirm_failed(self, message: str) -> None:
         self.busy = False
-        self._say(message, error=True)
-        self.app.signal_error(message, toast=False)
+        self._say(message, error=True, signal=True)
         if self.current is not None:
             self._recheck(self.current, message)
 
