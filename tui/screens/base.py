@@ -60,6 +60,12 @@ class FloorScreen(Screen):
 
         self.app.push_screen(HelpScreen(self.HELP))
 
+    @property
+    def open(self) -> bool:
+        """Still one of the app's screens. A worker's answer that lands after the screen was closed (a live refresh
+        racing Esc or logout) is dropped rather than drawn into widgets that are being taken down."""
+        return self.is_attached and self in self.app.screen_stack
+
     def remember(self) -> None:
         """Save what resume_state() says now, so a dropped session (SSH gone, power cut) resumes here too."""
         if self.RESUME_KEY and self.app.actor is not None:

@@ -1,6 +1,8 @@
 """The supervisor's job board: every released job, live across terminals. Late and at-risk jobs stand out."""
 from __future__ import annotations
 
+import time
+
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
@@ -92,8 +94,9 @@ class BoardScreen(FloorScreen):
         return sorted(rows, key=key) if key else rows
 
     def _show(self, rows) -> None:
-        import time
 
+        if not self.open:
+            return
         self.rows = rows
         self.refreshed_at = time.monotonic()
         # Keyed by job: after a live re-sort the cursor is still on the job it was on (issue 22.5).
@@ -175,6 +178,8 @@ class BoardScreen(FloorScreen):
         self.app.call_from_thread(self._show_detail, job, lines)
 
     def _show_detail(self, job: str, lines) -> None:
+        if not self.open:
+            return
         self.detail_job = job
         desc = next((r.description for r in self.rows if r.job == job), "")
         out = [f"Job {job} {desc}"]
