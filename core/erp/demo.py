@@ -11,6 +11,7 @@ import datetime as dt
 import re
 import tempfile
 from pathlib import Path
+from urllib.parse import unquote, urlsplit
 
 from core import clock
 from core.config import data_dir, fixtures_dir
@@ -41,11 +42,20 @@ def load_stations(path: Path, data: Path) -> int:
         for r in rows:
             fields = {k: (v.replace("{data}", str(data)) or None) for k, v in r.items() if k != "code"}
             fields = {k: v for k, v in fields.items() if v is not None or k in ("ssh_address", "scale_url")}
+            _make_room_for(fields.get("printer_url"))
             if Station.get_or_none(Station.code == r["code"]):
                 Station.update(**fields).where(Station.code == r["code"]).execute()
             else:
                 Station.create(code=r["code"], **fields)
     return len(rows)
+
+
+def _make_room_for(printer_url: str | None) -> None:
+    """A demo station's file printer writes into the data directory; on a fresh one that folder does not exist yet,
+    and every label would wait in the queue with "printer OFFLINE" (issue 22.7)."""
+    parts = urlsplit(printer_url or "")
+    if parts.scheme == "file" and not parts.path.startswith("/dev/"):
+        Path(unquote(parts.path)).parent.mkdir(parents=True, exist_ok=True)
 
 
 def load_users(path: Path) -> int:
