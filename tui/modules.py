@@ -40,6 +40,8 @@ MODULES: list[Module] = [
            "Fill kit bins from store; count a bin"),
     Module("stations", "Stations", "stations.edit", "tui.screens.stations:StationsScreen",
            "Each terminal's scale and printer; SSH address"),
+    Module("locks", "Locks and holds", "users.unlock", "tui.screens.locks:LocksScreen",
+           "Unlock a locked-out user; release a lot's hold"),
 ]
 
 

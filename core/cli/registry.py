@@ -15,7 +15,7 @@ import sys
 from core.cli.errors import EXIT_BAD, EXIT_PIPE, EXIT_TEMPFAIL, explain
 
 MODULES = ("builtin", "user", "release", "pick", "returns", "scale", "labels", "assign", "complete", "kitbins",
-           "trace", "station", "settings", "token")
+           "trace", "station", "settings", "token", "lot")
 
 #: Commands that change nothing: no credential asked.
 READS = frozenset({"stock", "kitbins", "trace", "scale read", "labels ledger", "labels queue", "settings list",

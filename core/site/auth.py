@@ -11,8 +11,9 @@ from core.data.db import locked as locked_rows
 from core.data.db import write_txn
 from core.data.models import ROLES, User
 from core.data.setting_store import setting
-from core.errors import AuthError, PermissionDenied, UserInputError
+from core.errors import AuthError, BusinessRefusal, PermissionDenied, UserInputError
 from core.site.actor import Actor
+from core.site.audit import record
 
 # Each action a service performs, and the roles that may perform it. Admin may do everything.
 PERMISSIONS: dict[str, frozenset[str]] = {
@@ -23,23 +24,43 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "pick": frozenset({"picker", "supervisor", "admin"}),
     "return": frozenset({"operator", "picker", "supervisor", "admin"}),
     "complete": frozenset({"operator", "supervisor", "admin"}),
+    "complete.short": frozenset({"supervisor", "admin"}),
     "labels.print": frozenset({"operator", "supervisor", "admin"}),
     "labels.reprint": frozenset({"supervisor", "admin"}),
     "labels.void": frozenset({"supervisor", "admin"}),
     "trace": frozenset({"supervisor", "planner", "admin"}),
     "hold": frozenset({"supervisor", "admin"}),
+    "hold.release": frozenset({"supervisor", "admin"}),
     "kit.replenish": frozenset({"operator", "picker", "supervisor", "admin"}),
     "kit.count": frozenset({"operator", "supervisor", "admin"}),
     "kit.view": frozenset({"operator", "supervisor", "planner", "admin"}),
     "tare.correct": frozenset({"supervisor", "admin"}),
     "stations.edit": frozenset({"supervisor", "admin"}),
-    "jobs.assign": frozenset({"supervisor", "admin"}),
+    # The board's F2 is the supervisor's and the planner's (README, "On the floor"): whoever plans the day may
+    # also say who picks it.
+    "jobs.assign": frozenset({"supervisor", "planner", "admin"}),
     "jobs.board": frozenset({"supervisor", "planner", "admin"}),
     "postings.export": frozenset({"planner", "supervisor", "admin"}),
     "users.edit": frozenset({"admin"}),
     "settings.edit": frozenset({"admin"}),
     "tokens.edit": frozenset({"admin"}),
+    "users.unlock": frozenset({"supervisor", "admin"}),
 }
+
+# What each action is, said as a person would in "PL1 (planner) may not ...": a refusal is a sentence.
+ACTION_WORDS: dict[str, str] = {
+    "stock.view": "look up stock", "import": "import ERP files", "release": "release jobs",
+    "unrelease": "take jobs back from the floor", "pick": "pick jobs", "return": "take returns",
+    "complete": "complete jobs", "complete.short": "close a job short", "labels.print": "print labels",
+    "labels.reprint": "reprint labels", "labels.void": "void labels", "trace": "trace lots",
+    "hold": "hold lots", "hold.release": "release a lot's hold", "kit.replenish": "fill kit bins",
+    "kit.count": "count kit bins", "kit.view": "see the kit bins", "tare.correct": "correct a container's tare",
+    "stations.edit": "change stations", "jobs.assign": "assign jobs", "jobs.board": "see the job board",
+    "postings.export": "export postings", "users.edit": "add or change users",
+    "users.unlock": "unlock a locked-out user", "settings.edit": "change site settings",
+    "tokens.edit": "manage station tokens", "admin only": "run this command",
+}
+_ARTICLE = {"operator": "an operator", "admin": "an admin"}
 
 _N, _R, _P = 2**14, 8, 1
 
@@ -63,9 +84,16 @@ def may(role: str, action: str) -> bool:
     return role == "admin" or role in PERMISSIONS.get(action, frozenset())
 
 
+def who_may(action: str) -> str:
+    """'a supervisor or an admin': the roles to ask, in the order ROLES lists them."""
+    roles = [_ARTICLE.get(r, f"a {r}") for r in ROLES if may(r, action)]
+    return " or ".join([", ".join(roles[:-1]), roles[-1]] if len(roles) > 2 else roles)
+
+
 def require(actor: Actor, action: str) -> None:
     if not may(actor.role, action):
-        raise PermissionDenied(f"{actor.user} ({actor.role}) may not {action.replace('.', ' ')}: ask a supervisor")
+        words = ACTION_WORDS.get(action, action.replace(".", " "))
+        raise PermissionDenied(f"{actor.user} ({actor.role}) may not {words}: ask {who_may(action)}")
 
 
 def add_user(code: str, role: str, pin: str, name: str | None = None, badge: str | None = None) -> User:
@@ -98,6 +126,31 @@ def add_user(code: str, role: str, pin: str, name: str | None = None, badge: str
 def locked_message(user: User) -> str:
     minutes = max(1, int((user.locked_until - utcnow()).total_seconds() // 60) + 1)
     return f"{user.code} is locked after too many wrong PINs: try again in {minutes} min or ask a supervisor"
+
+
+def locked_users() -> list[User]:
+    """Users a wrong PIN too many has locked out, right now."""
+    return list(User.select().where(User.locked_until > utcnow()).order_by(User.code))
+
+
+def unlock_user(actor: Actor, code: str, reason: str) -> User:
+    """A locked-out user may log in again at once (issue 15.9): the lockout and the wrong PINs counted go, and the
+    audit trail keeps who did it and why."""
+    require(actor, "users.unlock")
+    code, reason = (code or "").strip(), " ".join((reason or "").split())
+    if not code:
+        raise UserInputError("say which user to unlock: their user code")
+    if len(reason) < 3:
+        raise UserInputError(f"say why {code} is unlocked (the audit trail keeps the reason)")
+    with write_txn():
+        user = locked_rows(User.select().where(User.code == code)).first()
+        if user is None:
+            raise UserInputError(f"there is no user {code}: check the user code")
+        if not (user.locked_until and user.locked_until > utcnow()):
+            raise BusinessRefusal(f"{code} is not locked out: they can log in with their PIN")
+        User.update(failed_attempts=0, locked_until=None).where(User.code == code).execute()
+        record(actor, "user.unlock", code, reason=reason[:200], was_locked_until=user.locked_until)
+    return User.get(User.code == code)
 
 
 def login(code: str, pin: str, station: str | None = None, via: str | None = None) -> Actor:

@@ -28,10 +28,11 @@ def _services(ctx):
     from core.kitbins.bins import confirm_replenishment, count_bin, sweep_tasks
     from core.labels.reprints import reprint, void
     from core.labels.sets import print_job_labels
+    from core.site.auth import unlock_user
     from core.site.settings import change
     from core.site.stations import update_station
     from core.site.tokens import add_token, list_tokens
-    from core.trace.holds import hold_lot
+    from core.trace.holds import hold_lot, release_hold
 
     return {
         "release": [("release", lambda a: release(a, [BRAKE_JOB]))],
@@ -46,6 +47,8 @@ def _services(ctx):
         "labels.reprint": [("reprint", lambda a: reprint(a, ctx["label"], send=False))],
         "labels.void": [("void", lambda a: void(a, [ctx["label"]], "damaged"))],
         "hold": [("hold_lot", lambda a: hold_lot(a, "FL2610-01", "RM-FLOUR"))],
+        "hold.release": [("release_hold", lambda a: release_hold(a, "YE2611-24", "RM-YEAST", "lab result clean"))],
+        "users.unlock": [("unlock_user", lambda a: unlock_user(a, "PK2", "forgot the PIN"))],
         "kit.replenish": [("confirm_replenishment", lambda a: confirm_replenishment(
             a, ctx["task"], ctx["source"], ctx["bin"])), ("sweep_tasks", lambda a: sweep_tasks(a))],
         "kit.count": [("count_bin", lambda a: count_bin(a, "KB-NUT-M10", counted=2_000_000))],
@@ -64,9 +67,12 @@ def _snapshot() -> dict:
 
 @pytest.fixture
 def floor(demo, actors, tmp_path):
-    """The demo with something of everything to act on: released jobs, a portion in WIP, a printed label and an
-    open kit-bin task."""
-    from core.data.models import KitTask, PickTask
+    """The demo with something of everything to act on: released jobs, a portion in WIP, a printed label, an
+    open kit-bin task and a locked-out picker (the demo's yeast lot YE2611-24 is on hold already)."""
+    import datetime as dt
+
+    from core.clock import utcnow
+    from core.data.models import KitTask, PickTask, User
     from core.jobs.picking import confirm_pick
     from core.jobs.release import release
     from core.kitbins.bins import suggest_sources, sweep_tasks
@@ -77,6 +83,7 @@ def floor(demo, actors, tmp_path):
     printer = f"file://{tmp_path / 'labels.zpl'}"
     labels = print_job_labels(actors["operator"], JOB, printer, "zpl", "ZD421", "102x152", kinds=("pallet",))
     sweep_tasks(actors["admin"])
+    User.update(locked_until=utcnow() + dt.timedelta(minutes=10)).where(User.code == "PK2").execute()
     task = KitTask.select().where(KitTask.state == "OPEN").order_by(KitTask.id).first()
     flour = PickTask.select().join(PickTask.job_line.rel_model).where(
         (PickTask.job_line.rel_model.job == JOB) & (PickTask.job_line.rel_model.line == 1)).first()
