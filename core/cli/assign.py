@@ -8,7 +8,7 @@ def register(sub) -> dict:
     who = s.add_mutually_exclusive_group(required=True)
     who.add_argument("--to", help="a user code, team:NAME or station:CODE")
     who.add_argument("--free", action="store_true", help="make the job free for anyone")
-    s.add_argument("--user", required=True, help="the supervisor doing it")
+    s.add_argument("--user", required=True, help="the supervisor or planner doing it")
     t = sub.add_parser("take", help="take a free job for yourself (as the Pick screen does)")
     t.add_argument("job")
     t.add_argument("--user", required=True)

@@ -1,4 +1,5 @@
-"""Who picks which job: a supervisor assigns released jobs to a picker, a team or a station; a picker takes one.
+"""Who picks which job: a supervisor or a planner assigns released jobs to a picker, a team or a station; a picker
+takes one.
 
 Taking is a single conditional UPDATE, so of two pickers pressing at the same moment exactly one gets the job.
 An assignment binds: a pick is refused, inside its own transaction, when the job is someone else's
@@ -66,18 +67,20 @@ def assign(actor: Actor, job: str, target: str | None) -> None:
     with write_txn():
         row = Job.get_or_none(Job.job == job)
         if row is None:
-            raise NotFound(f"job {job} is not imported")
+            raise NotFound(f"job {job} is not imported: check the job number")
         if row.state != "RELEASED":
-            raise BusinessRefusal(f"job {job} is {row.state.lower()}: only released jobs are assigned")
+            raise BusinessRefusal(f"job {job} is {row.state.lower()}: only released jobs are assigned, so release "
+                                  "it first" if row.state == "IMPORTED" else
+                                  f"job {job} is {row.state.lower()}: only released jobs are assigned")
         if target is None:
             Job.update(assignee=None, assignee_kind=None, assigned_at=None).where(Job.job == job).execute()
             record(actor, "job.unassign", job)
             return
         kind, name = parse_target(target)
         if kind == "user" and not User.get_or_none((User.code == name) & (User.active == True)):  # noqa: E712
-            raise NotFound(f"user {name} is not known")
+            raise NotFound(f"user {name} is not known: check the user code")
         if kind == "station" and not Station.get_or_none(Station.code == name):
-            raise NotFound(f"station {name} is not set up")
+            raise NotFound(f"station {name} is not set up: check the station code")
         Job.update(assignee=name, assignee_kind=kind, assigned_at=utcnow()).where(Job.job == job).execute()
         record(actor, "job.assign", job, kind=kind, to=name, before=row.assignee)
 
