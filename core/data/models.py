@@ -23,7 +23,7 @@ from peewee import (
 from core.clock import utcnow  # the column defaults
 from core.data.db import db
 
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 
 ROLES = ("operator", "picker", "supervisor", "planner", "admin")
 ZONES = ("STORE", "WIP", "KITBIN", "QUARANTINE", "DISPATCH")
@@ -163,6 +163,7 @@ class Job(Base):
     assigned_at = DateTimeField(null=True)
     area = CharField(max_length=30, default="")
     imported_at = DateTimeField(default=utcnow)
+    closed_short = CharField(max_length=200, null=True)  # a supervisor's reason to complete it with lines unpicked
 
 
 class JobLine(Base):
@@ -244,6 +245,7 @@ class Posting(Base):
     txn_date = DateField()
     movement = IntegerField(null=True)
     bin = CharField(max_length=30, null=True)  # the location the material left (a pick) or went back to
+    notation = CharField(max_length=50, null=True)  # WIPTMIDOC <Notation>: why a job was closed short
     created_at = DateTimeField(default=utcnow)
     exported_at = DateTimeField(null=True, index=True)
 

@@ -92,6 +92,7 @@ UPGRADES: dict[int, callable] = {
     4: widen_label_state,  # label_job.state: UNCONFIRMED
     5: _v5_postings_and_exact_unit_qty,  # posting.bin (WIPTMI <Bins>), job_line.unit_qty in millionths
     6: add_api_tokens,  # api_token: station tokens for headless commands (jobfloor token add)
+    7: add_missing_columns,  # job.closed_short, posting.notation: a job closed short with a supervisor's reason
 }
 
 

@@ -24,27 +24,32 @@ from core.qty import fmt_qty
 
 #: WIPTMIDOC's Reference holds 9 characters.
 REFERENCE_MAX = 9
+#: What jobfloor writes into WIPTMIDOC's Notation at most (the full text stays in its audit trail).
+NOTATION_MAX = 50
 #: WIPTMIDOC's QtyIssued holds at most 11 digits before the point.
 QTY_MAX_WHOLE_DIGITS = 11
 _SCHEMA_ATTRS = {"xmlns:xsd": "http://www.w3.org/2001/XMLSchema-instance"}
 
 
 def add_posting(movement: Movement, *, job: str, line: int | None, warehouse: str, qty: int,
-                lot: str | None, reference: str, kind: str, bin: str | None = None) -> Posting:
+                lot: str | None, reference: str, kind: str, bin: str | None = None,
+                notation: str | None = None) -> Posting:
     """Called inside the service's transaction; the key names the event, so an ERP can deduplicate.
 
     `bin` is the jobfloor location the material left (a pick) or went back to (a return); without it, the
-    movement's own location (a return's store location, the kit bin a consumption drew from).
+    movement's own location (a return's store location, the kit bin a consumption drew from). `notation` says
+    why, when there is something to say (a job closed short).
     """
     key = f"{kind}-{job}-{line if line is not None else 0}-{movement.id:09d}"
     posting = Posting(key=key, job=job, warehouse=warehouse, stock_code=movement.item, line=line, qty=qty, lot=lot,
                       reference=reference or "", txn_date=movement.at.date(), movement=movement.id,
-                      bin=bin or movement.location, created_at=utcnow())
+                      bin=bin or movement.location, created_at=utcnow(),
+                      notation=(notation or "")[:NOTATION_MAX] or None)
     # Plain SQL: every pick and return writes one, and building the peewee insert cost more than sending it.
     run_sql("INSERT INTO posting (key, job, warehouse, stock_code, line, qty, lot, reference, txn_date, movement, "
-            "bin, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "bin, created_at, notation) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (posting.key, job, warehouse, posting.stock_code, line, qty, lot, posting.reference, posting.txn_date,
-             movement.id, posting.bin, posting.created_at))
+             movement.id, posting.bin, posting.created_at, posting.notation))
     return posting
 
 
@@ -98,7 +103,7 @@ def items_document(p: Posting, site: SiteParameters) -> bytes:
         qty = _qty_text(p)
         values = [("Job", p.job), ("Warehouse", p.warehouse), ("StockCode", p.stock_code),
                   ("Line", None if p.line is None else str(p.line)), ("QtyIssued", qty),
-                  ("Reference", reference_for(p.reference) or None)]
+                  ("Reference", reference_for(p.reference) or None), ("Notation", p.notation or None)]
         for tag, value in values:
             if value is not None:
                 ET.SubElement(item, tag).text = value

@@ -7,10 +7,13 @@ from dataclasses import dataclass
 from peewee import JOIN
 
 from core import clock
+from core.clock import utcnow
 from core.data.models import Job, JobLine, Lot, PickTask, StockUnit
 from core.data.setting_store import setting
 
-STATES = ("LATE", "AT RISK", "SHORT", "PICKING", "NOT STARTED", "PICKED")
+STATES = ("LATE", "AT RISK", "SHORT", "PICKING", "NOT STARTED", "PICKED", "CLOSED SHORT")
+#: A job completed short stays on the board this long, so the shift sees it and why (JobLine.short_reason).
+CLOSED_SHORT_HOURS = 24
 
 
 @dataclass(frozen=True)
@@ -55,7 +58,10 @@ def _state(row: BoardRow, now: dt.datetime) -> str:
 def board(now: dt.datetime | None = None) -> list[BoardRow]:
     """One query for the lines, one pass in Python: cheap enough to redo on every change from another terminal."""
     now = now or clock.now()
-    jobs = {j.job: j for j in Job.select().where(Job.state == "RELEASED")}
+    since = utcnow() - dt.timedelta(hours=CLOSED_SHORT_HOURS)
+    jobs = {j.job: j for j in Job.select().where(
+        (Job.state == "RELEASED") | ((Job.state == "COMPLETED") & Job.closed_short.is_null(False)
+                                     & (Job.completed_at >= since)))}
     if not jobs:
         return []
     lines = (JobLine.select(JobLine.job, JobLine.qty_reqd, JobLine.issued, JobLine.uom, JobLine.short_reason,
@@ -76,7 +82,8 @@ def board(now: dt.datetime | None = None) -> list[BoardRow]:
         a = agg[code]
         row = BoardRow(code, j.description, j.area, due_time(j.start_date), j.assignee, j.assignee_kind,
                        a[0], a[1], a[2], a[3], a[4], "")
-        out.append(BoardRow(**{**row.__dict__, "state": _state(row, now)}))
+        state = "CLOSED SHORT" if j.state == "COMPLETED" else _state(row, now)
+        out.append(BoardRow(**{**row.__dict__, "state": state}))
     out.sort(key=lambda r: (STATES.index(r.state), r.due, r.job))
     return out
 

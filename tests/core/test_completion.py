@@ -12,6 +12,7 @@ from core.stock.ledger import ledger_mismatches
 
 BREAD = "000000000012345"
 BRAKE = "000000000020001"
+SHORT = "the rest is not picked in these tests"  # a supervisor's reason (tests/core/test_completion_short.py)
 
 
 def _books_true():
@@ -25,7 +26,7 @@ def test_completion_receives_consumes_and_posts_kit(demo, actors):
     release(actors["planner"], [BREAD])
     oil = confirm_pick(actors["picker"], BREAD, 5, "T000152", 7500)  # a portion of the opened drum
     salt = confirm_pick(actors["picker"], BREAD, 3, "T000131", 4500)
-    r = complete_job(actors["operator"], BREAD)
+    r = complete_job(actors["supervisor"], BREAD, close_short=SHORT)
 
     job = Job.get(Job.job == BREAD)
     assert job.state == "COMPLETED" and job.completed_at is not None
@@ -65,7 +66,7 @@ def test_completion_receives_consumes_and_posts_kit(demo, actors):
 def test_kit_shortfall_is_recorded_and_bins_below_min_get_one_task(demo, actors):
     KitTask.delete().execute()  # the import's tasks for the bins it loaded low: see the consumption's own
     release(actors["planner"], [BRAKE])
-    r = complete_job(actors["supervisor"], BRAKE, 100_000)
+    r = complete_job(actors["supervisor"], BRAKE, 100_000, close_short=SHORT)
     got = {k.item: (k.consumed, k.short) for k in r.kit}
     assert got == {"BK-CLIP": (350_000, 50_000), "BK-NUT-M10": (400_000, 0), "BK-BOLT-M10": (400_000, 0)}
     short = AuditEvent.get(AuditEvent.action == "kit.shortfall")
@@ -85,7 +86,7 @@ def test_kit_shortfall_is_recorded_and_bins_below_min_get_one_task(demo, actors)
 def test_held_stock_in_a_bin_is_not_drawn(demo, actors):
     StockUnit.update(status="HOLD").where(StockUnit.track_id == "T000215").execute()
     release(actors["planner"], [BRAKE])
-    r = complete_job(actors["operator"], BRAKE)
+    r = complete_job(actors["supervisor"], BRAKE, close_short=SHORT)
     nut = next(k for k in r.kit if k.item == "BK-NUT-M10")
     assert nut.consumed == 0 and nut.short == 400_000
     assert StockUnit.get(StockUnit.track_id == "T000215").on_hand == 2_600_000
@@ -96,7 +97,7 @@ def test_quantity_made_and_receipt_fallback(demo, actors):
 
     Setting.delete().where(Setting.key == "receipt_location.FP").execute()
     release(actors["planner"], [BREAD])
-    r = complete_job(actors["operator"], BREAD, 480_000)
+    r = complete_job(actors["supervisor"], BREAD, 480_000, close_short=SHORT)
     assert r.qty == 480_000 and r.location == "DISPATCH-1"  # no setting: the first dispatch location
     assert StockUnit.get(StockUnit.track_id == r.track_id).on_hand == 480_000
 
@@ -113,7 +114,7 @@ def test_refusals_change_nothing(demo, actors):
         complete_job(actors["picker"], BREAD)
     assert Movement.select().count() == before
     release(actors["planner"], [BREAD])
-    complete_job(actors["operator"], BREAD)
+    complete_job(actors["supervisor"], BREAD, close_short=SHORT)
     after = Movement.select().count()
     with pytest.raises(BusinessRefusal, match="already completed"):
         complete_job(actors["operator"], BREAD)
@@ -129,7 +130,7 @@ def test_cli_complete(demo, actors, capsys, monkeypatch):
     assert main(["--db", demo.url, "complete", BRAKE, "--user", "OP1", "--qty", "abc"]) == 2
     assert "--qty" in capsys.readouterr().err
     assert Job.get(Job.job == BRAKE).state == "RELEASED"
-    assert main(["--db", demo.url, "complete", BRAKE, "--user", "OP1", "--qty", "100"]) == 0
+    assert main(["--db", demo.url, "complete", BRAKE, "--user", "SV1", "--qty", "100", "--close-short", SHORT]) == 0
     out = capsys.readouterr().out
     assert "completed" in out and "SHORT 50" in out
     assert main(["--db", demo.url, "complete", BRAKE, "--user", "OP1"]) == 2

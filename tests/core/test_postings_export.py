@@ -146,7 +146,7 @@ def test_picks_returns_and_kit_consumption_name_their_bins(demo, actors, out):
     release(actors["planner"], [JOB, "000000000020001"])
     oil = confirm_pick(actors["picker"], JOB, 5, "T000152", 7500)  # a portion of the drum in D-DRUM-01
     back = return_unit(actors["operator"], oil.portion, 2250, "A-02-02")
-    kit = complete_job(actors["supervisor"], "000000000020001", 100_000)
+    kit = complete_job(actors["supervisor"], "000000000020001", 100_000, close_short="not picked in this test")
     export_pending(str(out))
     pick = _item(out, oil.posting)
     assert pick.findtext("Bins/BinLocation") == "D-DRUM-01" and pick.findtext("Reference") == "T000152"

@@ -31,14 +31,14 @@ def sponge_chain(actors) -> dict:
     release(actors["planner"], [SPONGE_JOB])
     confirm_pick(actors["picker"], SPONGE_JOB, 1, "T000107", 90_000)  # flour FL2609-07
     confirm_pick(actors["picker"], SPONGE_JOB, 2, "T000144", 600)  # yeast YE2611-12
-    sponge = complete_job(actors["operator"], SPONGE_JOB)
+    sponge = complete_job(actors["supervisor"], SPONGE_JOB, close_short="not picked in this test")
     release(actors["planner"], [BREAD_JOB])
     confirm_pick(actors["picker"], BREAD_JOB, 1, sponge.track_id, 120_000)
     flour = confirm_pick(actors["picker"], BREAD_JOB, 2, "T000107", 180_000)
     return_unit(actors["operator"], flour.portion, 20_000, "A-01-02")  # 160 kg used
     yeast = confirm_pick(actors["picker"], BREAD_JOB, 5, "T000141", 3_600)
     return_unit(actors["operator"], yeast.portion, 3_600, "C-COLD-01")  # all of it came back
-    bread = complete_job(actors["operator"], BREAD_JOB)
+    bread = complete_job(actors["supervisor"], BREAD_JOB, close_short="not picked in this test")
     return {"sponge": sponge.track_id, "bread": bread.track_id, "flour_back": flour.portion}
 
 
@@ -92,12 +92,13 @@ def test_intermediate_lot_both_ways_and_where_it_is(demo, actors):
 def test_kit_bin_windows(demo, actors):
     """Clip lot CL2609-02 leaves the bin with the first brake job; CL2610-07 comes in after it."""
     release(actors["planner"], ["000000000020001"])
-    complete_job(actors["operator"], "000000000020001")  # draws the last 350 clips of CL2609-02
+    # draws the last 350 clips of CL2609-02
+    complete_job(actors["supervisor"], "000000000020001", close_short="not picked in this test")
     sweep_tasks(actors["operator"])
     task = KitTask.get((KitTask.location == "KB-CLIP") & (KitTask.state == "OPEN"))
     confirm_replenishment(actors["operator"], task.id, "T000211", "KB-CLIP")  # all of CL2610-07 moves in
     release(actors["planner"], ["000000000020002"])
-    complete_job(actors["operator"], "000000000020002")
+    complete_job(actors["supervisor"], "000000000020002", close_short="not picked in this test")
 
     def at(**where):
         q = Movement.select().where(*[getattr(Movement, k) == v for k, v in where.items()]).order_by(Movement.id)

@@ -42,7 +42,8 @@ def _session(actors):
                                                                              t.location_id))
     step("kit.count", lambda: count_bin(actors["operator"], "KB-NUT-M10", counted=2_000_000))
     step("kit.count", lambda: count_bin(actors["supervisor"], "KB-NUT-M10", counted=2_500_000))
-    step("job.complete", lambda: complete_job(actors["operator"], BRAKE_JOB))
+    step("job.complete", lambda: complete_job(actors["supervisor"], BRAKE_JOB,
+                                              close_short="not picked in this test"))
     return steps
 
 

@@ -11,6 +11,7 @@ from core.site.auth import PERMISSIONS, may
 
 JOB = "000000000012345"
 BRAKE_JOB = "000000000020001"
+SPONGE = "000000000012348"  # picked in full, so it completes without a supervisor's reason
 
 # Actions that change nothing, and the ones only the command line does (whoever runs it holds the database's
 # credentials already): they have no service taking an Actor to test.
@@ -41,7 +42,8 @@ def _services(ctx):
                  ("short_pick", lambda a: short_pick(a, JOB, 1, ctx["flour"], "DAMAGED")),
                  ("take", lambda a: take(a, JOB))],
         "return": [("return_unit", lambda a: return_unit(a, ctx["portion"], 1000, "D-DRUM-01"))],
-        "complete": [("complete_job", lambda a: complete_job(a, JOB))],
+        "complete": [("complete_job", lambda a: complete_job(a, SPONGE))],
+        "complete.short": [("close_short", lambda a: complete_job(a, JOB, close_short="the flour tote was damaged"))],
         "labels.print": [("print_job_labels", lambda a: print_job_labels(
             a, JOB, ctx["printer"], "zpl", "ZD421", "102x152", kinds=("pallet",), send=False))],
         "labels.reprint": [("reprint", lambda a: reprint(a, ctx["label"], send=False))],
@@ -78,8 +80,10 @@ def floor(demo, actors, tmp_path):
     from core.kitbins.bins import suggest_sources, sweep_tasks
     from core.labels.sets import print_job_labels
 
-    release(actors["planner"], [JOB, BRAKE_JOB])
+    release(actors["planner"], [JOB, BRAKE_JOB, SPONGE])
     picked = confirm_pick(actors["picker"], JOB, 5, "T000152", 7500)
+    confirm_pick(actors["picker"], SPONGE, 1, "T000107", 90_000)
+    confirm_pick(actors["picker"], SPONGE, 2, "T000144", 600)
     printer = f"file://{tmp_path / 'labels.zpl'}"
     labels = print_job_labels(actors["operator"], JOB, printer, "zpl", "ZD421", "102x152", kinds=("pallet",))
     sweep_tasks(actors["admin"])

@@ -17,7 +17,7 @@ from tui.widgets.live_table import FloorTable
 from tui.widgets.tables import Col, Fit, current_key, job_cell
 
 STYLE = {"LATE": "bold white on red", "AT RISK": "bold black on yellow", "SHORT": "bold yellow",
-         "PICKED": "green", "PICKING": "", "NOT STARTED": "dim"}
+         "PICKED": "green", "PICKING": "", "NOT STARTED": "dim", "CLOSED SHORT": "bold yellow"}
 SORTS = ("state", "due", "assignee", "job")
 # Narrow forms of the states, still words: a handheld shows the state without colour as well.
 SHORT_STATE = {"NOT STARTED": "NEW", "AT RISK": "RISK"}

@@ -35,10 +35,11 @@ def test_a_bulk_output_asks_for_no_product_labels(demo, actors, tmp_path):
 
 def test_completing_a_bulk_job_labels_its_container(demo, actors):
     release(actors["planner"], [SPONGE, BREAD])
-    done = complete_job(actors["supervisor"], SPONGE)
+    done = complete_job(actors["supervisor"], SPONGE, close_short="not picked in this test")
     (label,) = LabelJob.select().where(LabelJob.job == SPONGE)
     unit = StockUnit.get(StockUnit.track_id == done.track_id)
     assert label.kind == "trackid" and label.track_id == unit.track_id and label.state == "QUEUED"
     assert '"qty": 150000' in label.content and "SF-SPONGE" in label.content
-    complete_job(actors["supervisor"], BREAD)  # a discrete output: its labels are the job's own set
+    # a discrete output: its labels are the job's own set
+    complete_job(actors["supervisor"], BREAD, close_short="not picked in this test")
     assert not LabelJob.select().where(LabelJob.job == BREAD).exists()
