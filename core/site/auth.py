@@ -195,8 +195,13 @@ def login_badge(badge: str, station: str | None = None) -> Actor:
 
 
 def badge_or_code(value: str, station: str | None = None) -> Actor | None:
-    """The login field takes either: a known badge logs in at once; anything else is a user code (PIN next)."""
+    """The login field takes either: a known badge logs in at once; anything else is a user code (PIN next).
+
+    Digits alone that are neither a badge nor a user code are a PIN typed first (issue 21.1): refused without
+    repeating them, so a PIN never shows in a message, a log or the audit trail."""
     value = (value or "").strip()
     if value and User.get_or_none(User.badge == value) is not None:
         return login_badge(value, station)
+    if value.isdigit() and User.get_or_none(User.code == value) is None:
+        raise AuthError("that looked like a PIN, so it was cleared: type your user code first, Enter, then your PIN")
     return None

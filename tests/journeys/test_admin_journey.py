@@ -20,8 +20,9 @@ async def wait_text(pilot, *parts, timeout=10.0):
 
 
 async def open_locks(pilot):
-    """Locks and holds is the supervisor's eleventh module: no number key, so End and Enter in the menu."""
-    await pilot.press("end", "enter")
+    """Locks and holds is the supervisor's eleventh module: after 1-9 and 0 comes "a"."""
+    assert "a  Locks and holds" in screen_text(pilot.app)
+    await pilot.press("a")
     await wait_for(pilot, lambda: type(pilot.app.screen).__name__ == "LocksScreen")
 
 

@@ -66,8 +66,10 @@ async def open_module(pilot, key: str):
     from tui.modules import modules_for
 
     app = pilot.app
+    from tui.screens.menu import MENU_KEYS
+
     keys = [m.key for m in modules_for(app.actor.role)]
-    await pilot.press(str(keys.index(key) + 1))
+    await pilot.press(MENU_KEYS[keys.index(key)])
     await settled(pilot)
 
 

@@ -1,6 +1,7 @@
 """Login: scan a badge, or type a user code and PIN."""
 from __future__ import annotations
 
+from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -10,6 +11,17 @@ from textual.widgets import Input, Static
 
 from core.errors import JobfloorError
 from tui.widgets.floor_footer import FloorFooter
+
+
+class UserField(Input):
+    """The user code field. Digits alone look like a PIN typed first, so they are drawn masked as the PIN field
+    draws its own: a PIN never shows in clear, whichever field it lands in (issue 21.1)."""
+
+    @property
+    def _value(self) -> Text:
+        if self.value.strip().isdigit():
+            return Text("•" * len(self.value), no_wrap=True, overflow="ignore", end="")
+        return super()._value
 
 
 class LoginScreen(Screen):
@@ -26,7 +38,7 @@ class LoginScreen(Screen):
             yield Static(f"jobfloor  {app.site_name}".rstrip(), classes="title")
             yield Static(f"Station: {app.station_code or 'none'}", classes="hint", id="station")
             yield Static("Scan your badge, or type your user code:", classes="hint")
-            yield Input(placeholder="badge or user code", id="user")
+            yield UserField(placeholder="badge or user code", id="user")
             yield Input(placeholder="PIN", password=True, id="pin", restrict=r"\d*", max_length=12)
             yield Static("", id="message")
         yield FloorFooter()
@@ -102,6 +114,9 @@ class LoginScreen(Screen):
 
     def _failed(self, message: str) -> None:
         self.query_one("#pin", Input).value = ""
+        user = self.query_one("#user", Input)
+        if user.value.strip().isdigit():
+            user.value = ""  # digits in the user field may be a PIN: they go, so nobody can read them later
         self._say(message)
         self.app.bell()
         self.query_one("#pin" if self.query_one("#user", Input).value else "#user", Input).focus()

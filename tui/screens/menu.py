@@ -11,19 +11,23 @@ from tui.modules import modules_for
 from tui.screens.base import FloorScreen
 
 
+# 1-9, then 0 for the tenth module, like the keys across the top of the keyboard; then letters, so a supervisor's
+# eleventh module (Locks and holds) has a key of its own too.
+MENU_KEYS = "1234567890abcdefghijklmnopqrstuvwxyz"
+
+
 class MenuScreen(FloorScreen):
     HELP = ("Menu: the modules your role may use.\n\n"
-            "1-9 (0 for the tenth) or arrows + Enter: open a module\nF10: log out\n"
+            "1-9 (0 for the tenth, then a, b...) or arrows + Enter: open a module\nF10: log out\n"
             "In any module, Esc comes back here.")
-    # 1-9, then 0 for the tenth module, like the keys across the top of the keyboard.
-    BINDINGS = [Binding(str(n % 10), f"open({n})", show=False) for n in range(1, 11)]
+    BINDINGS = [Binding(key, f"open({n})", show=False) for n, key in enumerate(MENU_KEYS, 1)]
 
     def body(self) -> ComposeResult:
         role = self.app.actor.role if self.app.actor else "operator"
         self._modules = modules_for(role)
         yield Static("Menu", classes="title")
-        yield OptionList(*[Option(f"{n % 10 if n <= 10 else ' '}  {m.title}", id=m.key)
-                           for n, m in enumerate(self._modules, 1)], id="menu")
+        yield OptionList(*[Option(f"{key}  {m.title}", id=m.key)
+                           for key, m in zip(MENU_KEYS, self._modules)], id="menu")
         yield Static("Number or Enter to open. F10 logs out.", classes="hint")
 
     def on_mount(self) -> None:
