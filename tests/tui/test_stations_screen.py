@@ -28,10 +28,22 @@ async def _set(pilot, name, value):
     await type_text(pilot, value)
 
 
-async def test_supervisor_edits_a_station(sqlite_demo):
+@pytest.fixture
+def sma_scale():
+    """An SMA scale behind a serial device server (a loopback TCP port): a changed scale is read once on save."""
+    from drivers.scale.emulator import start_emulator
+
+    emu = start_emulator("sma", transport="socket")
+    yield emu
+    emu.close()
+
+
+async def test_supervisor_edits_a_station(sqlite_demo, sma_scale):
     from core.data.models import AuditEvent, Station
 
     app = make_app(sqlite_demo.url, "PICK-1")
+    said = []
+    app.signal_ok = lambda message=None, toast=True: said.append(message)
     async with app.run_test(size=(80, 24)) as pilot:
         await login(pilot, "SV1", "3333")
         assert "Stations" in screen_text(app)
@@ -48,7 +60,7 @@ async def test_supervisor_edits_a_station(sqlite_demo):
         await pilot.press("down", "down")
         assert app.focused is _field(app, "ssh_address")
         await type_text(pilot, "10.0.4.22")
-        await _set(pilot, "scale_url", "socket://10.0.4.40:4001")
+        await _set(pilot, "scale_url", sma_scale.url)
         await _set(pilot, "scale_protocol", "sma")
         await _set(pilot, "scale_baud", "19200")
         await _set(pilot, "area", "LINE-2")
@@ -58,10 +70,14 @@ async def test_supervisor_edits_a_station(sqlite_demo):
 
         station = Station.get(Station.code == "PICK-2")
         assert (station.ssh_address, station.scale_url, station.scale_protocol, station.scale_baud, station.area) == \
-               ("10.0.4.22", "socket://10.0.4.40:4001", "sma", 19200, "LINE-2")
+               ("10.0.4.22", sma_scale.url, "sma", 19200, "LINE-2")
         event = AuditEvent.select().order_by(AuditEvent.id.desc()).get()
         assert event.action == "station.edit" and event.user == "SV1"
         assert "area" in event.detail and "printer_url" not in event.detail  # only what changed
+        # the toast says what was saved, in words (issue 15.11)
+        assert said == [f"Station PICK-2 saved: area LINE-2; SSH from 10.0.4.22; scale sma at {sma_scale.url}, "
+                        "19200 baud (it answered 0.000 kg stable). Terminals already there use it when they next "
+                        "connect."]
 
         await pilot.press("escape")
         assert type(app.screen).__name__ == "MenuScreen"

@@ -1,12 +1,12 @@
 """Stations: where each terminal stands, with the scale and printer at hand. Supervisors see and change them.
 
 A terminal finds its station by --station, by JOBFLOOR_STATION (per SSH key, docs/ssh.md) or by the address it
-connects from ("SSH from" here). The settings are checked before anything is saved, and saved by
-core.site.stations.update_station, which checks the role and writes the audit row; only the fields that changed go in.
+connects from ("SSH from" here). What is typed goes to core.site.stations.save_station, the one check of a
+station's settings (the command line's `jobfloor station set` uses it too): it says what is wrong in words, reads a
+changed scale once, saves only what changed, writes the audit row, and says in words what was saved.
 """
 from __future__ import annotations
 
-import ipaddress
 from dataclasses import dataclass
 
 from textual import on, work
@@ -16,13 +16,12 @@ from textual.containers import Horizontal, Vertical
 from textual.suggester import SuggestFromList
 from textual.widgets import DataTable, Input, Label, Static
 
-from core.errors import JobfloorError, UserInputError
+from core.errors import JobfloorError
+from core.site.stations import shown
 from drivers.printer.facts import LANGUAGES
-from drivers.scale import PROTOCOL_NAMES, PROTOCOLS_SAID, is_scale_address
+from drivers.scale import PROTOCOL_NAMES, PROTOCOLS_SAID
 from tui.screens.base import FloorScreen
 
-PRINTER_LANGUAGES = LANGUAGES
-BAUDS = (1200, 2400, 4800, 9600, 19200, 38400, 57600, 115200)
 
 
 @dataclass(frozen=True)
@@ -41,71 +40,10 @@ FIELDS = (
     Field("scale_protocol", "Scale speaks", PROTOCOLS_SAID, PROTOCOL_NAMES),
     Field("scale_baud", "Scale baud", "9600"),
     Field("printer_url", "Printer at", "tcp://host:9100, file:///path"),
-    Field("printer_language", "Printer speaks", "ql (Brother) or zpl (Zebra)", PRINTER_LANGUAGES),
+    Field("printer_language", "Printer speaks", "ql (Brother) or zpl (Zebra)", LANGUAGES),
     Field("printer_model", "Printer model", "e.g. QL-820NWB"),
     Field("label_size", "Label size", "62, 102x152; empty: per kind"),
 )
-NULLABLE = {"ssh_address", "scale_url", "scale_protocol", "printer_url"}
-
-
-def shown(station, name: str) -> str:
-    value = getattr(station, name)
-    return "" if value is None else str(value)
-
-
-def checked_changes(code: str, typed: dict[str, str], current: dict[str, str], others: dict[str, str]) -> dict:
-    """What to save, in the model's types, from what was typed; a UserInputError says what to fix and how.
-
-    `current` is the station as shown when editing began; `others` maps every other station's SSH address to
-    its code (two stations on one address would make the address lookup pick one at random).
-    """
-    v = {name: (typed.get(name) or "").strip() for name in current}
-    if len(v["name"]) > 100 or len(v["area"]) > 30:
-        raise UserInputError("the name is at most 100 characters and the area at most 30")
-    if v["ssh_address"]:
-        try:
-            v["ssh_address"] = str(ipaddress.ip_address(v["ssh_address"]))
-        except ValueError:
-            raise UserInputError(f"'{v['ssh_address']}' is not an IP address: type the terminal's address, "
-                                 "like 10.0.4.21, or leave it empty") from None
-        if v["ssh_address"] in others:
-            raise UserInputError(f"{v['ssh_address']} is already station {others[v['ssh_address']]}'s address: "
-                                 "clear it there first")
-    v["scale_protocol"] = v["scale_protocol"].lower()
-    if v["scale_url"]:
-        url = v["scale_url"]
-        if not is_scale_address(url):
-            raise UserInputError(f"scale address '{url}' is not one this app can use: give a serial port such as "
-                                 "/dev/ttyUSB0, or socket://host:port for a serial device server")
-        if not v["scale_protocol"]:
-            raise UserInputError(f"say which protocol the scale speaks: {PROTOCOLS_SAID}")
-    if v["scale_protocol"] and v["scale_protocol"] not in PROTOCOL_NAMES:
-        raise UserInputError(f"scale protocol '{v['scale_protocol']}' is not known: use {PROTOCOLS_SAID}")
-    if not v["scale_baud"].isdigit() or int(v["scale_baud"]) not in BAUDS:
-        raise UserInputError(f"scale baud '{v['scale_baud']}' is not a serial speed: use one of "
-                             f"{', '.join(map(str, BAUDS))} (most scales: 9600)")
-    v["printer_language"] = v["printer_language"].lower() or "ql"
-    if v["printer_url"]:
-        from core.labels.targets import make_target  # checks address, language, model and roll as printing would
-
-        target = make_target(v["printer_url"], v["printer_language"], v["printer_model"], v["label_size"])
-        v["printer_model"] = target.model or v["printer_model"]
-    elif v["printer_language"] not in PRINTER_LANGUAGES:
-        raise UserInputError(f"printer language '{v['printer_language']}' is not known: use ql (Brother QL) or "
-                             "zpl (Zebra)")
-    changes = {}
-    for name, value in v.items():
-        if value == current[name]:
-            continue
-        if name == "scale_baud":
-            changes[name] = int(value)
-        elif name in NULLABLE and value == "":
-            changes[name] = None
-        else:
-            changes[name] = value
-    return changes
-
-
 class StationsScreen(FloorScreen):
     HELP = ("Stations\n\nEach terminal's place: the scale and printer at hand. A terminal finds its station by "
             "--station, by JOBFLOOR_STATION (set per SSH key) or by the address it connects from (SSH from); a "
@@ -295,39 +233,35 @@ class StationsScreen(FloorScreen):
     def action_save(self) -> None:
         if self._editing is None:
             return
-        others = {s.ssh_address: s.code for s in self._stations if s.ssh_address and s.code != self._editing}
-        self._say("Checking...", error=False)
-        self._save(self._editing, self._typed(), dict(self._before), others)
+        self._say("Checking (a changed scale is read once)...", error=False)
+        # Only what was changed here goes in: a field another terminal changed meanwhile is left as it is now.
+        typed = {name: value for name, value in self._typed().items() if value != self._before[name]}
+        self._save(self._editing, typed)
 
     @work(thread=True, exclusive=True, group="stations-save")
-    def _save(self, code: str, typed: dict, before: dict, others: dict) -> None:
-        from core.site.stations import update_station
+    def _save(self, code: str, typed: dict) -> None:
+        from core.site.stations import save_station
 
         try:
-            changes = checked_changes(code, typed, before, others)
-            if changes:
-                station = update_station(self.app.actor, code, **changes)
-            else:
-                station = None
+            saved = save_station(self.app.actor, code, typed)
         except JobfloorError as exc:
             self.app.call_from_thread(self._refused, str(exc))
             return
-        self.app.call_from_thread(self._saved, code, changes, station)
+        self.app.call_from_thread(self._saved, code, saved.changes, saved.station, saved.text())
 
     def _refused(self, message: str) -> None:
         self._say(message[:1].upper() + message[1:] + ".", error=True)
         self.app.signal_error(message, toast=False)
 
-    def _saved(self, code: str, changes: dict, station) -> None:
+    def _saved(self, code: str, changes: dict, station, text: str) -> None:
         if not changes:
             self._leave_form(code)
-            self.app.notify(f"Station {code}: nothing changed.", timeout=3)
+            self.app.notify(text, timeout=3)
             return
         if station is not None and code == self.app.station_code:
             self.app.station = station  # this terminal's own printer and scale settings, for what opens next
         self._leave_form(code)
-        self.app.signal_ok(f"Station {code} saved ({', '.join(sorted(changes))}). Terminals already there use it "
-                           "when they next connect.")
+        self.app.signal_ok(text)
 
     def _say(self, text: str, error: bool) -> None:
         message = self.query_one("#form-message", Static)
