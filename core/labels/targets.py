@@ -7,21 +7,11 @@ from core.data.models import Station
 from core.errors import UserInputError
 from core.labels.sizes import DEFAULT_SIZES
 from drivers.printer.errors import LabelError
-from drivers.printer.facts import (
-    ADDRESS_FORMS,
-    DEFAULT_QL_MODEL,
-    LANGUAGE_NAMES,
-    LANGUAGES,
-    QL,
-    WIDE_QL_MODEL,
-    ZPL,
-    address_problem,
-)
+from drivers.printer.facts import DEFAULT_QL_MODEL, QL, WIDE_QL_MODEL, ZPL
 from drivers.printer.model import LabelSize
 from drivers.printer.model import label_size as size_named
 from drivers.printer.printing import PrinterConfig, printer_config
-from drivers.printer.ql import check_model
-from drivers.printer.ql import models as ql_models
+from drivers.printer.setting import checked_setting
 
 
 @dataclass(frozen=True)
@@ -50,33 +40,10 @@ PREVIEW_ONLY = PrintTarget("file:///dev/null", QL, WIDE_QL_MODEL)
 def make_target(url: str | None, language: str | None = QL, model: str | None = None,
                 label_size: str | None = None) -> PrintTarget:
     """A checked print target: everything that can be refused without the printer is refused here."""
-    url = (url or "").strip()
-    if not url:
-        raise UserInputError(f"give the printer's address: {ADDRESS_FORMS}")
-    problem = address_problem(url)
-    if problem:
-        raise UserInputError(problem)
-    language = (language or QL).strip().lower()
-    if language not in LANGUAGES:
-        known = " or ".join(f"{code} ({LANGUAGE_NAMES[code]})" for code in LANGUAGES)
-        raise UserInputError(f"printer language '{language}' is not known: use {known}")
-    model = (model or "").strip() or None
-    if language == QL:
-        model = model or DEFAULT_QL_MODEL
-        if model not in ql_models():
-            raise UserInputError(f"printer model '{model}' is not a Brother QL this app knows: "
-                                 f"{', '.join(ql_models())}")
-    elif model and len(model) > 20:
-        raise UserInputError("a printer model name is at most 20 characters")
-    size = None
-    if label_size:
-        try:
-            size = size_named(label_size)
-            if language == QL:
-                check_model(model, size)
-        except LabelError as exc:
-            raise UserInputError(exc.message) from None
-    return PrintTarget(url, language, model, size.name if size else None)
+    try:
+        return PrintTarget(*checked_setting(url, language, model, label_size))
+    except LabelError as exc:
+        raise UserInputError(exc.message) from None
 
 
 def target_for_station(station: Station | None) -> PrintTarget:

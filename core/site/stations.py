@@ -123,10 +123,15 @@ def checked_changes(code: str, typed: dict[str, str]) -> dict:
                              f"{', '.join(map(str, BAUDS))} (most scales: 9600)")
     v["printer_language"] = v["printer_language"].lower() or "ql"
     if v["printer_url"]:
-        from core.labels.targets import make_target  # checks address, language, model and roll as printing would
+        from drivers.printer.errors import LabelError
+        from drivers.printer.setting import checked_setting  # as printing checks it; loads the raster code
 
-        target = make_target(v["printer_url"], v["printer_language"], v["printer_model"], v["label_size"])
-        v["printer_model"] = target.model or v["printer_model"]
+        try:
+            _, _, model, _ = checked_setting(v["printer_url"], v["printer_language"], v["printer_model"],
+                                             v["label_size"])
+        except LabelError as exc:
+            raise UserInputError(exc.message) from None
+        v["printer_model"] = model or v["printer_model"]
     elif v["printer_language"] not in LANGUAGES:
         raise UserInputError(f"printer language '{v['printer_language']}' is not known: use ql (Brother QL) or "
                              "zpl (Zebra)")
