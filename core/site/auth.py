@@ -123,9 +123,14 @@ def add_user(code: str, role: str, pin: str, name: str | None = None, badge: str
     return User.get(User.code == code)
 
 
+def minutes_locked(user: User) -> int:
+    """Whole minutes (at least 1) until a locked-out user may try again."""
+    return max(1, int((user.locked_until - utcnow()).total_seconds() // 60) + 1)
+
+
 def locked_message(user: User) -> str:
-    minutes = max(1, int((user.locked_until - utcnow()).total_seconds() // 60) + 1)
-    return f"{user.code} is locked after too many wrong PINs: try again in {minutes} min or ask a supervisor"
+    return (f"{user.code} is locked after too many wrong PINs: try again in {minutes_locked(user)} min or ask a "
+            "supervisor")
 
 
 def locked_users() -> list[User]:

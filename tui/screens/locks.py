@@ -43,13 +43,28 @@ class LocksScreen(FloorScreen):
         yield Static("", id="message")
 
     def on_mount(self) -> None:
-        self.query_one("#locks", DataTable).add_columns("What", "Who / lot", "Since / held")
+        self._columns()
         self._asking(None)
         self.app.watch_changes()
         self.reload()
 
     def on_data_changed(self, _: DataChanged) -> None:
         self.reload()
+
+    def _narrow(self) -> bool:
+        return self.app.size.width < 60
+
+    def _columns(self) -> None:
+        # At a handheld's 40 columns the kind goes: "locked" or "unit(s)" says it.
+        table = self.query_one("#locks", DataTable)
+        table.clear(columns=True)
+        columns = ("Who / lot", "Locked / held")
+        table.add_columns(*(columns if self._narrow() else ("What", *columns)))
+
+    def on_resize(self) -> None:
+        if self._rows:
+            self._columns()
+            self.reload()
 
     @work(thread=True, exclusive=True, group="locks")
     def reload(self) -> None:
@@ -60,18 +75,21 @@ class LocksScreen(FloorScreen):
         self.app.call_from_thread(self._show, users, lots)
 
     def _show(self, users, lots) -> None:
+        from core.site.auth import minutes_locked
+
         table = self.query_one("#locks", DataTable)
         keep = current_key(table)
         table.clear()
         self._rows = {}
+        kind = (lambda word: ()) if self._narrow() else (lambda word: (word,))
         for u in users:
             key = f"user:{u.code}"
             self._rows[key] = f"Unlock {u.code} ({u.role})"
-            table.add_row("user", f"{u.code} {u.role}", f"locked to {u.locked_until:%H:%M}", key=key)
+            table.add_row(*kind("user"), f"{u.code} {u.role}", f"locked {minutes_locked(u)} min", key=key)
         for h in lots:
             key = f"lot:{h.item}\t{h.lot}"
             self._rows[key] = f"Release the hold on lot {h.lot} of {h.item}"
-            table.add_row("lot", f"{h.lot} {h.item}", f"{h.units} unit(s) {fmt_short(h.qty)} {h.uom}", key=key)
+            table.add_row(*kind("lot"), f"{h.lot} {h.item}", f"{h.units} unit(s) {fmt_short(h.qty)} {h.uom}", key=key)
         if keep in self._rows:
             table.move_cursor(row=table.get_row_index(keep), animate=False)
         self.query_one("#summary", Static).update(
