@@ -23,7 +23,6 @@ from drivers.scale import PROTOCOL_NAMES, PROTOCOLS_SAID
 from tui.screens.base import FloorScreen
 
 
-
 @dataclass(frozen=True)
 class Field:
     name: str
@@ -44,12 +43,16 @@ FIELDS = (
     Field("printer_model", "Printer model", "e.g. QL-820NWB"),
     Field("label_size", "Label size", "62, 102x152; empty: per kind"),
 )
+
+
 class StationsScreen(FloorScreen):
     HELP = ("Stations\n\nEach terminal's place: the scale and printer at hand. A terminal finds its station by "
             "--station, by JOBFLOOR_STATION (set per SSH key) or by the address it connects from (SSH from); a "
             "browser kiosk by the station's kiosk link (jobfloor station link CODE).\n\n"
             "List: Up/Down choose, Enter or F2 edits.\n"
-            "Editing: Enter or Down goes to the next field, Up back; F5 saves; Esc leaves without saving.\n"
+            "Editing: Enter or Down goes to the next field, Up back; F5 saves (a changed scale is opened and read "
+            "once first: a port that is not there, or a scale that does not answer, is said so and nothing is "
+            "saved); Esc leaves without saving.\n"
             "Terminals already at a station use new settings when they next connect.")
     BINDINGS = [
         Binding("f2", "edit", "Edit"),
