@@ -11,7 +11,7 @@ import sys
 
 
 def register(sub) -> dict:
-    s = sub.add_parser("station", help="stations: the kiosk link of a browser station")
+    s = sub.add_parser("station", help="stations: change one (checked, its scale read once); a browser kiosk link")
     ss = s.add_subparsers(dest="station_command", required=True, metavar="ACTION")
     a = ss.add_parser("link", help="print the station's kiosk link (supervisor or admin)")
     a.add_argument("code", help="the station's code, as on the Stations screen")
