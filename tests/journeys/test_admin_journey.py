@@ -1,6 +1,7 @@
 """Admin journeys by keys (issue 15.9, 15 "Proof"): a supervisor unlocks a user locked out by wrong PINs and
 releases a lot's hold, each with a reason, at 80x24 and at a handheld's 40x16. Three terminals one after another on
-one database: the picker's, the supervisor's, the picker's again. Nothing is set up by calling a service."""
+one database (SQLite and PostgreSQL): the picker's, the supervisor's, the picker's again. Nothing is set up by calling
+a service."""
 import json
 
 import pytest
@@ -39,8 +40,8 @@ async def pick_row(pilot, text):
 
 
 @pytest.mark.parametrize("size", SIZES, ids=["80x24", "40x16"])
-async def test_supervisor_unlocks_a_locked_out_picker(sqlite_demo, size):
-    picker = make_app(sqlite_demo.url, "PICK-1")
+async def test_supervisor_unlocks_a_locked_out_picker(demo, size):
+    picker = make_app(demo.url, "PICK-1")
     async with picker.run_test(size=size) as pilot:
         await type_text(pilot, "PK1")
         await pilot.press("enter")
@@ -52,7 +53,7 @@ async def test_supervisor_unlocks_a_locked_out_picker(sqlite_demo, size):
         await wait_text(pilot, "PK1 is locked after too many wrong PINs")
     assert User.get(User.code == "PK1").locked_until is not None
 
-    office = make_app(sqlite_demo.url, "OFFICE")
+    office = make_app(demo.url, "OFFICE")
     async with office.run_test(size=size) as pilot:
         await login(pilot, "SV1", "3333")
         await open_locks(pilot)
@@ -72,7 +73,7 @@ async def test_supervisor_unlocks_a_locked_out_picker(sqlite_demo, size):
     assert (event.user, event.station, event.subject) == ("SV1", "OFFICE", "PK1")
     assert json.loads(event.detail)["reason"] == "forgot PIN, identity checked"
 
-    again = make_app(sqlite_demo.url, "PICK-1")
+    again = make_app(demo.url, "PICK-1")
     async with again.run_test(size=size) as pilot:
         await login(pilot, "PK1", "2222")
         assert again.actor.user == "PK1"
@@ -80,10 +81,10 @@ async def test_supervisor_unlocks_a_locked_out_picker(sqlite_demo, size):
 
 
 @pytest.mark.parametrize("size", SIZES, ids=["80x24", "40x16"])
-async def test_supervisor_holds_a_lot_and_releases_the_hold(sqlite_demo, size):
+async def test_supervisor_holds_a_lot_and_releases_the_hold(demo, size):
     from tests.tui.helpers import open_module
 
-    app = make_app(sqlite_demo.url, "OFFICE")
+    app = make_app(demo.url, "OFFICE")
     async with app.run_test(size=size) as pilot:
         await login(pilot, "SV1", "3333")
         await open_module(pilot, "trace")

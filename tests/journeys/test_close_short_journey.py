@@ -9,14 +9,14 @@ BREAD = "000000000012345"
 
 
 @pytest.mark.parametrize("size", [(80, 24), (40, 16)], ids=["80x24", "40x16"])
-async def test_the_board_shows_a_job_closed_short_and_why(sqlite_demo, size, capsys):
-    assert main(["--db", sqlite_demo.url, "release", BREAD]) in (0, 1)
-    assert main(["--db", sqlite_demo.url, "complete", BREAD, "--user", "OP1"]) == 2
+async def test_the_board_shows_a_job_closed_short_and_why(demo, size, capsys):
+    assert main(["--db", demo.url, "release", BREAD]) in (0, 1)
+    assert main(["--db", demo.url, "complete", BREAD, "--user", "OP1"]) == 2
     assert "not picked in full" in capsys.readouterr().err
-    assert main(["--db", sqlite_demo.url, "complete", BREAD, "--user", "SV1", "--close-short", "tote damaged"]) == 0
+    assert main(["--db", demo.url, "complete", BREAD, "--user", "SV1", "--close-short", "tote damaged"]) == 0
     assert "closed short (tote damaged): line 1 RM-FLOUR 0 of 225 KG" in capsys.readouterr().out
 
-    app = make_app(sqlite_demo.url, "OFFICE")
+    app = make_app(demo.url, "OFFICE")
     async with app.run_test(size=size) as pilot:
         await login(pilot, "SV1", "3333")
         await open_module(pilot, "board")

@@ -10,12 +10,12 @@ JOB = "000000000012345"
 
 
 @pytest.fixture
-def released(sqlite_demo):
+def released(demo):
     from core.jobs.release import release
     from core.site.actor import Actor
 
     release(Actor("PL1", "planner", "OFFICE"), [JOB])  # before the journey: the board shows released jobs
-    return sqlite_demo
+    return demo
 
 
 @pytest.mark.parametrize("size", [(80, 24), (40, 16)], ids=["80x24", "40x16"])

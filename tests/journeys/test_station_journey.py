@@ -27,8 +27,8 @@ async def _field(pilot, name):
 
 
 @pytest.mark.parametrize("size", [(80, 24), (40, 16)], ids=["80x24", "40x16"])
-async def test_station_settings_with_a_bad_port(sqlite_demo, size, scale_port):
-    app = make_app(sqlite_demo.url, "PICK-1")
+async def test_station_settings_with_a_bad_port(demo, size, scale_port):
+    app = make_app(demo.url, "PICK-1")
     said = []
     app.signal_ok = lambda message=None, toast=True: said.append(message)
     async with app.run_test(size=size) as pilot:
