@@ -21,6 +21,8 @@ def _lock_out(code="PK1"):
 
 
 def test_unlock_from_the_command_line(demo, capsys):
+    assert main(["--db", demo.url, "user", "add", "PK9", "--role", "picker", "--pin", "1234"]) == 0
+    assert "user PK9 (picker) saved" in capsys.readouterr().out  # `user add` as before, beside unlock
     _lock_out()
     assert main(["--db", demo.url, "user", "locked", "--json"]) == 0
     assert [u["user"] for u in json.loads(capsys.readouterr().out)] == ["PK1"]
