@@ -14,3 +14,11 @@ def pin_env(user: str, base: dict | None = None) -> dict:
     env.pop("JOBFLOOR_TOKEN_FILE", None)
     env["JOBFLOOR_PIN"] = PINS[user]
     return env
+
+
+def jobfloor_as(monkeypatch, *argv: str) -> int:
+    """`jobfloor ARGV` in this process, with the PIN of the user its --user names."""
+    from core.cli.main import main
+
+    monkeypatch.setenv("JOBFLOOR_PIN", PINS[argv[argv.index("--user") + 1]])
+    return main(list(argv))

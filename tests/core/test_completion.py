@@ -130,7 +130,9 @@ def test_cli_complete(demo, actors, capsys, monkeypatch):
     assert main(["--db", demo.url, "complete", BRAKE, "--user", "OP1", "--qty", "abc"]) == 2
     assert "--qty" in capsys.readouterr().err
     assert Job.get(Job.job == BRAKE).state == "RELEASED"
+    monkeypatch.setenv("JOBFLOOR_PIN", "3333")  # SV1, who may close a job short
     assert main(["--db", demo.url, "complete", BRAKE, "--user", "SV1", "--qty", "100", "--close-short", SHORT]) == 0
+    monkeypatch.setenv("JOBFLOOR_PIN", "1111")
     out = capsys.readouterr().out
     assert "completed" in out and "SHORT 50" in out
     assert main(["--db", demo.url, "complete", BRAKE, "--user", "OP1"]) == 2

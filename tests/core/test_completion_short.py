@@ -6,7 +6,6 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from core.cli.main import main
 from core.data.models import AuditEvent, Job, JobLine, Movement, Posting
 from core.erp.postings import export_pending
 from core.errors import BusinessRefusal, PermissionDenied, UserInputError
@@ -16,13 +15,14 @@ from core.jobs.picking import confirm_pick
 from core.jobs.release import release
 from core.jobs.returns import return_unit
 from core.kitbins.bins import count_bin, sweep_tasks
+from tests.cli_env import jobfloor_as
 
 BREAD = "000000000012345"
 BRAKE = "000000000020001"
 SPONGE = "000000000012348"
 
 
-def test_unpicked_lines_refuse_the_completion_and_change_nothing(demo, actors, capsys):
+def test_unpicked_lines_refuse_the_completion_and_change_nothing(demo, actors, capsys, monkeypatch):
     release(actors["planner"], [BRAKE])
     movements = Movement.select().count()
     with pytest.raises(BusinessRefusal) as err:
@@ -33,10 +33,11 @@ def test_unpicked_lines_refuse_the_completion_and_change_nothing(demo, actors, c
         "with a reason (--close-short REASON)")
     assert Job.get(Job.job == BRAKE).state == "RELEASED" and Movement.select().count() == movements
 
-    assert main(["--db", demo.url, "complete", BRAKE, "--user", "OP1"]) == 2
+    assert jobfloor_as(monkeypatch, "--db", demo.url, "complete", BRAKE, "--user", "OP1") == 2
     assert "4 line(s) not picked in full" in capsys.readouterr().err
     # an operator may complete but not close short; a reason must say something
-    assert main(["--db", demo.url, "complete", BRAKE, "--user", "OP1", "--close-short", "no pads"]) == 2
+    assert jobfloor_as(monkeypatch, "--db", demo.url, "complete", BRAKE, "--user", "OP1",
+                       "--close-short", "no pads") == 2
     assert "OP1 (operator) may not close a job short: ask a supervisor or an admin" in capsys.readouterr().err
     with pytest.raises(UserInputError, match="say why the job is closed short"):
         complete_job(actors["supervisor"], BRAKE, close_short=" ")
@@ -45,11 +46,12 @@ def test_unpicked_lines_refuse_the_completion_and_change_nothing(demo, actors, c
     assert Job.get(Job.job == BRAKE).state == "RELEASED" and Movement.select().count() == movements
 
 
-def test_a_supervisor_closes_short_with_a_reason_on_board_audit_and_postings(demo, actors, capsys, tmp_path):
+def test_a_supervisor_closes_short_with_a_reason_on_board_audit_and_postings(demo, actors, capsys, tmp_path,
+                                                                            monkeypatch):
     release(actors["planner"], [BREAD])
     confirm_pick(actors["picker"], BREAD, 5, "T000152", 7500)
-    assert main(["--db", demo.url, "complete", BREAD, "--user", "SV1", "--close-short", "flour tote damaged",
-                 "--json"]) == 0
+    assert jobfloor_as(monkeypatch, "--db", demo.url, "complete", BREAD, "--user", "SV1",
+                       "--close-short", "flour tote damaged", "--json") == 0
     got = json.loads(capsys.readouterr().out)
     assert got["closed_short"]["reason"] == "flour tote damaged"
     assert [ln["line"] for ln in got["closed_short"]["lines"]] == [1, 2, 3, 4]

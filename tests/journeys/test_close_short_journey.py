@@ -2,18 +2,19 @@
 then seen on the board by keys at 80x24 and 40x16."""
 import pytest
 
-from core.cli.main import main
+from tests.cli_env import jobfloor_as
 from tests.tui.helpers import login, make_app, open_module, screen_text, wait_for
 
 BREAD = "000000000012345"
 
 
 @pytest.mark.parametrize("size", [(80, 24), (40, 16)], ids=["80x24", "40x16"])
-async def test_the_board_shows_a_job_closed_short_and_why(demo, size, capsys):
-    assert main(["--db", demo.url, "release", BREAD]) in (0, 1)
-    assert main(["--db", demo.url, "complete", BREAD, "--user", "OP1"]) == 2
+async def test_the_board_shows_a_job_closed_short_and_why(demo, size, capsys, monkeypatch):
+    assert jobfloor_as(monkeypatch, "--db", demo.url, "release", BREAD, "--user", "PL1") in (0, 1)
+    assert jobfloor_as(monkeypatch, "--db", demo.url, "complete", BREAD, "--user", "OP1") == 2
     assert "not picked in full" in capsys.readouterr().err
-    assert main(["--db", demo.url, "complete", BREAD, "--user", "SV1", "--close-short", "tote damaged"]) == 0
+    assert jobfloor_as(monkeypatch, "--db", demo.url, "complete", BREAD, "--user", "SV1",
+                       "--close-short", "tote damaged") == 0
     assert "closed short (tote damaged): line 1 RM-FLOUR 0 of 225 KG" in capsys.readouterr().out
 
     app = make_app(demo.url, "OFFICE")

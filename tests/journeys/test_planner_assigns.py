@@ -2,8 +2,8 @@
 permission table agrees. On the board by keys at 80x24 and 40x16, and from the command line."""
 import pytest
 
-from core.cli.main import main
 from core.data.models import AuditEvent, Job
+from tests.cli_env import jobfloor_as
 from tests.tui.helpers import login, make_app, open_module, screen_text, type_text, wait_for
 
 JOB = "000000000012345"
@@ -35,10 +35,10 @@ async def test_planner_assigns_on_the_board(released, size):
     assert (event.user, event.subject) == ("PL1", JOB)
 
 
-def test_planner_assigns_from_the_command_line_and_a_picker_is_told_who_may(released, capsys):
-    assert main(["--db", released.url, "assign", JOB, "--to", "PK1", "--user", "PL1"]) == 0
+def test_planner_assigns_from_the_command_line_and_a_picker_is_told_who_may(released, capsys, monkeypatch):
+    assert jobfloor_as(monkeypatch, "--db", released.url, "assign", JOB, "--to", "PK1", "--user", "PL1") == 0
     assert Job.get(Job.job == JOB).assignee == "PK1"
-    assert main(["--db", released.url, "assign", JOB, "--to", "PK2", "--user", "PK1"]) == 2
+    assert jobfloor_as(monkeypatch, "--db", released.url, "assign", JOB, "--to", "PK2", "--user", "PK1") == 2
     assert ("PK1 (picker) may not assign jobs: ask a supervisor, a planner or an admin"
             in capsys.readouterr().err)
     assert Job.get(Job.job == JOB).assignee == "PK1"

@@ -73,7 +73,7 @@ def test_a_command_added_later_is_a_write_for_admins_only(demo, no_credentials, 
         args = argparse.Namespace(db=demo.url, station=None, command="frobnicate", user="SV1")
         monkeypatch.setenv("JOBFLOOR_PIN", "3333")
         assert registry.run(args) == 2
-        assert "SV1 (supervisor) may not admin only" in capsys.readouterr().err
+        assert "SV1 (supervisor) may not run this command: ask an admin" in capsys.readouterr().err
         monkeypatch.setenv("JOBFLOOR_PIN", "9999")
         args.user = "AD1"
         assert registry.run(args) == 0
@@ -134,7 +134,7 @@ def test_a_pin_file_must_be_private(demo, no_credentials, monkeypatch, tmp_path,
     assert f"chmod 600 {pin}" in capsys.readouterr().err
     os.chmod(pin, stat.S_IRUSR | stat.S_IWUSR)
     assert main(["--db", demo.url, "settings", "set", "site_name", "Bakery 2", "--user", "SV1"]) == 2
-    assert "SV1 (supervisor) may not settings edit" in capsys.readouterr().err  # an admin's to change
+    assert "SV1 (supervisor) may not change site settings: ask an admin" in capsys.readouterr().err  # an admin's to change
     pin.write_text("9999\n")
     assert main(["--db", demo.url, "settings", "set", "site_name", "Bakery 2", "--user", "AD1"]) == 0
     event = AuditEvent.select().where(AuditEvent.action == "settings.set").order_by(AuditEvent.id.desc()).first()
@@ -158,7 +158,7 @@ def test_station_tokens_are_made_by_admins_stored_hashed_bound_to_their_station_
     release(actors["planner"], [JOB])
     monkeypatch.setenv("JOBFLOOR_PIN", "3333")
     assert main(["--db", demo.url, "token", "add", "PICK-1", "--as", "SV1", "--user", "SV1"]) == 2
-    assert "may not tokens edit" in capsys.readouterr().err
+    assert "may not manage station tokens: ask an admin" in capsys.readouterr().err
     monkeypatch.setenv("JOBFLOOR_PIN", "9999")
     assert main(["--db", demo.url, "token", "add", "PICK-1", "--as", "SV1", "--user", "AD1", "--note", "scale"]) == 0
     secret = capsys.readouterr().out.strip()
