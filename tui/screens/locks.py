@@ -10,7 +10,6 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.widgets import DataTable, Input, Static
 
-from core.errors import JobfloorError
 from core.qty import fmt_short
 from tui.live import DataChanged
 from tui.screens.base import FloorScreen
@@ -111,7 +110,7 @@ class LocksScreen(FloorScreen):
             table.focus()
             return
         ask.update(f"{self._rows[key]}: why? Type it, then Enter (Esc: leave it).")
-        self._say("", error=False)
+        self.say("")
         reason.focus()
 
     def action_back(self) -> None:
@@ -131,30 +130,19 @@ class LocksScreen(FloorScreen):
         from core.trace.holds import release_hold
 
         kind, _, what = key.partition(":")
-        try:
+        # A refusal (no reason, not the role) leaves the reason open for another try.
+        with self.refusals() as refused:
             if kind == "user":
                 user = unlock_user(self.app.actor, what, reason)
                 done = f"{user.code} is unlocked: they can log in with their PIN now."
             else:
                 item, lot = what.split("\t")
                 done = release_hold(self.app.actor, lot, item, reason).text() + "."
-        except JobfloorError as exc:
-            self.app.call_from_thread(self._refused, str(exc))
+        if refused:
             return
         self.app.call_from_thread(self._done, done)
 
-    def _refused(self, message: str) -> None:
-        # The reason stays open for another try; a reason too short is the usual cause.
-        self._say(message[:1].upper() + message[1:] + ".", error=True)
-        self.app.signal_error(message, toast=False)
-
     def _done(self, message: str) -> None:
         self._asking(None)
-        self._say(message, error=False)
-        self.app.signal_ok(message, toast=False)
+        self.ok(message)
         self.reload()
-
-    def _say(self, text: str, error: bool) -> None:
-        message = self.query_one("#message", Static)
-        message.update(text)
-        message.set_classes("error" if error else "hint")

@@ -16,7 +16,6 @@ from textual.containers import Horizontal, Vertical
 from textual.suggester import SuggestFromList
 from textual.widgets import DataTable, Input, Label, Static
 
-from core.errors import JobfloorError
 from core.site.stations import shown
 from drivers.printer.facts import LANGUAGES
 from drivers.scale import PROTOCOL_NAMES, PROTOCOLS_SAID
@@ -46,6 +45,7 @@ FIELDS = (
 
 
 class StationsScreen(FloorScreen):
+    MESSAGE = "#form-message"
     HELP = ("Stations\n\nEach terminal's place: the scale and printer at hand. A terminal finds its station by "
             "--station, by JOBFLOOR_STATION (set per SSH key) or by the address it connects from (SSH from); a "
             "browser kiosk by the station's kiosk link (jobfloor station link CODE).\n\n"
@@ -193,7 +193,7 @@ class StationsScreen(FloorScreen):
         self._before = {f.name: shown(station, f.name) for f in FIELDS}
         for f in FIELDS:
             self.query_one(f"#f-{f.name}", Input).value = self._before[f.name]
-        self._say("Change what you need, then F5 to save. Esc leaves without saving.", error=False)
+        self.say("Change what you need, then F5 to save. Esc leaves without saving.")
         self.query_one("#title", Static).update(f"Station {station.code}: settings")
         self._show_form(True)
         self.query_one(f"#f-{FIELDS[0].name}", Input).focus()
@@ -236,7 +236,7 @@ class StationsScreen(FloorScreen):
     def action_save(self) -> None:
         if self._editing is None:
             return
-        self._say("Checking (a changed scale is read once)...", error=False)
+        self.say("Checking (a changed scale is read once)...")
         # Only what was changed here goes in: a field another terminal changed meanwhile is left as it is now.
         typed = {name: value for name, value in self._typed().items() if value != self._before[name]}
         self._save(self._editing, typed)
@@ -245,16 +245,11 @@ class StationsScreen(FloorScreen):
     def _save(self, code: str, typed: dict) -> None:
         from core.site.stations import save_station
 
-        try:
+        with self.refusals() as refused:  # said on the form's line: still editing, nothing lost
             saved = save_station(self.app.actor, code, typed)
-        except JobfloorError as exc:
-            self.app.call_from_thread(self._refused, str(exc))
+        if refused:
             return
         self.app.call_from_thread(self._saved, code, saved.changes, saved.station, saved.text())
-
-    def _refused(self, message: str) -> None:
-        self._say(message[:1].upper() + message[1:] + ".", error=True)
-        self.app.signal_error(message, toast=False)
 
     def _saved(self, code: str, changes: dict, station, text: str) -> None:
         if not changes:
@@ -264,9 +259,4 @@ class StationsScreen(FloorScreen):
         if station is not None and code == self.app.station_code:
             self.app.station = station  # this terminal's own printer and scale settings, for what opens next
         self._leave_form(code)
-        self.app.signal_ok(text)
-
-    def _say(self, text: str, error: bool) -> None:
-        message = self.query_one("#form-message", Static)
-        message.update(text)
-        message.set_classes("error" if error else "hint")
+        self.ok(text, toast=True)  # the form's line goes with the form
