@@ -21,8 +21,8 @@ from core import clock
 from core.clock import utcnow
 from core.data.db import locked, retrying, write_txn
 from core.data.models import Item, Job, JobLine, Location, Movement, PickTask, StockUnit
-from core.data.setting_store import setting
 from core.data.serials import new_track_id
+from core.data.setting_store import setting
 from core.erp.postings import add_posting
 from core.errors import BusinessRefusal, NotFound, UserInputError
 from core.jobs import reservations

@@ -77,7 +77,7 @@ def update_station(actor: Actor, code: str, **fields) -> Station:
     return Station.get(Station.code == code)
 
 
-def shown(station: Station, name: str) -> str:
+def field_text(station: Station, name: str) -> str:
     """A field as a person types it: empty for nothing."""
     value = getattr(station, name)
     return "" if value is None else str(value)
@@ -95,7 +95,7 @@ def checked_changes(code: str, typed: dict[str, str]) -> dict:
     unknown = set(typed) - set(EDITABLE)
     if unknown:
         raise UserInputError(f"cannot change {', '.join(sorted(unknown))} of a station")
-    current = {name: shown(station, name) for name in EDITABLE}
+    current = {name: field_text(station, name) for name in EDITABLE}
     v = {name: (typed[name] if name in typed else current[name] or "").strip() for name in EDITABLE}
     if len(v["name"]) > 100 or len(v["area"]) > 30:
         raise UserInputError("the name is at most 100 characters and the area at most 30")
@@ -103,7 +103,7 @@ def checked_changes(code: str, typed: dict[str, str]) -> dict:
         try:
             v["ssh_address"] = str(ipaddress.ip_address(v["ssh_address"]))
         except ValueError:
-            raise UserInputError(f"'{v['ssh_address']}' is not an IP address: type the terminal's address, "
+            raise UserInputError(f"'{shown(v['ssh_address'])}' is not an IP address: type the terminal's address, "
                                  "like 10.0.4.21, or leave it empty") from None
         other = Station.get_or_none((Station.ssh_address == v["ssh_address"]) & (Station.code != code))
         if other is not None:
@@ -112,14 +112,14 @@ def checked_changes(code: str, typed: dict[str, str]) -> dict:
     if v["scale_url"]:
         url = v["scale_url"]
         if not is_scale_address(url):
-            raise UserInputError(f"scale address '{url}' is not one this app can use: give a serial port such as "
-                                 "/dev/ttyUSB0, or socket://host:port for a serial device server")
+            raise UserInputError(f"scale address '{shown(url)}' is not one this app can use: give a serial port "
+                                 "such as /dev/ttyUSB0, or socket://host:port for a serial device server")
         if not v["scale_protocol"]:
             raise UserInputError(f"say which protocol the scale speaks: {PROTOCOLS_SAID}")
     if v["scale_protocol"] and v["scale_protocol"] not in PROTOCOL_NAMES:
-        raise UserInputError(f"scale protocol '{v['scale_protocol']}' is not known: use {PROTOCOLS_SAID}")
+        raise UserInputError(f"scale protocol '{shown(v['scale_protocol'])}' is not known: use {PROTOCOLS_SAID}")
     if not v["scale_baud"].isdigit() or int(v["scale_baud"]) not in BAUDS:
-        raise UserInputError(f"scale baud '{v['scale_baud']}' is not a serial speed: use one of "
+        raise UserInputError(f"scale baud '{shown(v['scale_baud'])}' is not a serial speed: use one of "
                              f"{', '.join(map(str, BAUDS))} (most scales: 9600)")
     v["printer_language"] = v["printer_language"].lower() or "ql"
     if v["printer_url"]:
@@ -133,7 +133,7 @@ def checked_changes(code: str, typed: dict[str, str]) -> dict:
             raise UserInputError(exc.message) from None
         v["printer_model"] = model or v["printer_model"]
     elif v["printer_language"] not in LANGUAGES:
-        raise UserInputError(f"printer language '{v['printer_language']}' is not known: use ql (Brother QL) or "
+        raise UserInputError(f"printer language '{shown(v['printer_language'])}' is not known: use ql (Brother QL) or "
                              "zpl (Zebra)")
     changes = {}
     for name, value in v.items():
@@ -157,7 +157,7 @@ def check_scale(url: str, protocol: str, baud: int) -> str:
     if url.startswith("/dev/") and not os.path.exists(url):
         here = sorted({p for pattern in SERIAL_PORTS for p in glob.glob(pattern)})
         ports = f" (this computer has {', '.join(here)})" if here else " (this computer has no serial port plugged in)"
-        raise UserInputError(f"{url} does not exist: check the cable or pick the scale's port{ports}")
+        raise UserInputError(f"{shown(url, 80)} does not exist: check the cable or pick the scale's port{ports}")
     try:
         reading = read_once(url, protocol, stable=False, timeout=2.0)
     except ScaleOffline:

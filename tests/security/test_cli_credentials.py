@@ -134,7 +134,8 @@ def test_a_pin_file_must_be_private(demo, no_credentials, monkeypatch, tmp_path,
     assert f"chmod 600 {pin}" in capsys.readouterr().err
     os.chmod(pin, stat.S_IRUSR | stat.S_IWUSR)
     assert main(["--db", demo.url, "settings", "set", "site_name", "Bakery 2", "--user", "SV1"]) == 2
-    assert "SV1 (supervisor) may not change site settings: ask an admin" in capsys.readouterr().err  # an admin's to change
+    # an admin's to change
+    assert "SV1 (supervisor) may not change site settings: ask an admin" in capsys.readouterr().err
     pin.write_text("9999\n")
     assert main(["--db", demo.url, "settings", "set", "site_name", "Bakery 2", "--user", "AD1"]) == 0
     event = AuditEvent.select().where(AuditEvent.action == "settings.set").order_by(AuditEvent.id.desc()).first()

@@ -10,7 +10,6 @@ from textual.widgets.option_list import Option
 from tui.modules import modules_for
 from tui.screens.base import FloorScreen
 
-
 # 1-9, then 0 for the tenth module, like the keys across the top of the keyboard; then letters, so a supervisor's
 # eleventh module (Locks and holds) has a key of its own too.
 MENU_KEYS = "1234567890abcdefghijklmnopqrstuvwxyz"

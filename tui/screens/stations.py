@@ -16,7 +16,7 @@ from textual.containers import Horizontal, Vertical
 from textual.suggester import SuggestFromList
 from textual.widgets import DataTable, Input, Label, Static
 
-from core.site.stations import shown
+from core.site.stations import field_text
 from drivers.printer.facts import LANGUAGES
 from drivers.scale import PROTOCOL_NAMES, PROTOCOLS_SAID
 from tui.screens.base import FloorScreen
@@ -190,7 +190,7 @@ class StationsScreen(FloorScreen):
             return
         station = self._stations[table.cursor_row]
         self._editing = station.code
-        self._before = {f.name: shown(station, f.name) for f in FIELDS}
+        self._before = {f.name: field_text(station, f.name) for f in FIELDS}
         for f in FIELDS:
             self.query_one(f"#f-{f.name}", Input).value = self._before[f.name]
         self.say("Change what you need, then F5 to save. Esc leaves without saving.")
