@@ -46,8 +46,8 @@ def _held(args) -> int:
 
     lots = held_lots()
     if args.json:
-        print(json.dumps([{"item": h.item, "lot": h.lot, "units": h.units, "qty": fmt_qty(h.qty), "uom": h.uom} for h in lots],
-                         indent=1))
+        print(json.dumps([{"item": h.item, "lot": h.lot, "units": h.units, "qty": fmt_qty(h.qty), "uom": h.uom}
+                          for h in lots], indent=1))
         return 0
     for h in lots:
         print(f"{h.item:<16} {h.lot:<14} {h.units:>3} unit(s) {fmt_short(h.qty):>10} {h.uom}")
