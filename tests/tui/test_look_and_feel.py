@@ -112,6 +112,20 @@ async def test_code_and_pin_typed_ahead_in_one_burst(sqlite_demo):
         assert app.actor.user == "PK1"
 
 
+async def test_a_pin_answered_before_its_user_code_still_logs_in(sqlite_demo):
+    """Typed ahead, each field answers its Enter from its own queue, so the PIN's can come first; the user code's
+    badge lookup that follows must not cancel the login (a tmux burst once needed a second Enter)."""
+    app = make_app(sqlite_demo.url)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = app.screen
+        screen.query_one("#user").value = "PK1"
+        screen.query_one("#pin").value = "2222"
+        screen._pin_entered()
+        screen._user_entered()
+        await wait_for(pilot, lambda: type(app.screen).__name__ == "MenuScreen")
+        assert app.actor.user == "PK1"
+
+
 async def test_wrong_pin_typed_ahead_still_refused(sqlite_demo):
     app = make_app(sqlite_demo.url)
     async with app.run_test(size=(80, 24)) as pilot:

@@ -87,7 +87,10 @@ class LoginScreen(Screen):
             return
         self._try_pin(code, self.query_one("#pin", Input).value)
 
-    @work(thread=True, exclusive=True, group="login")
+    # The badge lookup and the PIN check run in groups of their own: typed ahead, the PIN's Enter can be handled
+    # before the user code's (each field answers from its own queue), and a badge lookup that started second must
+    # not cancel the login the PIN already asked for.
+    @work(thread=True, exclusive=True, group="login-badge")
     def _try_badge(self, value: str) -> None:
         from core.site.auth import badge_or_code
 
@@ -99,9 +102,13 @@ class LoginScreen(Screen):
         if actor:
             self.app.call_from_thread(self._success, actor)
         else:
-            self.app.call_from_thread(self.query_one("#pin", Input).focus)
+            self.app.call_from_thread(self._ask_pin)
 
-    @work(thread=True, exclusive=True, group="login")
+    def _ask_pin(self) -> None:
+        if self.is_attached and self in self.app.screen_stack:  # not when the PIN has logged in meanwhile
+            self.query_one("#pin", Input).focus()
+
+    @work(thread=True, exclusive=True, group="login-pin")
     def _try_pin(self, code: str, pin: str) -> None:
         from core.site.auth import login
 
