@@ -25,6 +25,7 @@ async def test_the_board_shows_a_job_closed_short_and_why(demo, size, capsys, mo
         job = BREAD if size[0] >= 80 else BREAD.lstrip("0")
         await wait_for(pilot, lambda: type(app.screen).__name__ == "BoardScreen" and job in screen_text(app))
         assert f"CLOSED SHORT {job}" in screen_text(app)
+        assert "1 closed short today" in screen_text(app)  # not counted among the released jobs
         await pilot.press("enter")
         await wait_for(pilot, lambda: app.screen.query_one("#detail").display)
         assert "closed short: tote damaged" in str(app.screen.query_one("#detail").render())

@@ -104,9 +104,11 @@ class BoardScreen(FloorScreen):
         self._follow_detail()
         late = sum(1 for r in rows if r.state == "LATE")
         risk = sum(1 for r in rows if r.state == "AT RISK")
+        closed = sum(1 for r in rows if r.state == "CLOSED SHORT")  # completed, shown for a day with the reason
         shown = f", showing '{self.filter}'" if self.filter else ""
         self.query_one("#summary", Static).update(
-            f"{len(rows)} released job(s): {late} late, {risk} at risk. Sorted by {self.sort}{shown}.")
+            f"{len(rows) - closed} released job(s): {late} late, {risk} at risk"
+            + (f"; {closed} closed short today" if closed else "") + f". Sorted by {self.sort}{shown}.")
 
     def _follow_detail(self) -> None:
         """An open job detail describes the job as it is now: read again, or closed once the job left the board."""
