@@ -3,13 +3,15 @@ from __future__ import annotations
 
 import json
 
+from core.data.models import ROLES
+
 
 def register(sub) -> dict:
     s = sub.add_parser("user", help="users: add or change one, unlock one locked out, who is locked out")
     us = s.add_subparsers(dest="user_command", required=True, metavar="ACTION")
     a = us.add_parser("add", help="add or update a user")
     a.add_argument("code")
-    a.add_argument("--role", required=True, choices=("operator", "picker", "supervisor", "planner", "admin"))
+    a.add_argument("--role", required=True, choices=ROLES)
     a.add_argument("--pin", required=True)
     a.add_argument("--name")
     a.add_argument("--badge")
