@@ -10,6 +10,8 @@ from textual.binding import Binding
 from textual.widgets import DataTable, Input, Static
 
 from core.errors import JobfloorError
+from core.jobs.assignment import assign
+from core.jobs.board import board, job_detail
 from core.qty import fmt_short
 from tui.live import DataChanged
 from tui.screens.base import FloorScreen
@@ -78,8 +80,6 @@ class BoardScreen(FloorScreen):
 
     @work(thread=True, exclusive=True, group="board")
     def reload(self) -> None:
-        from core.jobs.board import board
-
         rows = board()
         self.app.call_from_thread(self._show, rows)
 
@@ -157,8 +157,6 @@ class BoardScreen(FloorScreen):
 
     @work(thread=True, group="board-write")
     def _do_assign(self, job: str, target: str | None) -> None:
-        from core.jobs.assignment import assign
-
         try:
             assign(self.app.actor, job, target)
         except JobfloorError as exc:
@@ -174,8 +172,6 @@ class BoardScreen(FloorScreen):
 
     @work(thread=True, group="board-detail")
     def _load_detail(self, job: str) -> None:
-        from core.jobs.board import job_detail
-
         lines = job_detail(job)
         self.app.call_from_thread(self._show_detail, job, lines)
 

@@ -13,6 +13,14 @@ from textual.binding import Binding
 from textual.widgets import DataTable, Input, Static
 
 from core.errors import JobfloorError
+from core.kitbins.bins import (
+    check_source,
+    confirm_replenishment,
+    count_bin,
+    count_by_weight_preview,
+    open_tasks,
+    sweep_tasks,
+)
 from core.qty import QtyError, fmt_short, parse_qty
 from tui.screens.base import FloorScreen
 from tui.widgets.live_table import FloorTable
@@ -90,8 +98,6 @@ class KitTasksScreen(FloorScreen):
 
     @work(thread=True, exclusive=True, group="kit-tasks")
     def _load(self, sweep: bool) -> None:
-        from core.kitbins.bins import open_tasks, sweep_tasks
-
         try:
             if sweep:
                 sweep_tasks(self.app.actor)  # bins left low by an import or a count get their task too
@@ -191,8 +197,6 @@ class KitTasksScreen(FloorScreen):
 
     @work(thread=True, exclusive=True, group="kit-check")
     def _check_source(self, task_id: int, scanned: str) -> None:
-        from core.kitbins.bins import check_source
-
         try:
             source = check_source(task_id, scanned)
         except JobfloorError as exc:
@@ -210,8 +214,6 @@ class KitTasksScreen(FloorScreen):
 
     @work(thread=True, exclusive=True, group="kit-write")
     def _confirm(self, task_id: int, source: str, bin_code: str) -> None:
-        from core.kitbins.bins import confirm_replenishment
-
         try:
             result = confirm_replenishment(self.app.actor, task_id, source, bin_code)
         except JobfloorError as exc:
@@ -255,8 +257,6 @@ class KitTasksScreen(FloorScreen):
 
     @work(thread=True, exclusive=True, group="kit-write")
     def _preview(self, location: str, values: dict) -> None:
-        from core.kitbins.bins import count_by_weight_preview
-
         try:
             preview = count_by_weight_preview(location, **values)
         except JobfloorError as exc:
@@ -282,8 +282,6 @@ class KitTasksScreen(FloorScreen):
 
     @work(thread=True, exclusive=True, group="kit-write")
     def _count(self, location: str, values: dict) -> None:
-        from core.kitbins.bins import count_bin
-
         try:
             result = count_bin(self.app.actor, location, **values)
         except JobfloorError as exc:

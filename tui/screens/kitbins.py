@@ -22,6 +22,7 @@ from textual.widgets import Input, Static
 
 from core.clock import utcnow
 from core.errors import JobfloorError
+from core.kitbins.bins import board
 from core.qty import fmt_short
 from tui.screens.base import FloorScreen
 
@@ -263,7 +264,6 @@ class KitBinsScreen(FloorScreen):
     def _load(self, days: int) -> None:
         import time
 
-        from core.kitbins.bins import board
 
         t0 = time.perf_counter()
         try:

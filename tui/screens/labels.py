@@ -17,8 +17,15 @@ from textual.screen import ModalScreen
 from textual.widgets import DataTable, Input, SelectionList, Static
 from textual.widgets.selection_list import Selection
 
+from core.data.models import Station
+from core.labels.job_facts import job_info, label_jobs, problems_for
 from core.labels.kinds import JOB_KINDS as KINDS
-from core.labels.kinds import PALLET
+from core.labels.kinds import PALLET, PRINTED
+from core.labels.ledger import ledger
+from core.labels.queue import queue, states_of, still_waiting
+from core.labels.reprints import confirm_printed, print_unconfirmed_again, reprint_range, unconfirmed, void, void_range
+from core.labels.sets import preview_labels, print_to
+from core.labels.targets import PREVIEW_ONLY, target_for_station
 from core.qty import fmt_short
 from core.site.auth import may
 from tui.screens.base import FloorScreen
@@ -258,8 +265,6 @@ class LabelsScreen(FloorScreen):
 
     @work(thread=True, exclusive=True, group="labels-waiting")
     def _check_waiting(self, ids: frozenset) -> None:
-        from core.labels.kinds import PRINTED
-        from core.labels.queue import states_of, still_waiting
 
         if still_waiting(ids):
             return
@@ -278,8 +283,6 @@ class LabelsScreen(FloorScreen):
     # --- the job list --------------------------------------------------------------------------------------------
     @work(thread=True, exclusive=True, group="labels-load")
     def _load_jobs(self) -> None:
-        from core.labels.job_facts import label_jobs
-
         jobs = label_jobs()
         self.app.call_from_thread(self._jobs_loaded, jobs)
 
@@ -325,11 +328,6 @@ class LabelsScreen(FloorScreen):
 
     @work(thread=True, exclusive=True, group="labels-job")
     def _load_job(self, code: str) -> None:
-        from core.data.models import Station
-        from core.labels.job_facts import job_info, problems_for
-        from core.labels.ledger import ledger
-        from core.labels.sets import preview_labels
-        from core.labels.targets import PREVIEW_ONLY, target_for_station
 
         station = Station.get_or_none(Station.code == self.app.station_code) if self.app.station_code else None
         target, problem = PREVIEW_ONLY, None
@@ -427,8 +425,6 @@ class LabelsScreen(FloorScreen):
 
     @work(thread=True, exclusive=True, group="labels-print")
     def _print(self, code: str, kinds: list[str]) -> None:
-        from core.labels.sets import print_to
-
         self.say("Storing and sending the labels...")
         try:
             with self.refusals(toast=True) as refused:
@@ -438,7 +434,6 @@ class LabelsScreen(FloorScreen):
             self.busy = False
         if refused:
             return
-        from core.labels.queue import still_waiting
 
         waiting = still_waiting(result.ids)
         if result.all_printed:
@@ -457,8 +452,6 @@ class LabelsScreen(FloorScreen):
 
     def _after_send(self, report) -> None:
         """Called on a worker thread: the ledger and queue as they are now, and the printer's state."""
-        from core.labels.ledger import ledger
-        from core.labels.queue import queue
 
         book = ledger(self.job) if self.job else None
         rows = queue()
@@ -486,8 +479,6 @@ class LabelsScreen(FloorScreen):
 
     @work(thread=True, exclusive=True, group="labels-queue")
     def _load_queue(self) -> None:
-        from core.labels.queue import queue
-
         rows = queue()
         self.app.call_from_thread(self._fill_queue, rows)
 
@@ -555,8 +546,6 @@ class LabelsScreen(FloorScreen):
 
     @work(thread=True, exclusive=True, group="labels-unconfirmed")
     def _ask_unconfirmed(self, code: str) -> None:
-        from core.labels.reprints import unconfirmed
-
         rows = unconfirmed(code)
         if not rows:
             self.ok(f"Job {code} has no unconfirmed labels: every label sent was proven printed.", toast=True)
@@ -570,8 +559,6 @@ class LabelsScreen(FloorScreen):
 
     @work(thread=True, exclusive=True, group="labels-print")
     def _settle_unconfirmed(self, code: str, what: str) -> None:
-        from core.labels.reprints import confirm_printed, print_unconfirmed_again
-
         with self.refusals(toast=True) as refused:
             if what == "seen":
                 ids = confirm_printed(self.app.actor, code)
@@ -611,8 +598,6 @@ class LabelsScreen(FloorScreen):
 
     @work(thread=True, exclusive=True, group="labels-print")
     def _do_reprint(self, code: str, kind: str, span: tuple[int, int]) -> None:
-        from core.labels.reprints import reprint_range
-
         with self.refusals(toast=True) as refused:
             result = reprint_range(self.app.actor, code, kind, span[0], span[1], target=self.target, send=False)
             result.sent = self._send_ids(result.ids)
@@ -647,8 +632,6 @@ class LabelsScreen(FloorScreen):
 
     @work(thread=True, exclusive=True, group="labels-void")
     def _do_void_range(self, code: str, kind: str, span: tuple[int, int]) -> None:
-        from core.labels.reprints import void_range
-
         with self.refusals(toast=True) as refused:
             ids = void_range(self.app.actor, code, kind, span[0], span[1])
         if refused:
@@ -658,8 +641,6 @@ class LabelsScreen(FloorScreen):
 
     @work(thread=True, exclusive=True, group="labels-void")
     def _do_void_ids(self, ids: list[int]) -> None:
-        from core.labels.reprints import void
-
         with self.refusals(toast=True) as refused:
             done = void(self.app.actor, ids)
         if refused:

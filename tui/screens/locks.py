@@ -11,6 +11,8 @@ from textual.app import ComposeResult
 from textual.widgets import DataTable, Input, Static
 
 from core.qty import fmt_short
+from core.site.auth import locked_users, minutes_locked, unlock_user
+from core.trace.holds import held_lots, release_hold
 from tui.live import DataChanged
 from tui.screens.base import FloorScreen
 from tui.widgets.tables import current_key
@@ -67,15 +69,11 @@ class LocksScreen(FloorScreen):
 
     @work(thread=True, exclusive=True, group="locks")
     def reload(self) -> None:
-        from core.site.auth import locked_users
-        from core.trace.holds import held_lots
 
         users, lots = locked_users(), held_lots()
         self.app.call_from_thread(self._show, users, lots)
 
     def _show(self, users, lots) -> None:
-        from core.site.auth import minutes_locked
-
         table = self.query_one("#locks", DataTable)
         keep = current_key(table)
         table.clear()
@@ -126,8 +124,6 @@ class LocksScreen(FloorScreen):
 
     @work(thread=True, exclusive=True, group="locks-act")
     def _act(self, key: str, reason: str) -> None:
-        from core.site.auth import unlock_user
-        from core.trace.holds import release_hold
 
         kind, _, what = key.partition(":")
         # A refusal (no reason, not the role) leaves the reason open for another try.

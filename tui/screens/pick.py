@@ -22,7 +22,12 @@ from textual.binding import Binding
 from textual.widgets import DataTable, Input, Static
 
 from core.errors import JobfloorError
+from core.jobs.assignment import still_yours, take
+from core.jobs.pick_list import jobs_to_pick, open_tasks, short_lines, task_by_id, unit_for_scan
+from core.jobs.picking import REASONS, confirm_pick, substitute
 from core.qty import QtyError, fmt_short, parse_qty
+from drivers.scale import NetReading, ScaleError, ScaleUnstable, Tare
+from drivers.scale.reading import milli_kg
 from tui.scale_link import ScaleUpdate
 from tui.screens.base import FloorScreen, sentence
 from tui.screens.pick_short import ShortPick
@@ -166,8 +171,6 @@ class PickScreen(ShortPick, FloorScreen):
     # --- job list ------------------------------------------------------------------------------------------
     @work(thread=True, exclusive=True, group="pick-load")
     def _load_jobs(self) -> None:
-        from core.jobs.pick_list import jobs_to_pick
-
         area = self.app.station.area if self.app.station is not None else None
         jobs = jobs_to_pick(self.app.actor.user if self.app.actor else None, area or None, self.app.station_code)
         self.app.call_from_thread(self._jobs_loaded, jobs)
@@ -204,8 +207,6 @@ class PickScreen(ShortPick, FloorScreen):
     def _open(self, job: str, task_id: int | None) -> None:
         """Opening a job takes it, so no other picker works the same slip, and loads its tasks in the same worker:
         nothing (a live refresh of the list) can cancel the one without the other (issue 22.9)."""
-        from core.jobs.assignment import take
-        from core.jobs.pick_list import open_tasks, short_lines
 
         try:
             take(self.app.actor, job)
@@ -230,8 +231,6 @@ class PickScreen(ShortPick, FloorScreen):
 
     @work(thread=True, exclusive=True, group="pick-tasks")
     def _load_tasks(self, job: str, task_id: int | None = None) -> None:
-        from core.jobs.pick_list import open_tasks, short_lines
-
         tasks = open_tasks(job)
         shorts = [] if tasks else short_lines(job)
         self.app.call_from_thread(self._tasks_loaded, tasks, shorts, task_id)
@@ -265,8 +264,6 @@ class PickScreen(ShortPick, FloorScreen):
     @work(thread=True, exclusive=True, group="pick-check")
     def _check_still_yours(self, job: str) -> None:
         """After another terminal's change: is the job still this picker's, and the task still there?"""
-        from core.jobs.assignment import still_yours
-        from core.jobs.pick_list import task_by_id
 
         task = self.current
         why = still_yours(self.app.actor, job)
@@ -303,8 +300,6 @@ class PickScreen(ShortPick, FloorScreen):
 
     @work(thread=True, exclusive=True, group="pick-scan")
     def _resolve_scan(self, track_id, gtin, lot) -> None:
-        from core.jobs.pick_list import unit_for_scan
-
         resolved = unit_for_scan(track_id, gtin, lot, self.current)
         self.app.call_from_thread(self._scan_resolved, resolved)
 
@@ -314,7 +309,6 @@ class PickScreen(ShortPick, FloorScreen):
             self._say(f"That is not a container of {t.item}: scan {t.track_id}.", error=True, signal=True)
             return
         if track_id != t.track_id:
-            from core.jobs.picking import REASONS
             from tui.screens.choose import ChooseScreen
 
             self.app.push_screen(ChooseScreen(f"{track_id} is not the suggested {t.track_id}. Why?", REASONS),
@@ -333,8 +327,6 @@ class PickScreen(ShortPick, FloorScreen):
     def _do_substitute(self, task, track_id: str, reason: str) -> None:
         """Another container than the suggested one (issue 15.1): checked and taken over before the pour, so the
         pour and its confirmation go on from the container in the picker's hands."""
-        from core.jobs.pick_list import task_by_id
-        from core.jobs.picking import substitute
 
         try:
             substitute(self.app.actor, task.job, task.line, task.track_id, track_id, reason)
@@ -385,13 +377,9 @@ class PickScreen(ShortPick, FloorScreen):
     # --- weighing ------------------------------------------------------------------------------------------
     @staticmethod
     def _no_tare():
-        from drivers.scale import Tare
-
         return Tare.none()
 
     def on_scale_update(self, message: ScaleUpdate) -> None:
-        from drivers.scale import NetReading, ScaleError
-
         gauge = self.query_one("#gauge", WeightGauge)
         item = message.item
         if isinstance(item, NetReading):
@@ -415,8 +403,6 @@ class PickScreen(ShortPick, FloorScreen):
 
     @work(thread=True, exclusive=True, group="pick-tare")
     def _do_tare(self) -> None:
-        from drivers.scale import ScaleError
-
         try:
             zero = self.link.take_tare()
         except ScaleError as exc:
@@ -466,8 +452,6 @@ class PickScreen(ShortPick, FloorScreen):
 
     @work(thread=True, exclusive=True, group="pick-weigh")
     def _weigh(self, task, pressed: float) -> None:
-        from drivers.scale import ScaleError, ScaleUnstable
-
         try:
             net = self.link.weigh(pressed)
         except ScaleUnstable:
@@ -481,8 +465,6 @@ class PickScreen(ShortPick, FloorScreen):
 
     @staticmethod
     def _weighed_detail(net) -> dict:
-        from drivers.scale.reading import milli_kg
-
         tare = net.tare
         return {"net": net.milli_kg, "stable": True, "tare_by": tare.kind,
                 "tare": None if tare.kg is None else milli_kg(tare.kg)}
@@ -520,8 +502,6 @@ class PickScreen(ShortPick, FloorScreen):
 
     @work(thread=True, exclusive=True, group="pick-confirm")
     def _do_confirm(self, task, track_id, qty, reason, weighed, request_id) -> None:
-        from core.jobs.picking import confirm_pick
-
         try:
             result = confirm_pick(self.app.actor, task.job, task.line, track_id, qty, reason=reason,
                                   request_id=request_id, weighed=weighed)
@@ -540,8 +520,6 @@ class PickScreen(ShortPick, FloorScreen):
     def _recheck(self, task, message: str) -> None:
         """A refused confirmation: is the task still there to pick, and the job still this picker's? Another
         terminal may have won the race for it."""
-        from core.jobs.assignment import still_yours
-        from core.jobs.pick_list import task_by_id
 
         why = still_yours(self.app.actor, task.job)
         now = task_by_id(task.id)

@@ -12,7 +12,9 @@ import uuid
 from textual import work
 
 from core.errors import JobfloorError
+from core.jobs.picking import SHORT_REASONS, short_pick
 from core.qty import fmt_short
+from drivers.scale import ScaleError, ScaleUnstable
 from tui.widgets.gauge import band_verdict
 
 
@@ -22,7 +24,6 @@ class ShortPick:
     def action_short(self) -> None:
         if self.current is None or self.step == "jobs" or self.busy or self.weighing or self.taring:
             return
-        from core.jobs.picking import SHORT_REASONS
         from tui.screens.choose import ChooseScreen
 
         t = self.current
@@ -43,8 +44,6 @@ class ShortPick:
 
     @work(thread=True, exclusive=True, group="pick-weigh")
     def _weigh_for_short(self, task, reason: str, pressed: float) -> None:
-        from drivers.scale import ScaleError, ScaleUnstable
-
         try:
             net = self.link.weigh(pressed)
         except ScaleUnstable:
@@ -92,8 +91,6 @@ class ShortPick:
 
     @work(thread=True, group="pick-confirm")
     def _do_short(self, task, reason: str, qty: int, weighed: dict | None, request_id: str) -> None:
-        from core.jobs.picking import short_pick
-
         try:
             result = short_pick(self.app.actor, task.job, task.line, task.track_id, reason, partial=qty,
                                 request_id=request_id, weighed=weighed)

@@ -6,7 +6,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import DataTable, Static
 
+from core.config import numba_cache_dir
 from core.errors import JobfloorError
+from core.jobs.planning import Schedule
+from core.jobs.release import release, released_jobs, slip, unrelease
 from tui.live import DataChanged
 from tui.screens.base import FloorScreen
 from tui.widgets.live_table import FloorTable, put_cursor
@@ -98,12 +101,8 @@ class ReleaseScreen(FloorScreen):
     # --- loading -------------------------------------------------------------------------------------------
     @work(thread=True, exclusive=True, group="release-load")
     def _load(self) -> None:
-        from core.config import numba_cache_dir
-
         numba_cache_dir()
         from core.allocator.kernel import warm_up
-        from core.jobs.planning import Schedule
-        from core.jobs.release import released_jobs
 
         warm_up()
         schedule = Schedule()
@@ -259,8 +258,6 @@ class ReleaseScreen(FloorScreen):
 
     @work(thread=True, exclusive=True, group="release-write")
     def _do_release(self, jobs: list[str]) -> None:
-        from core.jobs.release import release
-
         try:
             # Released one by one in the planner's order, so the what-if order is the order stock is taken.
             results = [release(self.app.actor, [job]) for job in jobs]
@@ -287,7 +284,6 @@ class ReleaseScreen(FloorScreen):
 
     @work(thread=True, group="release-slip")
     def _show_slip(self, code: str) -> None:
-        from core.jobs.release import slip
         from tui.screens.slip import SlipScreen
 
         lines = slip(code)
@@ -305,8 +301,6 @@ class ReleaseScreen(FloorScreen):
 
     @work(thread=True, group="release-write")
     def _do_unrelease(self, code: str) -> None:
-        from core.jobs.release import unrelease
-
         try:
             unrelease(self.app.actor, code)
         except JobfloorError as exc:

@@ -18,8 +18,11 @@ from textual.binding import Binding
 from textual.widgets import Input, Static
 
 from core.errors import JobfloorError
+from core.jobs.returns import check_return_qty, issued_to_job, return_unit
 from core.qty import QtyError, fmt_short, parse_qty
+from drivers.scale import NetReading, ScaleError, ScaleUnstable, Tare
 from drivers.scale.reading import milli_kg
+from drivers.scale.tare import NONE, ON_SCALE
 from tui.scale_link import ScaleUpdate
 from tui.screens.base import FloorScreen
 from tui.widgets.scan_input import ScanInput
@@ -122,8 +125,6 @@ class ReturnScreen(FloorScreen):
 
     @work(thread=True, exclusive=True, group="return-look")
     def _look_up(self, track_id: str) -> None:
-        from core.jobs.returns import issued_to_job
-
         try:
             info = issued_to_job(track_id)
         except JobfloorError as exc:
@@ -141,7 +142,6 @@ class ReturnScreen(FloorScreen):
             self.info = None
             self._show("scan")
             return
-        from drivers.scale import Tare
 
         self.link.use_tare(Tare.none())
         self.reading = None
@@ -168,15 +168,12 @@ class ReturnScreen(FloorScreen):
         except QtyError as exc:
             self._fail(f"{exc}: type the tare in kg (e.g. 0.85), or empty the field and Enter to tare the scale")
             return
-        from drivers.scale import Tare
 
         self.link.use_tare(Tare.container(milli))
         self._tared(self.info, None)
 
     @work(thread=True, exclusive=True, group="return-tare")
     def _take_tare(self, info) -> None:
-        from drivers.scale import ScaleError
-
         try:
             zero = self.link.take_tare()
         except ScaleError as exc:
@@ -203,8 +200,6 @@ class ReturnScreen(FloorScreen):
 
     # --- 3. how much ---------------------------------------------------------------------------------------
     def on_scale_update(self, message: ScaleUpdate) -> None:
-        from drivers.scale import NetReading
-
         item = self.reading = message.item
         self.app.set_device_state(scale=("stable" if item.stable else "moving") if isinstance(item, NetReading)
                                   else item.state)
@@ -212,14 +207,11 @@ class ReturnScreen(FloorScreen):
             self._draw_weight()
 
     def _draw_weight(self) -> None:
-        from drivers.scale import NetReading
-
         weight = self.query_one("#weight", Static)
         net = self.reading
         if not isinstance(net, NetReading):
             weight.update(f"{net or 'Waiting for the scale.'}\n(returns wait until the scale is back)")
             return
-        from drivers.scale.tare import NONE, ON_SCALE
 
         state = "stable" if net.stable else "moving"
         if self.step == "tare" or net.tare.kind == NONE:
@@ -239,8 +231,6 @@ class ReturnScreen(FloorScreen):
 
     @work(thread=True, exclusive=True, group="return-weigh")
     def _weigh(self, info, pressed: float) -> None:
-        from core.jobs.returns import check_return_qty, issued_to_job
-        from drivers.scale import ScaleError, ScaleUnstable
 
         try:
             net = self.link.weigh(pressed)
@@ -278,8 +268,6 @@ class ReturnScreen(FloorScreen):
 
     @on(Input.Submitted, "#count")
     def _counted(self, event: Input.Submitted) -> None:
-        from core.jobs.returns import check_return_qty
-
         try:
             qty = parse_qty(event.value)
             check_return_qty(self.info, qty)
@@ -317,8 +305,6 @@ class ReturnScreen(FloorScreen):
 
     @work(thread=True, exclusive=True, group="return-post")
     def _post(self, track_id: str, qty: int, location: str, request_id: str) -> None:
-        from core.jobs.returns import return_unit
-
         # The weight taken at Enter, not whatever the scale says now: it may have gone since.
         weighed, tare = None, None
         net = self.weighed

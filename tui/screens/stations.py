@@ -16,7 +16,8 @@ from textual.containers import Horizontal, Vertical
 from textual.suggester import SuggestFromList
 from textual.widgets import DataTable, Input, Label, Static
 
-from core.site.stations import field_text
+from core.site.kiosk import current_links
+from core.site.stations import field_text, list_stations, save_station
 from drivers.printer.facts import LANGUAGES
 from drivers.scale import PROTOCOL_NAMES, PROTOCOLS_SAID
 from tui.screens.base import FloorScreen
@@ -118,8 +119,6 @@ class StationsScreen(FloorScreen):
 
     @work(thread=True, exclusive=True, group="stations")
     def _load(self, select: str | None = None) -> None:
-        from core.site.kiosk import current_links
-        from core.site.stations import list_stations
 
         stations = list_stations()
         links = current_links()
@@ -243,8 +242,6 @@ class StationsScreen(FloorScreen):
 
     @work(thread=True, exclusive=True, group="stations-save")
     def _save(self, code: str, typed: dict) -> None:
-        from core.site.stations import save_station
-
         with self.refusals() as refused:  # said on the form's line: still editing, nothing lost
             saved = save_station(self.app.actor, code, typed)
         if refused:

@@ -10,6 +10,7 @@ from textual.app import ComposeResult
 from textual.widgets import DataTable, Static
 
 from core.qty import fmt_short
+from core.stock.inquiry import search
 from tui.live import DataChanged
 from tui.screens.base import FloorScreen
 from tui.widgets.live_table import FloorTable
@@ -70,8 +71,6 @@ class StockScreen(FloorScreen):
 
     @work(thread=True, exclusive=True, group="stock")
     def _search(self, text: str, live: bool = False) -> None:
-        from core.stock.inquiry import search
-
         what, rows = search(text)
         self.app.call_from_thread(self._show, text, what, rows, live)
 

@@ -12,7 +12,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import Static, Tree
 
+from core.config import data_dir
 from core.qty import fmt_short
+from core.trace.genealogy import trace
+from core.trace.holds import hold_lot
+from core.trace.lookup import item_for_gtin
+from core.trace.report import export_recall
 from tui.screens.base import FloorScreen
 from tui.widgets.scan_input import ScanInput
 
@@ -88,8 +93,6 @@ class TraceScreen(FloorScreen):
 
     @work(thread=True, exclusive=True, group="trace")
     def _trace(self, text: str, item: str | None, gtin: str | None) -> None:
-        from core.trace.genealogy import trace
-        from core.trace.lookup import item_for_gtin
 
         with self.refusals() as refused:
             result = trace(text, item or item_for_gtin(gtin))
@@ -220,8 +223,6 @@ class TraceScreen(FloorScreen):
 
     @work(thread=True, exclusive=True, group="trace-write")
     def _hold(self, key) -> None:
-        from core.trace.holds import hold_lot
-
         with self.refusals() as refused:
             result = hold_lot(self.app.actor, key[1], key[0])
         if refused:
@@ -241,8 +242,6 @@ class TraceScreen(FloorScreen):
 
     @work(thread=True, exclusive=True, group="trace-write")
     def _export(self, result) -> None:
-        from core.config import data_dir
-        from core.trace.report import export_recall
 
         try:
             csv_path, txt_path = export_recall(result, data_dir() / "recall")
