@@ -13,6 +13,8 @@ from textual.screen import Screen
 from textual.widgets import Static
 
 from core.errors import JobfloorError
+from core.site import resume
+from tui.screens.help import HelpScreen
 from tui.widgets.floor_footer import FloorFooter
 from tui.widgets.status_line import StatusLine
 
@@ -56,8 +58,6 @@ class FloorScreen(Screen):
             self.app.pop_screen()
 
     def action_help(self) -> None:
-        from tui.screens.help import HelpScreen
-
         self.app.push_screen(HelpScreen(self.HELP))
 
     @property
@@ -73,8 +73,6 @@ class FloorScreen(Screen):
 
     @work(thread=True, group="resume", exclusive=True)
     def _save_resume(self, user: str, key: str, state: dict | None) -> None:
-        from core.site import resume
-
         if state:
             resume.save(user, key, state)
         else:

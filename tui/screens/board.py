@@ -94,7 +94,6 @@ class BoardScreen(FloorScreen):
         return sorted(rows, key=key) if key else rows
 
     def _show(self, rows) -> None:
-
         if not self.open:
             return
         self.rows = rows

@@ -23,6 +23,7 @@ from core.kitbins.bins import (
 )
 from core.qty import QtyError, fmt_short, parse_qty
 from tui.screens.base import FloorScreen
+from tui.screens.confirm import ConfirmScreen
 from tui.widgets.live_table import FloorTable
 from tui.widgets.scan_input import ScanInput
 from tui.widgets.tables import Col
@@ -265,8 +266,6 @@ class KitTasksScreen(FloorScreen):
         self.app.call_from_thread(self._ask, location, values, preview)
 
     def _ask(self, location: str, values: dict, preview) -> None:
-        from tui.screens.confirm import ConfirmScreen
-
         def answered(yes: bool | None) -> None:
             if yes:
                 self._count(location, values)

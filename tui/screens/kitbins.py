@@ -9,6 +9,8 @@ measures every cell of every row each time it changes, which for 2,000 bins take
 """
 from __future__ import annotations
 
+import time
+
 from rich.text import Text
 from textual import events, on, work
 from textual.app import ComposeResult
@@ -262,9 +264,6 @@ class KitBinsScreen(FloorScreen):
 
     @work(thread=True, exclusive=True, group="kitbins")
     def _load(self, days: int) -> None:
-        import time
-
-
         t0 = time.perf_counter()
         try:
             rows = board(days=days)

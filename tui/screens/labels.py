@@ -29,6 +29,7 @@ from core.labels.targets import PREVIEW_ONLY, target_for_station
 from core.qty import fmt_short
 from core.site.auth import may
 from tui.screens.base import FloorScreen
+from tui.screens.confirm import ConfirmScreen
 from tui.widgets.label_preview import LabelPreview
 from tui.widgets.live_table import FloorTable
 from tui.widgets.tables import Col, job_cell
@@ -265,7 +266,6 @@ class LabelsScreen(FloorScreen):
 
     @work(thread=True, exclusive=True, group="labels-waiting")
     def _check_waiting(self, ids: frozenset) -> None:
-
         if still_waiting(ids):
             return
         states = states_of(ids)
@@ -328,7 +328,6 @@ class LabelsScreen(FloorScreen):
 
     @work(thread=True, exclusive=True, group="labels-job")
     def _load_job(self, code: str) -> None:
-
         station = Station.get_or_none(Station.code == self.app.station_code) if self.app.station_code else None
         target, problem = PREVIEW_ONLY, None
         with self.refusals(show=False) as refused:
@@ -414,7 +413,6 @@ class LabelsScreen(FloorScreen):
             return
         total = sum(self.summary.counts[k] or 0 for k in kinds)
         mix = ", ".join(f"{self.summary.counts[k]} {k}" for k in kinds)
-        from tui.screens.confirm import ConfirmScreen
 
         self.app.push_screen(ConfirmScreen(f"Print a new set of {total} label(s) for job {self.job} ({mix})?"),
                              lambda yes: yes and self._start_print(self.job, kinds))
@@ -452,7 +450,6 @@ class LabelsScreen(FloorScreen):
 
     def _after_send(self, report) -> None:
         """Called on a worker thread: the ledger and queue as they are now, and the printer's state."""
-
         book = ledger(self.job) if self.job else None
         rows = queue()
         self.app.call_from_thread(self._refreshed, book, rows, report)
@@ -611,7 +608,6 @@ class LabelsScreen(FloorScreen):
             row = self._queue_row()
             if row is None:
                 return
-            from tui.screens.confirm import ConfirmScreen
 
             self.app.push_screen(ConfirmScreen(f"Void label {row.id} ({row.name})? It will never print."),
                                  lambda yes: yes and self._do_void_ids([row.id]))

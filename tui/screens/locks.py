@@ -69,7 +69,6 @@ class LocksScreen(FloorScreen):
 
     @work(thread=True, exclusive=True, group="locks")
     def reload(self) -> None:
-
         users, lots = locked_users(), held_lots()
         self.app.call_from_thread(self._show, users, lots)
 
@@ -124,7 +123,6 @@ class LocksScreen(FloorScreen):
 
     @work(thread=True, exclusive=True, group="locks-act")
     def _act(self, key: str, reason: str) -> None:
-
         kind, _, what = key.partition(":")
         # A refusal (no reason, not the role) leaves the reason open for another try.
         with self.refusals() as refused:

@@ -10,6 +10,8 @@ from textual.screen import Screen
 from textual.widgets import Input, Static
 
 from core.errors import JobfloorError
+from core.site.auth import badge_or_code, login
+from tui.screens.help import HelpScreen
 from tui.widgets.floor_footer import FloorFooter
 
 
@@ -47,8 +49,6 @@ class LoginScreen(Screen):
         self.query_one("#user", Input).focus()
 
     def action_help(self) -> None:
-        from tui.screens.help import HelpScreen
-
         self.app.push_screen(HelpScreen(self.HELP))
 
     def reset(self, message: str = "") -> None:
@@ -92,8 +92,6 @@ class LoginScreen(Screen):
     # not cancel the login the PIN already asked for.
     @work(thread=True, exclusive=True, group="login-badge")
     def _try_badge(self, value: str) -> None:
-        from core.site.auth import badge_or_code
-
         try:
             actor = badge_or_code(value, self.app.station_code)
         except JobfloorError as exc:
@@ -110,8 +108,6 @@ class LoginScreen(Screen):
 
     @work(thread=True, exclusive=True, group="login-pin")
     def _try_pin(self, code: str, pin: str) -> None:
-        from core.site.auth import login
-
         try:
             actor = login(code, pin, self.app.station_code)
         except JobfloorError as exc:

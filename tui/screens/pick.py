@@ -30,6 +30,7 @@ from drivers.scale import NetReading, ScaleError, ScaleUnstable, Tare
 from drivers.scale.reading import milli_kg
 from tui.scale_link import ScaleUpdate
 from tui.screens.base import FloorScreen, sentence
+from tui.screens.choose import ChooseScreen
 from tui.screens.pick_short import ShortPick
 from tui.widgets.gauge import WeightGauge, band_verdict
 from tui.widgets.scan_input import ScanInput
@@ -264,7 +265,6 @@ class PickScreen(ShortPick, FloorScreen):
     @work(thread=True, exclusive=True, group="pick-check")
     def _check_still_yours(self, job: str) -> None:
         """After another terminal's change: is the job still this picker's, and the task still there?"""
-
         task = self.current
         why = still_yours(self.app.actor, job)
         if why:
@@ -309,8 +309,6 @@ class PickScreen(ShortPick, FloorScreen):
             self._say(f"That is not a container of {t.item}: scan {t.track_id}.", error=True, signal=True)
             return
         if track_id != t.track_id:
-            from tui.screens.choose import ChooseScreen
-
             self.app.push_screen(ChooseScreen(f"{track_id} is not the suggested {t.track_id}. Why?", REASONS),
                                  lambda reason: self._substitute(track_id, reason))
             return

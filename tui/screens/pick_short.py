@@ -15,6 +15,8 @@ from core.errors import JobfloorError
 from core.jobs.picking import SHORT_REASONS, short_pick
 from core.qty import fmt_short
 from drivers.scale import ScaleError, ScaleUnstable
+from tui.screens.choose import ChooseScreen
+from tui.screens.confirm import ConfirmScreen
 from tui.widgets.gauge import band_verdict
 
 
@@ -24,7 +26,6 @@ class ShortPick:
     def action_short(self) -> None:
         if self.current is None or self.step == "jobs" or self.busy or self.weighing or self.taring:
             return
-        from tui.screens.choose import ChooseScreen
 
         t = self.current
         self.app.push_screen(ChooseScreen(f"Short pick of {t.track_id} for line {t.line}: why?", SHORT_REASONS),
@@ -71,7 +72,6 @@ class ShortPick:
             self._say(f"The job container holds {fmt_short(qty)} kg, more than the {fmt_short(task.target)} kg "
                       f"wanted: {band_verdict(qty, task.low, task.high, True)}, then Enter.", error=True)
             return
-        from tui.screens.confirm import ConfirmScreen
 
         missing = fmt_short(task.target - qty)
         question = (f"The job container holds {fmt_short(qty)} kg of {task.item} from {task.track_id}.\n"

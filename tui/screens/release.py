@@ -12,6 +12,8 @@ from core.jobs.planning import Schedule
 from core.jobs.release import release, released_jobs, slip, unrelease
 from tui.live import DataChanged
 from tui.screens.base import FloorScreen
+from tui.screens.confirm import ConfirmScreen
+from tui.screens.slip import SlipScreen
 from tui.widgets.live_table import FloorTable, put_cursor
 from tui.widgets.tables import Col, current_key, job_cell
 
@@ -247,7 +249,6 @@ class ReleaseScreen(FloorScreen):
             return
         short = sum(1 for c in chosen if not self.plans[c].ok)
         question = f"Release {len(chosen)} job(s)?" + (f" {short} of them will be short." if short else "")
-        from tui.screens.confirm import ConfirmScreen
 
         self.app.push_screen(ConfirmScreen(question), lambda yes: yes and self._start_release(chosen))
 
@@ -284,8 +285,6 @@ class ReleaseScreen(FloorScreen):
 
     @work(thread=True, group="release-slip")
     def _show_slip(self, code: str) -> None:
-        from tui.screens.slip import SlipScreen
-
         lines = slip(code)
         self.app.call_from_thread(self.app.push_screen, SlipScreen(code, lines))
 
@@ -294,7 +293,6 @@ class ReleaseScreen(FloorScreen):
         if code is None or self.view != "released":
             self.app.signal_error("Un-release works on released jobs: F2 shows them.")
             return
-        from tui.screens.confirm import ConfirmScreen
 
         self.app.push_screen(ConfirmScreen(f"Un-release job {code}? Its reservations go back to stock."),
                              lambda yes: yes and self._do_unrelease(code))

@@ -231,7 +231,6 @@ class ReturnScreen(FloorScreen):
 
     @work(thread=True, exclusive=True, group="return-weigh")
     def _weigh(self, info, pressed: float) -> None:
-
         try:
             net = self.link.weigh(pressed)
         except ScaleUnstable:

@@ -21,6 +21,7 @@ from core.site.stations import field_text, list_stations, save_station
 from drivers.printer.facts import LANGUAGES
 from drivers.scale import PROTOCOL_NAMES, PROTOCOLS_SAID
 from tui.screens.base import FloorScreen
+from tui.screens.confirm import ConfirmScreen
 
 
 @dataclass(frozen=True)
@@ -119,7 +120,6 @@ class StationsScreen(FloorScreen):
 
     @work(thread=True, exclusive=True, group="stations")
     def _load(self, select: str | None = None) -> None:
-
         stations = list_stations()
         links = current_links()
         self.app.call_from_thread(self._loaded, stations, select, links)
@@ -220,7 +220,6 @@ class StationsScreen(FloorScreen):
         if self._typed() == self._before:
             self._leave_form()
             return
-        from tui.screens.confirm import ConfirmScreen
 
         self.app.push_screen(ConfirmScreen(f"Leave station {self._editing} without saving your changes?"),
                              lambda leave: self._leave_form() if leave else None)

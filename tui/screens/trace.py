@@ -19,6 +19,7 @@ from core.trace.holds import hold_lot
 from core.trace.lookup import item_for_gtin
 from core.trace.report import export_recall
 from tui.screens.base import FloorScreen
+from tui.screens.confirm import ConfirmScreen
 from tui.widgets.scan_input import ScanInput
 
 
@@ -93,7 +94,6 @@ class TraceScreen(FloorScreen):
 
     @work(thread=True, exclusive=True, group="trace")
     def _trace(self, text: str, item: str | None, gtin: str | None) -> None:
-
         with self.refusals() as refused:
             result = trace(text, item or item_for_gtin(gtin))
         if refused:
@@ -215,7 +215,6 @@ class TraceScreen(FloorScreen):
         if key is None:
             self.fail("Trace a lot first, then F5 holds it.")
             return
-        from tui.screens.confirm import ConfirmScreen
 
         question = (f"Put every unit of {key[0]} lot {key[1]} on HOLD? It cannot be picked or used until "
                     "released by quality.")
@@ -242,7 +241,6 @@ class TraceScreen(FloorScreen):
 
     @work(thread=True, exclusive=True, group="trace-write")
     def _export(self, result) -> None:
-
         try:
             csv_path, txt_path = export_recall(result, data_dir() / "recall")
         except OSError as exc:
