@@ -5,6 +5,10 @@ Every command that is not named below as a read (or as setup) changes the site, 
 proves who is acting (core.cli.credentials: PIN or station token, with the lockout), checks the role against
 ACTIONS, hands the handler `args.actor`, and audits the command with who and from where. A new command is
 therefore a write, open to admins only, until it is listed here: it cannot forget to authenticate.
+
+Every command module is imported to build the parser, so the modules import the services they call inside their
+handlers: `jobfloor stock` or `scale read` must not load the allocator (numpy, numba), the label renderer (PIL,
+zint) or biip's GS1 tables that other commands need. That is the one reason for imports inside functions here.
 """
 from __future__ import annotations
 
