@@ -144,6 +144,11 @@ class Worker:
 
         task = self.next_on_slip()
         if task is None:
+            # A picker whose slips are done watches the list, as the Pick screen does: a read now and then, so a
+            # dropped connection or a restarted server is met (and got over) by every session, busy or not.
+            if time.monotonic() - getattr(self, "_slip_read_at", 0.0) > 0.2:
+                self._slip_read_at = time.monotonic()
+                self.load_slip()
             return "idle"
         task_id, target, _, job, line, track_id, on_hand, reserved, held, weighed, tolerance = task
         free = on_hand - (reserved - held)
