@@ -85,8 +85,9 @@ class FloorScreen(Screen):
     # One helper for every screen (issue 19.7): say / ok / fail take the same arguments, work from the UI thread
     # and from a worker thread alike, and write to the screen's MESSAGE line. Core's refusals reach the user
     # through `refusals()` and `sentence()` only: no screen catches JobfloorError itself or looks at a type name.
-    # Converted so far: labels, trace, menu, stations, locks. The screens that still carry their own _say/_fail
-    # (pick, returns, kit_tasks, kitbins, release, board, stock, login) move to this when their owners next touch them:
+    # Using it: labels, trace, menu, stations, locks, returns, kit tasks, and pick (whose own _say adds the
+    # job-list rule on top). Still writing their line themselves: kitbins, release, board, stock (a summary line,
+    # not feedback) and login (not a FloorScreen). To move one:
     # `self._say(t)` -> `self.say(t)`, `self._fail(t)` -> `self.fail(t)`, `try/except JobfloorError` ->
     # `with self.refusals() as refused:` (no call_from_thread needed: all of these work from a worker thread).
     def say(self, text: str, *, toast: bool = False) -> None:

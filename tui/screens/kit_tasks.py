@@ -104,7 +104,7 @@ class KitTasksScreen(FloorScreen):
                 sweep_tasks(self.app.actor)  # bins left low by an import or a count get their task too
             tasks = open_tasks()
         except JobfloorError as exc:
-            self.app.call_from_thread(self._fail, str(exc))
+            self.app.call_from_thread(self.fail, str(exc))
             return
         self.app.call_from_thread(self._loaded, tasks)
 
@@ -115,7 +115,7 @@ class KitTasksScreen(FloorScreen):
                                                                                            for t in tasks):
             self.current, self.source = None, None
             self._show("list")
-            self._fail(f"Task {mine.id} ({mine.location}) was done on another terminal: nothing to fill there now. "
+            self.fail(f"Task {mine.id} ({mine.location}) was done on another terminal: nothing to fill there now. "
                        "Put back what you took, then choose another task.")
         self.query_one("#tasks", FloorTable).refill((str(t.id), _cells(t)) for t in tasks)
         late = sum(1 for t in tasks if t.overdue)
@@ -169,18 +169,9 @@ class KitTasksScreen(FloorScreen):
             return
         scan.focus()
 
-    def _say(self, text: str, error: bool = False) -> None:
-        msg = self.query_one("#message", Static)
-        msg.update(text)
-        msg.set_classes("error" if error else "hint")
-
-    def _fail(self, text: str) -> None:
-        self._say(text, error=True)
-        self.app.signal_error(text, toast=False)
-
     @on(ScanInput.ScanFailed, "#scan")
     def _scan_failed(self, event: ScanInput.ScanFailed) -> None:
-        self._fail(event.message)
+        self.fail(event.message)
 
     @on(ScanInput.Scanned, "#scan")
     def _scanned(self, event: ScanInput.Scanned) -> None:
@@ -210,7 +201,7 @@ class KitTasksScreen(FloorScreen):
         if self.step != "source" or self.current is None or self.current.id != task_id:
             return
         self.source = source
-        self._say("")
+        self.say("")
         self._show("bin")
 
     @work(thread=True, exclusive=True, group="kit-write")
@@ -224,7 +215,7 @@ class KitTasksScreen(FloorScreen):
 
     def _write_failed(self, message: str) -> None:
         self.busy = False
-        self._fail(message)
+        self.fail(message)
         if self.step == "bin" and "TrackID" in message:
             self._show("source")  # the container was wrong: scan another one
 
@@ -232,7 +223,7 @@ class KitTasksScreen(FloorScreen):
         self.busy = False
         self.current, self.source, self.count_bin = None, None, None
         self._show("list")
-        self._say(message)
+        self.say(message)
         self.app.signal_ok(message, toast=False)
         self._load(sweep=False)
 
@@ -248,7 +239,7 @@ class KitTasksScreen(FloorScreen):
         try:
             values = parse_count(event.value)
         except QtyError as exc:
-            self._fail(f"{exc} (or KG/G for a weight over a piece weight)")
+            self.fail(f"{exc} (or KG/G for a weight over a piece weight)")
             return
         self.busy = True
         if "weighed_kg" in values:
@@ -271,7 +262,7 @@ class KitTasksScreen(FloorScreen):
                 self._count(location, values)
                 return
             self.busy = False
-            self._say("Not posted. Weigh again, or type the count.")
+            self.say("Not posted. Weigh again, or type the count.")
             field = self.query_one("#count", Input)
             field.value = ""
             field.focus()
@@ -291,7 +282,7 @@ class KitTasksScreen(FloorScreen):
     def action_back(self) -> None:
         if self.step != "list":
             self.current, self.source, self.count_bin = None, None, None
-            self._say("")
+            self.say("")
             self._show("list")
             return
         super().action_back()

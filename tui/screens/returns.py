@@ -89,7 +89,7 @@ class ReturnScreen(FloorScreen):
             self.query_one(f"#{step}").focus()
         else:
             self.set_focus(None)
-        self._say("")
+        self.say("")
         info = self.query_one("#info", Static)
         i = self.info
         if step == "scan" or i is None:
@@ -105,15 +105,6 @@ class ReturnScreen(FloorScreen):
                 "location": f"Returning {fmt_short(self.net or 0)} {i.uom}. Scan the store location."}[step]
         info.update(f"{head}\n{hint}")
 
-    def _say(self, text: str, error: bool = False) -> None:
-        msg = self.query_one("#message", Static)
-        msg.update(text)
-        msg.set_classes("error" if error else "hint")
-
-    def _fail(self, text: str) -> None:
-        self._say(text, error=True)
-        self.app.signal_error(text, toast=False)
-
     # --- 1. what comes back --------------------------------------------------------------------------------
     @on(ScanInput.Scanned, "#scan")
     def _scanned(self, event: ScanInput.Scanned) -> None:
@@ -121,14 +112,14 @@ class ReturnScreen(FloorScreen):
 
     @on(ScanInput.ScanFailed)
     def _scan_failed(self, event: ScanInput.ScanFailed) -> None:
-        self._fail(event.message)
+        self.fail(event.message)
 
     @work(thread=True, exclusive=True, group="return-look")
     def _look_up(self, track_id: str) -> None:
         try:
             info = issued_to_job(track_id)
         except JobfloorError as exc:
-            self.app.call_from_thread(self._fail, str(exc))
+            self.app.call_from_thread(self.fail, str(exc))
             return
         self.app.call_from_thread(self._found, info)
 
@@ -138,7 +129,7 @@ class ReturnScreen(FloorScreen):
             self._show("count")
             return
         if self.link is None:
-            self._fail("This station has no scale: weighed returns are taken at a station with a scale.")
+            self.fail("This station has no scale: weighed returns are taken at a station with a scale.")
             self.info = None
             self._show("scan")
             return
@@ -160,13 +151,13 @@ class ReturnScreen(FloorScreen):
         typed = event.value.strip()
         if not typed:
             self.taring = True
-            self._say("taring: keep the empty container still")
+            self.say("taring: keep the empty container still")
             self._take_tare(self.info)
             return
         try:
             milli = parse_qty(typed)
         except QtyError as exc:
-            self._fail(f"{exc}: type the tare in kg (e.g. 0.85), or empty the field and Enter to tare the scale")
+            self.fail(f"{exc}: type the tare in kg (e.g. 0.85), or empty the field and Enter to tare the scale")
             return
 
         self.link.use_tare(Tare.container(milli))
@@ -184,7 +175,7 @@ class ReturnScreen(FloorScreen):
     def _tare_failed(self, message: str) -> None:
         self.taring = False
         if self.step == "tare":
-            self._fail(message)
+            self.fail(message)
 
     def _tared(self, info, zero) -> None:
         self.taring = False
@@ -226,7 +217,7 @@ class ReturnScreen(FloorScreen):
         if self.step != "weigh" or self.weighing:
             return  # one Enter, one weighing
         self.weighing = True
-        self._say("waiting for a steady weight")
+        self.say("waiting for a steady weight")
         self._weigh(self.info, time.monotonic())
 
     @work(thread=True, exclusive=True, group="return-weigh")
@@ -256,7 +247,7 @@ class ReturnScreen(FloorScreen):
     def _weigh_refused(self, message: str) -> None:
         self.weighing = False
         if self.step == "weigh":
-            self._fail(message)
+            self.fail(message)
 
     def _weighed(self, info, net) -> None:
         self.weighing = False
@@ -272,7 +263,7 @@ class ReturnScreen(FloorScreen):
             check_return_qty(self.info, qty)
         except (QtyError, JobfloorError) as exc:
             event.input.value = ""  # counted again from scratch, not typed after the refused figure
-            self._fail(str(exc))
+            self.fail(str(exc))
             return
         self.net = qty
         self._show("location")
@@ -320,7 +311,7 @@ class ReturnScreen(FloorScreen):
 
     def _post_failed(self, message: str) -> None:
         self.busy = False
-        self._fail(message)
+        self.fail(message)
 
     def _end_weighing(self) -> None:
         if self.link is not None and self.info is not None and self.info.weighed:
@@ -334,7 +325,7 @@ class ReturnScreen(FloorScreen):
         self.info, self.net, self.weighed = None, None, None
         self._show("scan")
         message = f"{r.track_id}: {fmt_short(r.qty)} back in {r.location}, posted to job {r.job}. New label queued."
-        self._say(message)
+        self.say(message)
         self.app.signal_ok(message, toast=False)
 
     def action_back(self) -> None:
