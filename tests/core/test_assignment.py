@@ -11,6 +11,7 @@ from core.jobs.assignment import assign, take
 from core.jobs.pick_list import jobs_to_pick
 from core.jobs.release import release
 from tests.cli_env import pin_env
+from tests.core.test_picking import pick_on_its_own_connection
 
 ROOT = Path(__file__).resolve().parents[2]
 JOB = "000000000012345"
@@ -99,12 +100,10 @@ def test_a_pick_waits_for_an_assignment_in_progress_and_then_obeys_it(pg_url, te
     """PostgreSQL: the supervisor's assignment is written but not yet committed when PK1 confirms. The pick waits
     for it (the job row is share-locked with the line) and is refused once it commits; read before the lock, the
     old assignee would have let it through."""
-    import threading
 
     import psycopg2
 
     from core.data.models import Posting
-    from core.jobs.picking import confirm_pick
     from tests.conftest import _copy_of
 
     _copy_of(templates, "demo", pg_url)
@@ -113,20 +112,7 @@ def test_a_pick_waits_for_an_assignment_in_progress_and_then_obeys_it(pg_url, te
     other = psycopg2.connect(pg_url)
     other.cursor().execute("UPDATE job SET assignee = 'PK2', assignee_kind = 'user' WHERE job = %s", (JOB,))
     outcome = {}
-
-    def pick():
-        from core.data.db import db
-
-        db.connect(reuse_if_open=True)
-        try:
-            outcome["result"] = confirm_pick(actors["picker"], JOB, 3, "T000131", 4500)
-        except Exception as exc:  # noqa: BLE001 - the assertion below shows it
-            outcome["error"] = exc
-        finally:
-            db.close()
-
-    waiting = threading.Thread(target=pick)
-    waiting.start()
+    waiting = pick_on_its_own_connection(actors["picker"], outcome)
     watch = psycopg2.connect(pg_url)
     with watch.cursor() as w:
         for _ in range(2000):  # until the pick waits on the job's row lock

@@ -1,4 +1,6 @@
 """Picking on both databases: the transaction, tolerance, substitutes, short picks, idempotency, roles."""
+import threading
+
 import pytest
 
 from core.data.models import AuditEvent, JobLine, LabelJob, Movement, PickTask, Posting, Reservation, StockUnit
@@ -23,6 +25,24 @@ def released(demo, actors):
     release(actors["planner"], [JOB])
     return demo
 
+
+
+def pick_on_its_own_connection(actor, outcome: dict) -> threading.Thread:
+    """A picker on another connection confirms 4.5 kg of line 3 from T000131; `outcome` gets its result or error."""
+    def pick():
+        from core.data.db import db
+
+        db.connect(reuse_if_open=True)
+        try:
+            outcome["result"] = confirm_pick(actor, JOB, 3, "T000131", 4500)
+        except Exception as exc:  # noqa: BLE001 - the caller's assertion shows it
+            outcome["error"] = exc
+        finally:
+            db.close()
+
+    waiting = threading.Thread(target=pick)
+    waiting.start()
+    return waiting
 
 def test_partial_pick_dispenses_a_new_portion(released, actors):
     r = confirm_pick(actors["picker"], JOB, 3, "T000131", 4500)  # salt, 4.5 kg from a 25 kg bag
@@ -126,7 +146,6 @@ def test_a_pick_waiting_for_another_terminal_sees_what_that_one_changed(pg_url, 
     pick waits for the row. The pick must take the hold as it is after that commit (3.5 kg), not as it was when it
     started waiting (4.5 kg): read in the same statement as the lock, the hold was the old one and the container's
     reserved went below zero (a stress run found it)."""
-    import threading
     import time
 
     import psycopg2
@@ -142,20 +161,7 @@ def test_a_pick_waiting_for_another_terminal_sees_what_that_one_changed(pg_url, 
     cur.execute("UPDATE reservation SET qty = qty - 1000 WHERE job_line = %s AND track_id = 'T000131'", (line.id,))
     cur.execute("UPDATE job_line SET allocated = allocated - 1000 WHERE id = %s", (line.id,))
     outcome = {}
-
-    def pick():
-        from core.data.db import db
-
-        db.connect(reuse_if_open=True)
-        try:
-            outcome["result"] = confirm_pick(actors["picker"], JOB, 3, "T000131", 4500)
-        except Exception as exc:  # noqa: BLE001 - the assertion below shows it
-            outcome["error"] = exc
-        finally:
-            db.close()
-
-    waiting = threading.Thread(target=pick)
-    waiting.start()
+    waiting = pick_on_its_own_connection(actors["picker"], outcome)
     watch = psycopg2.connect(pg_url)
     deadline = time.monotonic() + 20
     with watch.cursor() as w:
