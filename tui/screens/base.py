@@ -1,5 +1,5 @@
 """What every floor screen shares: the status line on top, the function keys below, Esc to go back, and one way
-to tell the user how it went (say / ok / fail, and `refusals()` for core's errors)."""
+to tell the user how it went (say / ok / fail, and `answer()` / `refusals()` for core's errors)."""
 from __future__ import annotations
 
 import threading
@@ -19,7 +19,28 @@ from tui.widgets.floor_footer import FloorFooter
 from tui.widgets.status_line import StatusLine
 
 
-class FloorScreen(Screen):
+class Answers:
+    """One way for a screen's worker threads to hand core's answer back to the UI thread. FloorScreen has it."""
+
+    def answer(self, call, then, refused=None) -> None:
+        """From a worker thread: run the core call `call()`; its result goes to `then(result)` on the UI thread, a
+        refusal (JobfloorError) to `refused(message)` instead, with core's message as it is (default: a
+        FloorScreen's `fail`, the feedback line, which makes a sentence of it)."""
+        try:
+            result = call()
+        except JobfloorError as exc:
+            self._on_ui(refused or self.fail, str(exc))
+            return
+        self._on_ui(then, result)
+
+    def _on_ui(self, fn, *args) -> None:
+        if threading.get_ident() == getattr(self.app, "_thread_id", None):
+            fn(*args)
+        else:
+            self.app.call_from_thread(fn, *args)
+
+
+class FloorScreen(Answers, Screen):
     """Subclasses give `body()`, `HELP` and, when there is something worth resuming, `resume_state()`."""
 
     HELP = "Esc goes back. F10 logs out."
@@ -84,11 +105,15 @@ class FloorScreen(Screen):
     # --- feedback ---------------------------------------------------------------------------------------------
     # One helper for every screen (issue 19.7): say / ok / fail take the same arguments, work from the UI thread
     # and from a worker thread alike, and write to the screen's MESSAGE line. Core's refusals reach the user
-    # through `refusals()` and `sentence()` only: no screen catches JobfloorError itself or looks at a type name.
-    # Using it: labels, trace, menu, stations, locks, returns, kit tasks, and pick (whose own _say adds the
-    # job-list rule on top). Still writing their line themselves: kitbins, release, board, stock (a summary line,
-    # not feedback) and login (not a FloorScreen). To move one:
-    # `self._say(t)` -> `self.say(t)`, `self._fail(t)` -> `self.fail(t)`, `try/except JobfloorError` ->
+    # through `answer()` (kitbins, returns, release, board, pick, its short pick and kit tasks: a worker's core
+    # call and what follows it) or `refusals()` (labels, trace, stations, locks), and `sentence()`: no floor screen
+    # catches JobfloorError in a worker or looks at a type name. (Returns' count field, on the UI thread, still
+    # catches a refusal together with a figure it cannot read.)
+    # Using say / ok / fail: labels, trace, menu, stations, locks, returns, kit tasks, and pick (whose own _say
+    # adds the job-list rule on top). Still writing their line themselves: kitbins, release, board (app.signal_ok
+    # and signal_error), stock (a summary line, not feedback) and login (not a FloorScreen). To move one:
+    # `self._say(t)` -> `self.say(t)`, `self._fail(t)` -> `self.fail(t)`, and in a worker `try/except
+    # JobfloorError` -> `self.answer(lambda: core_call(...), then, refused=...)` or
     # `with self.refusals() as refused:` (no call_from_thread needed: all of these work from a worker thread).
     def say(self, text: str, *, toast: bool = False) -> None:
         """Plain information or the next step ("Scan the container.")."""
@@ -119,12 +144,6 @@ class FloorScreen(Screen):
             refused.error = exc
             if show:
                 self.fail(exc, toast=toast)
-
-    def _on_ui(self, fn, *args) -> None:
-        if threading.get_ident() == getattr(self.app, "_thread_id", None):
-            fn(*args)
-        else:
-            self.app.call_from_thread(fn, *args)
 
     def _tell(self, text: str, kind: str, toast: bool = False, signal: bool = True) -> None:
         """On the UI thread. signal=False: the line only, no flash or bell (a highlighted row's state)."""

@@ -9,7 +9,6 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import DataTable, Input, Static
 
-from core.errors import JobfloorError
 from core.jobs.assignment import assign
 from core.jobs.board import board, job_detail
 from core.qty import fmt_short
@@ -156,14 +155,12 @@ class BoardScreen(FloorScreen):
 
     @work(thread=True, group="board-write")
     def _do_assign(self, job: str, target: str | None) -> None:
-        try:
-            assign(self.app.actor, job, target)
-        except JobfloorError as exc:
-            self.app.call_from_thread(self.app.signal_error, str(exc))
-            return
-        self.app.call_from_thread(self.app.signal_ok, f"Job {job} " + (f"assigned to {target}" if target
-                                                                       else "is free for anyone"))
-        self.app.call_from_thread(self.reload)
+        self.answer(lambda: assign(self.app.actor, job, target), lambda _: self._assign_done(job, target),
+                    refused=self.app.signal_error)
+
+    def _assign_done(self, job: str, target: str | None) -> None:
+        self.app.signal_ok(f"Job {job} " + (f"assigned to {target}" if target else "is free for anyone"))
+        self.reload()
 
     @on(DataTable.RowSelected, "#board")
     def _drill(self, event: DataTable.RowSelected) -> None:

@@ -12,7 +12,6 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import DataTable, Input, Static
 
-from core.errors import JobfloorError
 from core.kitbins.bins import (
     check_source,
     confirm_replenishment,
@@ -99,14 +98,12 @@ class KitTasksScreen(FloorScreen):
 
     @work(thread=True, exclusive=True, group="kit-tasks")
     def _load(self, sweep: bool) -> None:
-        try:
+        def tasks():
             if sweep:
                 sweep_tasks(self.app.actor)  # bins left low by an import or a count get their task too
-            tasks = open_tasks()
-        except JobfloorError as exc:
-            self.app.call_from_thread(self.fail, str(exc))
-            return
-        self.app.call_from_thread(self._loaded, tasks)
+            return open_tasks()
+
+        self.answer(tasks, self._loaded)
 
     def _loaded(self, tasks) -> None:
         self.tasks = tasks
@@ -189,12 +186,8 @@ class KitTasksScreen(FloorScreen):
 
     @work(thread=True, exclusive=True, group="kit-check")
     def _check_source(self, task_id: int, scanned: str) -> None:
-        try:
-            source = check_source(task_id, scanned)
-        except JobfloorError as exc:
-            self.app.call_from_thread(self._write_failed, str(exc))
-            return
-        self.app.call_from_thread(self._source_ok, task_id, source)
+        self.answer(lambda: check_source(task_id, scanned), lambda source: self._source_ok(task_id, source),
+                    refused=self._write_failed)
 
     def _source_ok(self, task_id: int, source: str) -> None:
         self.busy = False
@@ -206,12 +199,8 @@ class KitTasksScreen(FloorScreen):
 
     @work(thread=True, exclusive=True, group="kit-write")
     def _confirm(self, task_id: int, source: str, bin_code: str) -> None:
-        try:
-            result = confirm_replenishment(self.app.actor, task_id, source, bin_code)
-        except JobfloorError as exc:
-            self.app.call_from_thread(self._write_failed, str(exc))
-            return
-        self.app.call_from_thread(self._done, result.text())
+        self.answer(lambda: confirm_replenishment(self.app.actor, task_id, source, bin_code).text(), self._done,
+                    refused=self._write_failed)
 
     def _write_failed(self, message: str) -> None:
         self.busy = False
@@ -249,12 +238,8 @@ class KitTasksScreen(FloorScreen):
 
     @work(thread=True, exclusive=True, group="kit-write")
     def _preview(self, location: str, values: dict) -> None:
-        try:
-            preview = count_by_weight_preview(location, **values)
-        except JobfloorError as exc:
-            self.app.call_from_thread(self._write_failed, str(exc))
-            return
-        self.app.call_from_thread(self._ask, location, values, preview)
+        self.answer(lambda: count_by_weight_preview(location, **values),
+                    lambda preview: self._ask(location, values, preview), refused=self._write_failed)
 
     def _ask(self, location: str, values: dict, preview) -> None:
         def answered(yes: bool | None) -> None:
@@ -272,12 +257,8 @@ class KitTasksScreen(FloorScreen):
 
     @work(thread=True, exclusive=True, group="kit-write")
     def _count(self, location: str, values: dict) -> None:
-        try:
-            result = count_bin(self.app.actor, location, **values)
-        except JobfloorError as exc:
-            self.app.call_from_thread(self._write_failed, str(exc))
-            return
-        self.app.call_from_thread(self._done, result.text())
+        self.answer(lambda: count_bin(self.app.actor, location, **values).text(), self._done,
+                    refused=self._write_failed)
 
     def action_back(self) -> None:
         if self.step != "list":

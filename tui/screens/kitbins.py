@@ -23,7 +23,6 @@ from textual.strip import Strip
 from textual.widgets import Input, Static
 
 from core.clock import utcnow
-from core.errors import JobfloorError
 from core.kitbins.bins import board
 from core.qty import fmt_short
 from tui.screens.base import FloorScreen
@@ -265,12 +264,8 @@ class KitBinsScreen(FloorScreen):
     @work(thread=True, exclusive=True, group="kitbins")
     def _load(self, days: int) -> None:
         t0 = time.perf_counter()
-        try:
-            rows = board(days=days)
-        except JobfloorError as exc:
-            self.app.call_from_thread(self.app.signal_error, str(exc))
-            return
-        self.app.call_from_thread(self._loaded, rows, time.perf_counter() - t0)
+        self.answer(lambda: (board(days=days), time.perf_counter() - t0), lambda timed: self._loaded(*timed),
+                    refused=self.app.signal_error)
 
     def on_data_changed(self, _message) -> None:
         self.action_reload()

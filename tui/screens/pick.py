@@ -21,7 +21,6 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import DataTable, Input, Static
 
-from core.errors import JobfloorError
 from core.jobs.assignment import still_yours, take
 from core.jobs.pick_list import jobs_to_pick, open_tasks, short_lines, task_by_id, unit_for_scan
 from core.jobs.picking import REASONS, confirm_pick, substitute
@@ -209,14 +208,13 @@ class PickScreen(ShortPick, FloorScreen):
         """Opening a job takes it, so no other picker works the same slip, and loads its tasks in the same worker:
         nothing (a live refresh of the list) can cancel the one without the other (issue 22.9)."""
 
-        try:
+        def take_and_load():
             take(self.app.actor, job)
             tasks = open_tasks(job)
-            shorts = [] if tasks else short_lines(job)
-        except JobfloorError as exc:
-            self.app.call_from_thread(self._open_failed, job, str(exc))
-            return
-        self.app.call_from_thread(self._opened, job, tasks, shorts, task_id)
+            return tasks, [] if tasks else short_lines(job)
+
+        self.answer(take_and_load, lambda found: self._opened(job, *found, task_id),
+                    refused=lambda message: self._open_failed(job, message))
 
     def _opened(self, job: str, tasks, shorts, task_id) -> None:
         self.opening = None
@@ -326,13 +324,12 @@ class PickScreen(ShortPick, FloorScreen):
         """Another container than the suggested one (issue 15.1): checked and taken over before the pour, so the
         pour and its confirmation go on from the container in the picker's hands."""
 
-        try:
+        def take_over():
             substitute(self.app.actor, task.job, task.line, task.track_id, track_id, reason)
-            moved = task_by_id(task.id)
-        except JobfloorError as exc:
-            self.app.call_from_thread(self._substitute_refused, task, str(exc))
-            return
-        self.app.call_from_thread(self._substituted, task, moved, reason)
+            return task_by_id(task.id)
+
+        self.answer(take_over, lambda moved: self._substituted(task, moved, reason),
+                    refused=lambda message: self._substitute_refused(task, message))
 
     def _substitute_refused(self, task, message: str) -> None:
         self.busy = False
@@ -500,13 +497,9 @@ class PickScreen(ShortPick, FloorScreen):
 
     @work(thread=True, exclusive=True, group="pick-confirm")
     def _do_confirm(self, task, track_id, qty, reason, weighed, request_id) -> None:
-        try:
-            result = confirm_pick(self.app.actor, task.job, task.line, track_id, qty, reason=reason,
-                                  request_id=request_id, weighed=weighed)
-        except JobfloorError as exc:
-            self.app.call_from_thread(self._confirm_failed, str(exc))
-            return
-        self.app.call_from_thread(self._confirmed, result)
+        self.answer(lambda: confirm_pick(self.app.actor, task.job, task.line, track_id, qty, reason=reason,
+                                         request_id=request_id, weighed=weighed),
+                    self._confirmed, refused=self._confirm_failed)
 
     def _confirm_failed(self, message: str) -> None:
         self.busy = False

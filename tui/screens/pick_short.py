@@ -11,7 +11,6 @@ import uuid
 
 from textual import work
 
-from core.errors import JobfloorError
 from core.jobs.picking import SHORT_REASONS, short_pick
 from core.qty import fmt_short
 from drivers.scale import ScaleError, ScaleUnstable
@@ -91,13 +90,9 @@ class ShortPick:
 
     @work(thread=True, group="pick-confirm")
     def _do_short(self, task, reason: str, qty: int, weighed: dict | None, request_id: str) -> None:
-        try:
-            result = short_pick(self.app.actor, task.job, task.line, task.track_id, reason, partial=qty,
-                                request_id=request_id, weighed=weighed)
-        except JobfloorError as exc:
-            self.app.call_from_thread(self._confirm_failed, str(exc))
-            return
-        self.app.call_from_thread(self._shorted, task, result)
+        self.answer(lambda: short_pick(self.app.actor, task.job, task.line, task.track_id, reason, partial=qty,
+                                       request_id=request_id, weighed=weighed),
+                    lambda result: self._shorted(task, result), refused=self._confirm_failed)
 
     def _shorted(self, task, result) -> None:
         self.busy = False

@@ -7,7 +7,6 @@ from textual.binding import Binding
 from textual.widgets import DataTable, Static
 
 from core.config import numba_cache_dir
-from core.errors import JobfloorError
 from core.jobs.planning import Schedule
 from core.jobs.release import release, released_jobs, slip, unrelease
 from tui.live import DataChanged
@@ -261,18 +260,20 @@ class ReleaseScreen(FloorScreen):
     def _do_release(self, jobs: list[str]) -> None:
         try:
             # Released one by one in the planner's order, so the what-if order is the order stock is taken.
-            results = [release(self.app.actor, [job]) for job in jobs]
-        except JobfloorError as exc:
-            self.app.call_from_thread(self.app.signal_error, str(exc))
-            self.app.call_from_thread(self._load)
-            return
+            self.answer(lambda: [release(self.app.actor, [job]) for job in jobs], self._release_done,
+                        refused=self._release_refused)
         finally:
             self.releasing = False
+
+    def _release_done(self, results) -> None:
         short = sum(len(r.shortages) for r in results)
         reserved = sum(len(r.allocations) for r in results)
-        self.app.call_from_thread(self.app.signal_ok, f"Released {len(jobs)} job(s): {reserved} reservation(s), "
-                                                      f"{short} short line(s).")
-        self.app.call_from_thread(self._load)
+        self.app.signal_ok(f"Released {len(results)} job(s): {reserved} reservation(s), {short} short line(s).")
+        self._load()
+
+    def _release_refused(self, message: str) -> None:
+        self.app.signal_error(message)
+        self._load()
 
     def action_slip(self) -> None:
         code = self._current_job()
@@ -299,10 +300,9 @@ class ReleaseScreen(FloorScreen):
 
     @work(thread=True, group="release-write")
     def _do_unrelease(self, code: str) -> None:
-        try:
-            unrelease(self.app.actor, code)
-        except JobfloorError as exc:
-            self.app.call_from_thread(self.app.signal_error, str(exc))
-            return
-        self.app.call_from_thread(self.app.signal_ok, f"Job {code} un-released: its stock is free again.")
-        self.app.call_from_thread(self._load)
+        self.answer(lambda: unrelease(self.app.actor, code), lambda _: self._unrelease_done(code),
+                    refused=self.app.signal_error)
+
+    def _unrelease_done(self, code: str) -> None:
+        self.app.signal_ok(f"Job {code} un-released: its stock is free again.")
+        self._load()

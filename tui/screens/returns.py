@@ -116,12 +116,7 @@ class ReturnScreen(FloorScreen):
 
     @work(thread=True, exclusive=True, group="return-look")
     def _look_up(self, track_id: str) -> None:
-        try:
-            info = issued_to_job(track_id)
-        except JobfloorError as exc:
-            self.app.call_from_thread(self.fail, str(exc))
-            return
-        self.app.call_from_thread(self._found, info)
+        self.answer(lambda: issued_to_job(track_id), self._found)
 
     def _found(self, info) -> None:
         self.info, self.net = info, None
@@ -235,14 +230,10 @@ class ReturnScreen(FloorScreen):
             self.app.call_from_thread(self._weigh_refused, "The weight is not above the tare: put the returned "
                                       "container on the scale, or Esc and tare again.")
             return
-        try:
-            # What the job holds now, net of every earlier return (another terminal's too): an over-return is
-            # refused at the weight, not after a walk to the location.
-            check_return_qty(issued_to_job(info.track_id), net.milli_kg)
-        except JobfloorError as exc:
-            self.app.call_from_thread(self._weigh_refused, str(exc))
-            return
-        self.app.call_from_thread(self._weighed, info, net)
+        # What the job holds now, net of every earlier return (another terminal's too): an over-return is refused
+        # at the weight, not after a walk to the location.
+        self.answer(lambda: check_return_qty(issued_to_job(info.track_id), net.milli_kg),
+                    lambda _: self._weighed(info, net), refused=self._weigh_refused)
 
     def _weigh_refused(self, message: str) -> None:
         self.weighing = False
@@ -301,13 +292,9 @@ class ReturnScreen(FloorScreen):
         if self.info.weighed and net is not None:
             tare = None if net.tare.kg is None else milli_kg(net.tare.kg)
             weighed = {"net": qty, "tare": tare, "tare_by": net.tare.kind, "stable": net.stable}
-        try:
-            result = return_unit(self.app.actor, track_id, qty, location, request_id=request_id, weighed=weighed,
-                                 tare=tare)
-        except JobfloorError as exc:
-            self.app.call_from_thread(self._post_failed, str(exc))
-            return
-        self.app.call_from_thread(self._posted, result)
+        self.answer(lambda: return_unit(self.app.actor, track_id, qty, location, request_id=request_id,
+                                        weighed=weighed, tare=tare),
+                    self._posted, refused=self._post_failed)
 
     def _post_failed(self, message: str) -> None:
         self.busy = False
