@@ -20,12 +20,13 @@ from tui.widgets.status_line import StatusLine
 
 
 class Answers:
-    """One way for a screen's worker threads to hand core's answer back to the UI thread. FloorScreen has it."""
+    """One way for a screen's worker threads to hand core's answer back to the UI thread. FloorScreen has it, and
+    so has the login screen, which is no FloorScreen."""
 
     def answer(self, call, then, refused=None) -> None:
         """From a worker thread: run the core call `call()`; its result goes to `then(result)` on the UI thread, a
         refusal (JobfloorError) to `refused(message)` instead, with core's message as it is (default: a
-        FloorScreen's `fail`, the feedback line, which makes a sentence of it)."""
+        FloorScreen's `fail`, the feedback line, which makes a sentence of it; the login screen names its own)."""
         try:
             result = call()
         except JobfloorError as exc:
@@ -105,15 +106,15 @@ class FloorScreen(Answers, Screen):
     # --- feedback ---------------------------------------------------------------------------------------------
     # One helper for every screen (issue 19.7): say / ok / fail take the same arguments, work from the UI thread
     # and from a worker thread alike, and write to the screen's MESSAGE line. Core's refusals reach the user
-    # through `answer()` (kitbins, returns, release, board, pick, its short pick and kit tasks: a worker's core
-    # call and what follows it) or `refusals()` (labels, trace, stations, locks), and `sentence()`: no floor screen
+    # through `answer()` (kitbins, login, returns, release, board, pick, its short pick and kit tasks: a worker's
+    # core call and what follows it) or `refusals()` (labels, trace, stations, locks), and `sentence()`: no screen
     # catches JobfloorError in a worker or looks at a type name. (Returns' count field, on the UI thread, still
     # catches a refusal together with a figure it cannot read.)
     # Using say / ok / fail: labels, trace, menu, stations, locks, returns, kit tasks, and pick (whose own _say
     # adds the job-list rule on top). Still writing their line themselves: kitbins, release, board (app.signal_ok
-    # and signal_error), stock (a summary line, not feedback) and login (not a FloorScreen). To move one:
-    # `self._say(t)` -> `self.say(t)`, `self._fail(t)` -> `self.fail(t)`, and in a worker `try/except
-    # JobfloorError` -> `self.answer(lambda: core_call(...), then, refused=...)` or
+    # and signal_error), stock (a summary line, not feedback) and login (not a FloorScreen: it has `answer()`
+    # from Answers only). To move one: `self._say(t)` -> `self.say(t)`, `self._fail(t)` -> `self.fail(t)`, and in
+    # a worker `try/except JobfloorError` -> `self.answer(lambda: core_call(...), then, refused=...)` or
     # `with self.refusals() as refused:` (no call_from_thread needed: all of these work from a worker thread).
     def say(self, text: str, *, toast: bool = False) -> None:
         """Plain information or the next step ("Scan the container.")."""

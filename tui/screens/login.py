@@ -9,8 +9,8 @@ from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widgets import Input, Static
 
-from core.errors import JobfloorError
 from core.site.auth import badge_or_code, login
+from tui.screens.base import Answers
 from tui.screens.help import HelpScreen
 from tui.widgets.floor_footer import FloorFooter
 
@@ -26,7 +26,7 @@ class UserField(Input):
         return super()._value
 
 
-class LoginScreen(Screen):
+class LoginScreen(Answers, Screen):
     # Enter is taken as the key arrives, not after the field has caught up: typed ahead ("PK1", Enter, "2222",
     # Enter in one burst, as a quick typist or an SSH link delivers it), the PIN's digits must already go to the
     # PIN field. Each field still reads its value only once the keys sent to it before Enter are in.
@@ -92,15 +92,8 @@ class LoginScreen(Screen):
     # not cancel the login the PIN already asked for.
     @work(thread=True, exclusive=True, group="login-badge")
     def _try_badge(self, value: str) -> None:
-        try:
-            actor = badge_or_code(value, self.app.station_code)
-        except JobfloorError as exc:
-            self.app.call_from_thread(self._failed, str(exc))
-            return
-        if actor:
-            self.app.call_from_thread(self._success, actor)
-        else:
-            self.app.call_from_thread(self._ask_pin)
+        self.answer(lambda: badge_or_code(value, self.app.station_code),
+                    lambda actor: self._success(actor) if actor else self._ask_pin(), refused=self._failed)
 
     def _ask_pin(self) -> None:
         if self.is_attached and self in self.app.screen_stack:  # not when the PIN has logged in meanwhile
@@ -108,12 +101,7 @@ class LoginScreen(Screen):
 
     @work(thread=True, exclusive=True, group="login-pin")
     def _try_pin(self, code: str, pin: str) -> None:
-        try:
-            actor = login(code, pin, self.app.station_code)
-        except JobfloorError as exc:
-            self.app.call_from_thread(self._failed, str(exc))
-            return
-        self.app.call_from_thread(self._success, actor)
+        self.answer(lambda: login(code, pin, self.app.station_code), self._success, refused=self._failed)
 
     def _failed(self, message: str) -> None:
         self.query_one("#pin", Input).value = ""
