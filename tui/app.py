@@ -13,8 +13,21 @@ from textual.app import App  # noqa: E402
 from textual.binding import Binding
 from textual.message import Message
 
+from core.crashlog import log_exception
+from core.data.changes import ChangeWatcher
+from core.data.db import DatabaseUnavailable, connection_lost, on_wait
+from core.errors import JobfloorError
+from core.labels.sender import StationSender
+from core.site import resume
 from core.site.actor import Actor
+from core.site.auth import may
+from tui.live import DataChanged
+from tui.modules import by_key
+from tui.scale_link import ScaleLink
+from tui.screens.login import LoginScreen
+from tui.screens.menu import MenuScreen
 from tui.theme import FLOOR_THEME
+from tui.widgets.status_line import StatusLine
 
 
 class DatabaseWaiting(Message):
@@ -50,11 +63,7 @@ class JobfloorApp(App):
         self.theme = FLOOR_THEME.name
         if os.environ.get("TERM", "").startswith("vt"):
             self.add_class("-plain")  # jobfloor.tcss: ASCII frames for terminals without block characters
-        from tui.screens.login import LoginScreen
-
         self.push_screen(LoginScreen())
-        from core.data.db import on_wait
-
         # A restarting server or a dropped connection is waited out inside core.data.db (nothing to log in
         # again for); the operator sees that it is waiting instead of an error.
         self._stop_hearing_db = on_wait(lambda text: self.post_message(DatabaseWaiting(text)))
@@ -73,10 +82,6 @@ class JobfloorApp(App):
             self.action_logout(reason="You were logged out after a while without activity.")
 
     def logged_in(self, actor: Actor) -> None:
-        from core.site import resume
-        from tui.modules import by_key
-        from tui.screens.menu import MenuScreen
-
         self.actor = actor
         self._last_activity = time.monotonic()
         self.push_screen(MenuScreen())
@@ -84,8 +89,6 @@ class JobfloorApp(App):
         saved = resume.take(actor.user)
         module = by_key(saved[0]) if saved else None
         if module is not None:
-            from core.site.auth import may
-
             if may(actor.role, module.action):
                 screen = module.load()()
                 screen.pending_resume = saved[1]
@@ -95,7 +98,6 @@ class JobfloorApp(App):
     def action_logout(self, reason: str | None = None) -> None:
         if self.actor is None:
             return
-        from core.site import resume
 
         for screen in reversed(self.screen_stack):
             key = getattr(screen, "RESUME_KEY", None)
@@ -119,14 +121,11 @@ class JobfloorApp(App):
     def watch_changes(self) -> None:
         """Start hearing other terminals' commits (once per session; only screens that show live data ask)."""
         if self._watcher is None and self.db_url:
-            from core.data.changes import ChangeWatcher
-
             self._watcher = ChangeWatcher(self.db_url, self._changed).start()
 
     def _changed(self) -> None:
         # The watcher's thread: post_message is thread-safe. Every live screen in the stack hears it, not only the
         # top one: a picker answering a question over the Pick screen must still learn the job was assigned away.
-        from tui.live import DataChanged
 
         for screen in list(self.screen_stack):
             if hasattr(screen, "on_data_changed"):
@@ -145,8 +144,6 @@ class JobfloorApp(App):
     def scale_link(self):
         """The station's scale, opened on first use; None where the station has none."""
         if getattr(self, "_scale_link", None) is None:
-            from tui.scale_link import ScaleLink
-
             link = ScaleLink(self.station)
             self._scale_link = link if link.configured else False
         return self._scale_link or None
@@ -158,8 +155,6 @@ class JobfloorApp(App):
         if printer is not None and printer != self.printer_state:
             self.printer_state, changed = printer, True
         if changed:
-            from tui.widgets.status_line import StatusLine
-
             # Every screen in the stack, not only the top: a help box or a screen opened over this one would
             # otherwise leave a stale state showing when it closes.
             for screen in self.screen_stack:
@@ -174,7 +169,6 @@ class JobfloorApp(App):
         this sender (`printer_sender.send_now`) instead of sending beside it."""
         if self.printer_sender is not None or self.station is None or not self.station.printer_url:
             return
-        from core.labels.sender import StationSender
 
         def report(rep) -> None:
             state = "offline: labels queued" if rep.errors else "ready"
@@ -199,9 +193,6 @@ class JobfloorApp(App):
     def _handle_exception(self, error: Exception) -> None:
         if not self.guard_errors or isinstance(error, (KeyboardInterrupt, SystemExit)):
             return super()._handle_exception(error)
-        from core.crashlog import log_exception
-        from core.data.db import DatabaseUnavailable, connection_lost
-        from core.errors import JobfloorError
 
         if isinstance(error, DatabaseUnavailable) or connection_lost(error):
             # Not the operator's error, nor a fault: the database is away longer than a restart takes.
