@@ -30,9 +30,13 @@ run: install
 	$(JOBFLOOR) init --demo --if-new
 	$(JOBFLOOR)
 
+# In TEST_PROCS processes (pytest-xdist), then alone the few that restart the shared PostgreSQL server.
+TEST_PROCS ?= 4
 test: install-test
 	$(VENV)/bin/lint-imports --no-cache
-	$(PY) -m pytest -q -p no:cacheprovider
+	-NUMBA_CACHE_DIR=$(CURDIR)/.numba_cache $(PY) -m core.allocator.aot  # once here, not in every test process
+	$(PY) -m pytest -q -p no:cacheprovider -n $(TEST_PROCS) -m "not serial"
+	$(PY) -m pytest -q -p no:cacheprovider -m serial
 
 bench: install-test $(VENV)/.kernel
 	$(PY) -m bench.all

@@ -30,8 +30,8 @@ def _restart_allowed() -> bool:
 
 @pytest.mark.parametrize("faults", [
     {"drops": 2, "restarts": 0},
-    pytest.param({"drops": 1, "restarts": 1}, marks=pytest.mark.skipif(
-        not _restart_allowed(), reason="restarts the shared server: CI=true or JOBFLOOR_TEST_PG_RESTART=1")),
+    pytest.param({"drops": 1, "restarts": 1}, marks=[pytest.mark.serial, pytest.mark.skipif(
+        not _restart_allowed(), reason="restarts the shared server: CI=true or JOBFLOOR_TEST_PG_RESTART=1")]),
 ], ids=["drops", "restart"])
 def test_pickers_come_through_restarts_and_drops_with_nothing_lost_or_twice(pg_url, tmp_path, faults):
     result = phase_restarts("pg", _args(**faults), tmp_path)
