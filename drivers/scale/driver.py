@@ -78,10 +78,11 @@ class Scale:
 
     def next_stable(self, after: float, timeout: float,
                     until: Callable[[Reading], bool] | None = None) -> Reading:
-        """The first stable reading received after `after` (a time.monotonic() value, e.g. a key press), on the
-        port's current connection, and accepted by `until` when given.
+        """The first stable reading that came in after `after` (a time.monotonic() value, e.g. a key press), on
+        the port's current connection, and accepted by `until` when given.
 
-        Nothing read before `after` counts, nor anything from before the port was lost and reopened. Raises
+        Nothing that had come in before `after` counts, even if read off the port later (Reading.received), nor
+        anything from before the port was lost and reopened. Raises
         ScaleUnstable if no such reading came in `timeout` seconds while readings did, and at once any error the
         scale reports meanwhile (offline, overload, ...), except single damaged frames, which the next frame
         replaces.

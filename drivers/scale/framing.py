@@ -33,6 +33,11 @@ class DelimitedFramer:
         self._inside = self._start is None
         self._skipping = False
 
+    @property
+    def pending(self) -> bool:
+        """A frame has begun and not ended yet."""
+        return bool(self._buf) or (self._start is not None and self._inside)
+
     def feed(self, chunk: bytes) -> list[bytes]:
         frames: list[bytes] = []
         for byte in chunk:

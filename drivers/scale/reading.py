@@ -39,8 +39,8 @@ class Reading:
     decimals: int = 0
     # The display's step in units of the last digit (Toledo status A: x1, x2 or x5).
     increment: int = 1
-    # When the frame was read off the port (time.monotonic) and on which connection of the port: a confirm uses
-    # only a reading taken after the key press, and never one from before the port was lost and reopened.
+    # A moment (time.monotonic) the frame is known to have come in after, and on which connection of the port: a
+    # confirm uses only a reading that came after the key press, never one from before the port was reopened.
     received: float = field(default=0.0, compare=False)
     generation: int = field(default=0, compare=False)
 

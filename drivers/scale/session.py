@@ -2,8 +2,10 @@
 
 A session is used by one thread at a time (the Scale holds a lock around every call). Every weight or weight
 error it decodes from the line is passed to `emit` as well as used for the call at hand, so a monitor sees the
-readings a `read()` in another thread pulls off the port. Each Reading is stamped with the time its bytes were
-read and the port's connection generation.
+readings a `read()` in another thread pulls off the port. Each Reading is stamped with the port's connection
+generation and a moment its first byte is known to have come after: when the port was last found drained before
+that byte was read. Not the moment it was read: a busy terminal may read the port late, and a weight measured
+before a key press, read after it, must not pass for the weight after the key.
 """
 
 from __future__ import annotations
@@ -28,6 +30,9 @@ PUMP_SECONDS = 0.05
 class Framer(Protocol):
     def feed(self, chunk: bytes) -> list[bytes]: ...
 
+    @property
+    def pending(self) -> bool: ...
+
     def reset(self) -> None: ...
 
 
@@ -43,6 +48,8 @@ class Session:
         self._generation = 0
         self._last_rx = time.monotonic()  # the last whole frame
         self._last_bytes = self._last_rx  # the last bytes of any kind
+        self._drained_at = self._last_rx  # when the port last had nothing more to give
+        self._partial_from: float | None = None  # the stamp of a frame begun in an earlier chunk
         self._frame_at = 0.0
 
     # -- what each protocol provides ---------------------------------------------------------------------------
@@ -76,13 +83,14 @@ class Session:
         if generation != self._generation:
             self._generation = generation
             self._forget_input()
-            self._last_rx = self._last_bytes = time.monotonic()
+            self._last_rx = self._last_bytes = self._drained_at = time.monotonic()
             self.on_connect()
 
     def flush(self) -> None:
         """Drop everything already received: it answers nothing asked from now on."""
         self.port.flush_input()
         self._forget_input()
+        self._drained_at = time.monotonic()
 
     def send(self, data: bytes) -> None:
         self.port.write(data)
@@ -92,11 +100,19 @@ class Session:
         while not self._frames:
             if time.monotonic() >= deadline:
                 return None
+            came_after = self._drained_at
             chunk = self.port.read_chunk()
+            self._drained_at = time.monotonic()
             if chunk:
-                at = time.monotonic()
-                self._last_bytes = at
-                self._frames.extend((frame, at) for frame in self.framer.feed(chunk))
+                self._last_bytes = self._drained_at
+                frames = self.framer.feed(chunk)
+                # The first frame may have begun in an earlier chunk; the others began in this one.
+                first = came_after if self._partial_from is None else self._partial_from
+                self._frames.extend((frame, first if i == 0 else came_after) for i, frame in enumerate(frames))
+                if not self.framer.pending:
+                    self._partial_from = None
+                elif frames or self._partial_from is None:
+                    self._partial_from = came_after
         frame, self._frame_at = self._frames.popleft()
         self._last_rx = time.monotonic()
         return frame
@@ -154,3 +170,4 @@ class Session:
     def _forget_input(self) -> None:
         self._frames.clear()
         self.framer.reset()
+        self._partial_from = None

@@ -59,6 +59,11 @@ class ToledoFramer:
         self.discarded += len(self._buf)
         self._buf.clear()
 
+    @property
+    def pending(self) -> bool:
+        """Bytes of a frame not handed over yet (begun, or whole and waiting for its checksum byte)."""
+        return bool(self._buf)
+
     def feed(self, chunk: bytes) -> list[bytes]:
         self._buf += chunk
         frames: list[bytes] = []
