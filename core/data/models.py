@@ -23,7 +23,11 @@ from peewee import (
 from core.clock import utcnow  # the column defaults
 from core.data.db import db
 
-SCHEMA_VERSION = 7
+SCHEMA_VERSION = 8
+# Indexes that schema 7 and older made on a column that a composite index already leads with: every look-up they
+# served, the composite serves, and each one cost a write per row (stock imports insert 100,000 units; a release
+# inserts a reservation per container taken). Version 8 drops them; the models no longer make them.
+REDUNDANT_INDEXES = ("lot_item", "stock_unit_item", "job_line_job", "reservation_job_line")
 
 ROLES = ("operator", "picker", "supervisor", "planner", "admin")
 ZONES = ("STORE", "WIP", "KITBIN", "QUARANTINE", "DISPATCH")
@@ -80,7 +84,8 @@ class Location(Base):
 
 class Lot(Base):
     id = AutoField()
-    item = ForeignKeyField(Item, backref="lots", column_name="item", object_id_name="item_id")
+    # index=False: the unique (item, code) index serves every look-up by item (see REDUNDANT_INDEXES)
+    item = ForeignKeyField(Item, backref="lots", column_name="item", object_id_name="item_id", index=False)
     code = CharField(max_length=40)
     made_by_job = CharField(max_length=30, null=True, index=True)  # set for a job's output lot
     created_at = DateTimeField(default=utcnow)
@@ -122,7 +127,7 @@ class StockUnit(Base):
     """A container with a TrackID label: a bag, tote, drum, roll, a dispensed portion, a kit-bin fill."""
 
     track_id = CharField(primary_key=True, max_length=30)
-    item = ForeignKeyField(Item, backref="units", column_name="item", object_id_name="item_id")
+    item = ForeignKeyField(Item, backref="units", column_name="item", object_id_name="item_id", index=False)
     lot = ForeignKeyField(Lot, null=True, backref="units", column_name="lot", object_id_name="lot_id")
     location = ForeignKeyField(Location, backref="units", column_name="location", object_id_name="location_id")
     on_hand = BigIntegerField(default=0)
@@ -168,7 +173,8 @@ class Job(Base):
 
 class JobLine(Base):
     id = AutoField()
-    job = ForeignKeyField(Job, backref="lines", column_name="job", on_delete="CASCADE", object_id_name="job_id")
+    job = ForeignKeyField(Job, backref="lines", column_name="job", on_delete="CASCADE", object_id_name="job_id",
+                          index=False)
     line = IntegerField()
     item = ForeignKeyField(Item, column_name="stock_code", object_id_name="item_id")
     warehouse = CharField(max_length=10, default="")
@@ -188,7 +194,8 @@ class JobLine(Base):
 
 class Reservation(Base):
     id = AutoField()
-    job_line = ForeignKeyField(JobLine, backref="reservations", column_name="job_line", on_delete="CASCADE", object_id_name="job_line_id")
+    job_line = ForeignKeyField(JobLine, backref="reservations", column_name="job_line", on_delete="CASCADE",
+                               object_id_name="job_line_id", index=False)
     unit = ForeignKeyField(StockUnit, backref="reservations", column_name="track_id", object_id_name="unit_id")
     qty = BigIntegerField()
 

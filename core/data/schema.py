@@ -2,7 +2,17 @@
 from __future__ import annotations
 
 from core.data.db import db, is_postgres
-from core.data.models import ALL_MODELS, SCHEMA_VERSION, JobLine, KioskLink, Movement, Posting, SchemaVersion, Setting
+from core.data.models import (
+    ALL_MODELS,
+    REDUNDANT_INDEXES,
+    SCHEMA_VERSION,
+    JobLine,
+    KioskLink,
+    Movement,
+    Posting,
+    SchemaVersion,
+    Setting,
+)
 from core.data.serials import ensure_track_id_sequence
 from core.data.setting_store import DEFAULT_SETTINGS
 from core.errors import UserInputError
@@ -85,6 +95,11 @@ def _v5_postings_and_exact_unit_qty() -> None:
         Posting.update(bin=where).where(Posting.key == p.key).execute()
 
 
+def drop_redundant_indexes() -> None:
+    for name in REDUNDANT_INDEXES:
+        db.execute_sql(f'DROP INDEX IF EXISTS "{name}"')
+
+
 # version -> function that takes the database from version-1 to version, inside init_schema's transaction.
 UPGRADES: dict[int, callable] = {
     2: add_missing_columns,  # user.team, job.assigned_at: assignment and the job board
@@ -93,6 +108,7 @@ UPGRADES: dict[int, callable] = {
     5: _v5_postings_and_exact_unit_qty,  # posting.bin (WIPTMI <Bins>), job_line.unit_qty in millionths
     6: add_api_tokens,  # api_token: station tokens for headless commands (jobfloor token add)
     7: add_missing_columns,  # job.closed_short, posting.notation: a job closed short with a supervisor's reason
+    8: drop_redundant_indexes,  # single-column indexes a composite index already covers
 }
 
 

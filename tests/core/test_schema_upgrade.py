@@ -35,11 +35,30 @@ def test_version_1_database_is_upgraded_without_losing_data(tmp_path):
         assert Reservation.select().count() > 0 and StockUnit.select().count() == 46
         assert User.get(User.code == "PK1").team is None
         assert ledger_mismatches() == []
+        assert _indexes_led_by_another(database) == []  # version 8
         again = subprocess.run([sys.executable, "-m", "tui.entry", "--db", url, "init"], cwd=ROOT,
                                capture_output=True, text=True)
         assert "up to date" in again.stdout
     finally:
         database.close()
+
+
+def _indexes_led_by_another(database) -> list[str]:
+    """Plain indexes whose columns lead a longer index of the same table: that one serves every look-up they do."""
+    found = []
+    for table in database.get_tables():
+        indexes = [(i.name, tuple(i.columns), i.unique) for i in database.get_indexes(table)]
+        for name, columns, unique in indexes:
+            if not unique and any(other[:len(columns)] == columns and len(other) > len(columns)
+                                  for _, other, _ in indexes):
+                found.append(f"{table}.{name}")
+    return found
+
+
+def test_no_index_is_the_lead_of_another(database):
+    """Each such index costs a write per row (100,000 on a stock import) and serves nothing its longer twin does
+    not; schema 8 dropped the four older schemas made."""
+    assert _indexes_led_by_another(database) == []
 
 
 V2 = ROOT / "tests" / "fixtures" / "schema_v2_postings.sql"
