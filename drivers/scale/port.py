@@ -85,6 +85,13 @@ class Port:
         self.generation += 1
         return self.generation
 
+    def waiting(self) -> int:
+        """How many bytes have arrived and not been read yet."""
+        try:
+            return self._serial.in_waiting
+        except _LOST as exc:
+            raise self.lose(str(exc)) from exc
+
     def read_chunk(self) -> bytes:
         """What has arrived, waiting up to POLL_SECONDS for the first byte."""
         try:

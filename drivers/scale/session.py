@@ -3,9 +3,8 @@
 A session is used by one thread at a time (the Scale holds a lock around every call). Every weight or weight
 error it decodes from the line is passed to `emit` as well as used for the call at hand, so a monitor sees the
 readings a `read()` in another thread pulls off the port. Each Reading is stamped with the port's connection
-generation and a moment its first byte is known to have come after: when the port was last found drained before
-that byte was read. Not the moment it was read: a busy terminal may read the port late, and a weight measured
-before a key press, read after it, must not pass for the weight after the key.
+generation and a moment its first byte is known to have come in after (drivers.scale.arrivals), not the moment it
+was read: a weight sent before a key press and read after it must not pass for the weight after the key.
 """
 
 from __future__ import annotations
@@ -16,6 +15,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import replace
 from typing import Protocol
 
+from .arrivals import Arrivals
 from .errors import ScaleError, ScaleOffline, ScaleProtocolError, ScaleUnsupported
 from .port import Port
 from .reading import Reading
@@ -48,7 +48,7 @@ class Session:
         self._generation = 0
         self._last_rx = time.monotonic()  # the last whole frame
         self._last_bytes = self._last_rx  # the last bytes of any kind
-        self._drained_at = self._last_rx  # when the port last had nothing more to give
+        self._arrivals = Arrivals(self._last_rx)
         self._partial_from: float | None = None  # the stamp of a frame begun in an earlier chunk
         self._frame_at = 0.0
 
@@ -83,14 +83,16 @@ class Session:
         if generation != self._generation:
             self._generation = generation
             self._forget_input()
-            self._last_rx = self._last_bytes = self._drained_at = time.monotonic()
+            self._last_rx = self._last_bytes = time.monotonic()
+            self._arrivals.reset(self._last_rx)
             self.on_connect()
 
     def flush(self) -> None:
         """Drop everything already received: it answers nothing asked from now on."""
+        flushed = time.monotonic()  # taken before: bytes that come in meanwhile are dropped too, or came after it
         self.port.flush_input()
         self._forget_input()
-        self._drained_at = time.monotonic()
+        self._arrivals.reset(flushed)
 
     def send(self, data: bytes) -> None:
         self.port.write(data)
@@ -100,11 +102,12 @@ class Session:
         while not self._frames:
             if time.monotonic() >= deadline:
                 return None
-            came_after = self._drained_at
+            looked = time.monotonic()
+            self._arrivals.seen(self.port.waiting(), looked)
             chunk = self.port.read_chunk()
-            self._drained_at = time.monotonic()
             if chunk:
-                self._last_bytes = self._drained_at
+                self._last_bytes = time.monotonic()
+                came_after = self._arrivals.took(len(chunk))
                 frames = self.framer.feed(chunk)
                 # The first frame may have begun in an earlier chunk; the others began in this one.
                 first = came_after if self._partial_from is None else self._partial_from
