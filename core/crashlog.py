@@ -6,6 +6,7 @@ from pathlib import Path
 
 from core import clock
 from core.config import data_dir
+from core.data.db import sqlite_path
 
 LOG_NAME = "jobfloor-errors.log"
 
@@ -14,8 +15,6 @@ def log_path(db_url: str | None = None) -> Path:
     """Beside the site's database file when it is an SQLite file (the site support is asked about), else in the
     user's data directory."""
     if db_url and db_url.startswith("sqlite:"):
-        from core.data.db import sqlite_path
-
         try:
             path = sqlite_path(db_url)
         except ValueError:

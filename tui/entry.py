@@ -3,12 +3,13 @@ from __future__ import annotations
 
 import sys
 
+from core.cli.main import build_parser, dispatch
+
 
 def main(argv: list[str] | None = None) -> int:
-    from core.cli.main import build_parser, dispatch
-
     parser = build_parser()
     args = parser.parse_args(argv)
+    # Textual (and aiohttp for serve) load only for the app: a command line run never pays for them.
     if args.command is None:
         from tui.run import run_app
 

@@ -1,20 +1,20 @@
 """Start the full-screen app on the chosen database."""
 from __future__ import annotations
 
+import os
 import sys
+
+from core.cli.errors import explain
+from core.config import db_url as resolve_url
+from core.data.db import connect
+from core.data.schema import current_version
+from core.data.setting_store import setting
+from core.errors import UserInputError
+from core.site.stations import resolve_station
+from tui.app import JobfloorApp
 
 
 def build_app(db_url: str | None = None, station_code: str | None = None, environ=None):
-    import os
-
-    from core.config import db_url as resolve_url
-    from core.data.db import connect
-    from core.data.schema import current_version
-    from core.data.setting_store import setting
-    from core.errors import UserInputError
-    from core.site.stations import resolve_station
-    from tui.app import JobfloorApp
-
     url = resolve_url(db_url)
     connect(url)
     if current_version() is None:
@@ -27,8 +27,6 @@ def build_app(db_url: str | None = None, station_code: str | None = None, enviro
 
 
 def run_app(args) -> int:
-    from core.cli.errors import explain
-
     try:
         app = build_app(args.db, args.station)
     except Exception as exc:  # noqa: BLE001  the same sentences and statuses as the commands (75: try later)

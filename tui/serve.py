@@ -8,6 +8,14 @@ from __future__ import annotations
 
 import sys
 
+from core.config import db_url as resolve_url
+from core.data.db import connect
+from core.data.models import SCHEMA_VERSION
+from core.data.schema import current_version
+from core.data.setting_store import setting
+from core.site.kiosk import remember_public_url
+from tui.web.server import WebServer, run
+
 LOOPBACK = "127.0.0.1"
 NO_IDLE_LOGOUT_KEEP_S = 8 * 3600  # a site without idle logout: a closed browser's session is kept for a shift
 AFTER_IDLE_LOGOUT_S = 60  # kept this much longer than the idle logout, so the app logs out (saving) first
@@ -15,10 +23,6 @@ AFTER_IDLE_LOGOUT_S = 60  # kept this much longer than the idle logout, so the a
 
 def _check_database(db_url: str) -> str | None:
     """Say what is wrong before serving, rather than in every browser that connects."""
-    from core.data.db import connect
-    from core.data.models import SCHEMA_VERSION
-    from core.data.schema import current_version
-
     try:
         connect(db_url)
         version = current_version()
@@ -32,8 +36,6 @@ def _check_database(db_url: str) -> str | None:
 
 
 def detached_lifetime_s() -> float:
-    from core.data.setting_store import setting
-
     try:
         minutes = float(setting("idle_logout_minutes") or 0)
     except ValueError:
@@ -42,8 +44,6 @@ def detached_lifetime_s() -> float:
 
 
 def serve(args) -> int:
-    from core.config import db_url as resolve_url
-
     if not args.web:
         print("jobfloor: serve needs --web (terminals connect over SSH: see docs/ssh.md)", file=sys.stderr)
         return 2
@@ -57,8 +57,6 @@ def serve(args) -> int:
         print(f"jobfloor: cannot serve: {problem}", file=sys.stderr)
         return 2
 
-    from core.site.kiosk import remember_public_url
-    from tui.web.server import WebServer, run
 
     public = (args.public_url or f"http://{args.host}:{args.port}").rstrip("/")
     remember_public_url(public)  # `jobfloor station link` and the Stations screen print links to this address

@@ -17,10 +17,12 @@ import shutil
 import sys
 import sysconfig
 import tempfile
+import warnings
 from functools import cache
 from pathlib import Path
 
 from core.allocator.arrays import AllocationResult, LineArrays, UnitArrays, kernel_args
+from core.config import numba_cache_dir
 
 _SOURCES = ("kernel.py", "arrays.py", "rules.py", "aot.py")
 # _allocate's one signature: the unit arrays, the line arrays (core.allocator.arrays), then the encodings.
@@ -42,8 +44,6 @@ def module_name() -> str:
 
 def directory() -> Path:
     """Beside numba's own JIT cache (core.config.numba_cache_dir): somewhere this user can write."""
-    from core.config import numba_cache_dir
-
     return numba_cache_dir() / "aot"
 
 
@@ -74,8 +74,6 @@ def load():
 
 def build() -> Path:
     """Compile the kernel into `module_path()`; a reader never sees a half-written module."""
-    import warnings
-
     target = module_path()
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # numba marks pycc as due for replacement; it is what 0.68 has

@@ -6,6 +6,7 @@ from core.data.models import (
     ALL_MODELS,
     REDUNDANT_INDEXES,
     SCHEMA_VERSION,
+    ApiToken,
     JobLine,
     KioskLink,
     Movement,
@@ -65,8 +66,6 @@ def widen_label_state() -> None:
 
 
 def add_api_tokens() -> None:
-    from core.data.models import ApiToken
-
     db.create_tables([ApiToken], safe=True)
 
 

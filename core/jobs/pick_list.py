@@ -5,7 +5,7 @@ from dataclasses import dataclass, replace
 
 from peewee import JOIN, fn
 
-from core.data.models import Item, Job, JobLine, Location, Lot, PickTask, Reservation, StockUnit
+from core.data.models import Item, Job, JobLine, Location, Lot, PickTask, Reservation, StockUnit, User
 from core.jobs import tolerance
 from core.jobs.assignment import is_mine
 
@@ -54,8 +54,6 @@ def jobs_to_pick(user: str | None = None, area: str | None = None, station: str 
 
     Jobs assigned to someone else are left out: they are that person's work.
     """
-    from core.data.models import User
-
     rows = (Job.select(Job.job, Job.description, Job.start_date, Job.priority, Job.assignee, Job.assignee_kind,
                        fn.COUNT(PickTask.id).alias("n"))
             .join(JobLine, on=(JobLine.job == Job.job))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from core.gs1 import keys as gs1
+from core.labels.job import LabelContentError
 from core.qty import fmt_short
 from drivers.printer.model import Barcode, Box, Label, LabelSize, Symbology, Text, TextSize
 
@@ -70,8 +71,6 @@ class Stack:
 
     def label(self, name: str) -> Label:
         """The label, once GS1's pairing rules hold over all its barcodes together (core.gs1.keys.check_label)."""
-        from core.labels.job import LabelContentError
-
         try:
             gs1.check_label(e.data for e in self.elements if isinstance(e, Barcode) and e.symbology.is_gs1)
         except gs1.GS1Error as exc:

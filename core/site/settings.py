@@ -15,6 +15,7 @@ from core.data.setting_store import DEFAULT_SETTINGS, set_setting, setting
 from core.errors import UserInputError
 from core.site.actor import Actor
 from core.site.audit import record
+from core.site.auth import require
 
 
 def _yes_no(value: str) -> str:
@@ -142,8 +143,6 @@ def all_settings() -> list[tuple[str, str, str]]:
 
 def change(actor: Actor, key: str, value: str) -> tuple[str | None, str]:
     """Check and store a setting; returns (the value before, the value now)."""
-    from core.site.auth import require
-
     require(actor, "settings.edit")
     spec = spec_for(key.strip())
     with write_txn():

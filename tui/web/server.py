@@ -19,8 +19,11 @@ from pathlib import Path
 from string import Template
 from urllib.parse import urlsplit
 
+import peewee
 from aiohttp import WSMsgType, web
 
+from core.data.db import db
+from core.site.kiosk import CURRENT, REVOKED, check_token, current_tokens
 from tui.web.sessions import Key, Sessions, app_argv, app_environment, control
 
 log = logging.getLogger("jobfloor.web")
@@ -72,10 +75,6 @@ class WebServer:
 
     @staticmethod
     def _lookup(fn, args):
-        import peewee
-
-        from core.data.db import db
-
         for attempt in (1, 2):
             try:
                 return fn(*args)
@@ -122,8 +121,6 @@ class WebServer:
 
     async def _watch_links(self) -> None:
         """A replaced link stops driving its station: sessions opened with it end, wherever they are."""
-        from core.site.kiosk import current_tokens
-
         while True:
             await asyncio.sleep(LINKS_EVERY_S)
             by_link = self.sessions.on_links()
@@ -140,8 +137,6 @@ class WebServer:
 
     # --- pages ---------------------------------------------------------------------------------------------
     async def terminal_page(self, request: web.Request) -> web.Response:
-        from core.site.kiosk import CURRENT, REVOKED, check_token
-
         token = request.match_info.get("token")
         station = None
         if token is not None:
@@ -205,8 +200,6 @@ class WebServer:
         return netloc in (request.host, urlsplit(self.public_url).netloc)
 
     async def terminal_socket(self, request: web.Request) -> web.StreamResponse:
-        from core.site.kiosk import CURRENT, check_token
-
         if not self._same_origin(request):
             raise web.HTTPForbidden(text="not from this site's page")
         query = request.query
