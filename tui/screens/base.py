@@ -104,18 +104,11 @@ class FloorScreen(Answers, Screen):
         return None
 
     # --- feedback ---------------------------------------------------------------------------------------------
-    # One helper for every screen (issue 19.7): say / ok / fail take the same arguments, work from the UI thread
-    # and from a worker thread alike, and write to the screen's MESSAGE line. Core's refusals reach the user
-    # through `answer()` (kitbins, login, returns, release, board, pick, its short pick and kit tasks: a worker's
-    # core call and what follows it) or `refusals()` (labels, trace, stations, locks), and `sentence()`: no screen
-    # catches JobfloorError in a worker or looks at a type name. (Returns' count field, on the UI thread, still
-    # catches a refusal together with a figure it cannot read.)
-    # Using say / ok / fail: labels, trace, menu, stations, locks, returns, kit tasks, and pick (whose own _say
-    # adds the job-list rule on top). Still writing their line themselves: kitbins, release, board (app.signal_ok
-    # and signal_error), stock (a summary line, not feedback) and login (not a FloorScreen: it has `answer()`
-    # from Answers only). To move one: `self._say(t)` -> `self.say(t)`, `self._fail(t)` -> `self.fail(t)`, and in
-    # a worker `try/except JobfloorError` -> `self.answer(lambda: core_call(...), then, refused=...)` or
-    # `with self.refusals() as refused:` (no call_from_thread needed: all of these work from a worker thread).
+    # One way for every screen to tell the user how it went: say / ok / fail, from the UI thread or a worker, on
+    # the screen's MESSAGE line. Core's refusals arrive through `answer()` (a worker's core call and what follows
+    # it) or `refusals()` (a block of core calls), as sentences; no screen catches JobfloorError in a worker or
+    # looks at an error's type name. Kitbins, release and board speak through the app's toasts (signal_ok /
+    # signal_error); the login screen has `answer()` only (Answers), its message line is its own.
     def say(self, text: str, *, toast: bool = False) -> None:
         """Plain information or the next step ("Scan the container.")."""
         self._on_ui(self._tell, text, "hint", toast)
