@@ -67,6 +67,10 @@ class Emulator:
         self._thread: threading.Thread | None = None
         self.connected = False
         self.frames_sent = 0
+        # Held from weighing a frame until it is written, and by every change of the pan: as on a real scale, what
+        # was weighed before the load changed is on the line before the change, however late this thread runs.
+        # Reentrant: an on_sent callback may change the pan for the next frame.
+        self._on_air = threading.RLock()
         # Called on the emulator thread with each frame sent and the monotonic time its write began; keep it quick.
         self.on_sent: Callable[[bytes, float], None] | None = None
 
@@ -154,10 +158,12 @@ class Emulator:
     # -- the pan -----------------------------------------------------------------------------------------------
 
     def set_weight(self, value: Decimal | str | int) -> None:
-        self.scale.set_weight(value)
+        with self._on_air:
+            self.scale.set_weight(value)
 
     def pour(self, delta: Decimal | str | int, settle_ms: float | None = None) -> None:
-        self.scale.pour(delta, settle_ms)
+        with self._on_air:
+            self.scale.pour(delta, settle_ms)
 
     def set_motion(self, moving: bool, settle_ms: float | None = None) -> None:
         self.scale.set_motion(moving, settle_ms)
@@ -226,16 +232,17 @@ class Emulator:
 
     def _step(self) -> None:
         received = self._link.wait(_TICK)
-        now = time.monotonic()
-        frames = self._responder.feed(received, now) if received else []
-        frames += self._responder.tick(now)
-        for frame in frames:
-            # Stamped before the write: once written, the driver may hold the reading before this thread runs on.
-            started = time.monotonic()
-            if self._link.send(frame):
-                self.frames_sent += 1
-                if self.on_sent is not None:
-                    self.on_sent(frame, started)
+        with self._on_air:  # the writes do not block: what does not fit is dropped
+            now = time.monotonic()
+            frames = self._responder.feed(received, now) if received else []
+            frames += self._responder.tick(now)
+            for frame in frames:
+                # Stamped before the write: once written, the driver may hold the reading before this thread runs.
+                started = time.monotonic()
+                if self._link.send(frame):
+                    self.frames_sent += 1
+                    if self.on_sent is not None:
+                        self.on_sent(frame, started)
         while self._garbage:
             self._link.send(self._garbage.popleft())
 

@@ -162,7 +162,7 @@ def test_a_weight_that_came_before_the_key_is_not_taken_when_read_after_it(emula
             sent = emu.frames_sent
             emu.on_sent = lambda frame, at: emu.frames_sent >= sent + 3 and piled.set()
             assert piled.wait(5), "the emulator sent nothing"
-            emu.pour("1.000", settle_ms=300)
+            emu.pour("1.000", settle_ms=300)  # returns once what was weighed before it is on the line
             pressed = time.monotonic()
         net = weigh(scale, Tare.none(), pressed)
     assert net.milli_kg == 11000
