@@ -55,61 +55,14 @@ def _bit_length(x):
     return b
 
 
-@njit(cache=True, nogil=True)
-def _sort_pairs(key, val, key_buf, val_buf, s, e):
-    """Stable merge sort of key[s:e], carrying val along: the usual case, all keys in one lane.
-
-    Stable because each bucket starts in unit-index order: equal keys (only if a caller repeats a track_rank)
-    then keep unit order, as the reference's stable sort does.
-    """
-    for r0 in range(s, e, _RUN):
-        r1 = min(r0 + _RUN, e)
-        for i in range(r0 + 1, r1):
-            k = key[i]
-            v = val[i]
-            j = i - 1
-            while j >= r0 and k < key[j]:
-                key[j + 1] = key[j]
-                val[j + 1] = val[j]
-                j -= 1
-            key[j + 1] = k
-            val[j + 1] = v
-    src_k, src_v, dst_k, dst_v = key, val, key_buf, val_buf
-    in_place = True
-    width = _RUN
-    while width < e - s:
-        for lo in range(s, e, 2 * width):
-            mid = min(lo + width, e)
-            hi = min(lo + 2 * width, e)
-            i = lo
-            j = mid
-            k = lo
-            while i < mid and j < hi:
-                if src_k[j] < src_k[i]:
-                    dst_k[k] = src_k[j]
-                    dst_v[k] = src_v[j]
-                    j += 1
-                else:
-                    dst_k[k] = src_k[i]
-                    dst_v[k] = src_v[i]
-                    i += 1
-                k += 1
-            while i < mid:
-                dst_k[k] = src_k[i]
-                dst_v[k] = src_v[i]
-                i += 1
-                k += 1
-            while j < hi:
-                dst_k[k] = src_k[j]
-                dst_v[k] = src_v[j]
-                j += 1
-                k += 1
-        src_k, src_v, dst_k, dst_v = dst_k, dst_v, src_k, src_v
-        in_place = not in_place
-        width *= 2
-    if not in_place:
-        key[s:e] = src_k[s:e]
-        val[s:e] = src_v[s:e]
+@njit(cache=True, nogil=True, inline="always")
+def _take(p, left, avail, unit, take_unit, take_qty, n_takes):
+    """Take what unit p has, up to `left`, as take number `n_takes`; returns how much."""
+    take = min(avail[p], left)
+    take_unit[n_takes] = unit[p]
+    take_qty[n_takes] = take
+    avail[p] -= take
+    return take
 
 
 @njit(cache=True, nogil=True)
@@ -286,11 +239,14 @@ def _rank_units(
                 unit_keys[lane - 1, u] = lanes[lane]
 
     if n_lanes == 1:
-        key_buf = np.empty(m, np.int64)
-        unit_buf = np.empty(m, np.int32)
+        # Stable, as each bucket starts in unit-index order: equal keys (only if a caller repeats a track_rank)
+        # keep unit order, as the reference's stable sort does.
         for i in range(n_items):
-            if bucket[i + 1] - bucket[i] > 1:
-                _sort_pairs(key, unit, key_buf, unit_buf, bucket[i], bucket[i + 1])
+            s, e = bucket[i], bucket[i + 1]
+            if e - s > 1:
+                order = np.argsort(key[s:e], kind="mergesort")
+                key[s:e] = key[s:e][order]
+                unit[s:e] = unit[s:e][order]
     else:
         keys = np.empty((n_lanes, m), np.int64)
         for p in range(m):
@@ -602,12 +558,9 @@ def _run_lines(
                 while left > 0:
                     p = lm_pos[j]
                     c = p + to_compact
-                    take = min(avail[p], left)
+                    take = _take(p, left, avail, unit, take_unit, take_qty, n_takes)
                     left -= take
-                    take_unit[n_takes] = unit[p]
-                    take_qty[n_takes] = take
                     n_takes += 1
-                    avail[p] -= take
                     slot_total[chosen] -= take
                     run_total[run_of[c]] -= take
                     _fenwick_add(tree, c, -take)
@@ -620,12 +573,9 @@ def _run_lines(
                 left = need
                 p = _find(parent, first)
                 while left > 0 and p < e:
-                    take = min(avail[p], left)
+                    take = _take(p, left, avail, unit, take_unit, take_qty, n_takes)
                     left -= take
-                    take_unit[n_takes] = unit[p]
-                    take_qty[n_takes] = take
                     n_takes += 1
-                    avail[p] -= take
                     # Rule 5 may take from a lot a single-lot line of this item also wants: keep its sums true.
                     if has_lots:
                         c = p + to_compact
