@@ -14,7 +14,7 @@ from decimal import Decimal
 
 from textual.message import Message
 
-from drivers.scale import NetReading, Reading, ScaleError, Tare, is_simulated, take_tare, weigh
+from drivers.scale import NetReading, Reading, Scale, ScaleError, Tare, is_simulated, take_tare, weigh
 from drivers.scale.tare import release
 
 
@@ -50,8 +50,6 @@ class ScaleLink:
 
     def start(self, target) -> None:
         """Open the scale (and its emulator in the demo) and send net readings to `target` until stopped."""
-        from drivers.scale import Scale
-
         self.target = target
         if self.scale is None:
             url = self.station.scale_url

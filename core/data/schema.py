@@ -1,6 +1,8 @@
 """Create the schema, or upgrade an older one in place, keeping its data."""
 from __future__ import annotations
 
+from playhouse.migrate import SchemaMigrator, migrate
+
 from core.data.db import db, is_postgres
 from core.data.models import (
     ALL_MODELS,
@@ -38,8 +40,6 @@ def keep_room_for_updates() -> None:
 
 def add_missing_columns() -> list[str]:
     """Additive upgrades: every model field that its table lacks is added, with its default for old rows."""
-    from playhouse.migrate import SchemaMigrator, migrate
-
     migrator = SchemaMigrator.from_database(db.obj)
     added = []
     for model in ALL_MODELS:

@@ -14,9 +14,10 @@ from dataclasses import dataclass, field
 import numpy as np
 from peewee import fn
 
-from core.allocator import rules
+from core.allocator import aot, rules
 from core.allocator.loading import LineTable, load_lines, load_units
 from core.clock import utcnow
+from core.config import numba_cache_dir
 from core.data.db import bulk, bulk_columns, db, is_postgres, locked, placeholder, retrying, write_txn
 from core.data.models import Job, JobLine, Lot, PickTask, StockUnit
 from core.errors import BusinessRefusal, NotFound, UserInputError
@@ -74,14 +75,10 @@ def output_lot_code(job: str, start) -> str:
 def load_kernel() -> threading.Thread | None:
     """Load numba and the cached JIT kernel (about half a second) on a thread while the caller reads the database;
     None when the kernel compiled ahead of time is there (core.allocator.aot), which loads in a millisecond."""
-    from core.allocator import aot
-
     if aot.load() is not None:
         return None
 
     def work():
-        from core.config import numba_cache_dir
-
         numba_cache_dir()  # before numba loads: its JIT cache must be somewhere this user can write
         from core.allocator.kernel import warm_up
 
@@ -93,15 +90,11 @@ def load_kernel() -> threading.Thread | None:
 
 
 def _allocate(lines: LineTable, lock: bool, kernel: threading.Thread | None = None):
-    from core.allocator import aot
-
     items = sorted(set(lines.item))
     units = load_units(items, lock=lock)
     arrays = lines.arrays({code: i for i, code in enumerate(items)})
     allocate = aot.load()
     if allocate is None:
-        from core.config import numba_cache_dir
-
         numba_cache_dir()  # before numba loads: its JIT cache must be somewhere this user can write
         if kernel is not None:
             kernel.join()
