@@ -8,14 +8,18 @@ screen polling an unplugged scale does not hammer the OS or a device server.
 from __future__ import annotations
 
 import time
+from array import array
 
 import serial
 
 from .errors import ScaleOffline
 
 try:
+    from fcntl import ioctl
+    from termios import FIONREAD
     from termios import error as _TermiosError
 except ImportError:  # not a POSIX system
+    ioctl = FIONREAD = None
     _TermiosError = OSError
 
 # A hung-up tty raises termios.error (not an OSError) from flush and settings calls.
@@ -88,6 +92,12 @@ class Port:
     def waiting(self) -> int:
         """How many bytes have arrived and not been read yet."""
         try:
+            # pyserial's socket:// says only whether any byte waits (1 or 0); the socket itself knows how many.
+            sock = getattr(self._serial, "_socket", None)
+            if sock is not None and ioctl is not None:
+                count = array("i", [0])
+                ioctl(sock.fileno(), FIONREAD, count)
+                return count[0]
             return self._serial.in_waiting
         except _LOST as exc:
             raise self.lose(str(exc)) from exc

@@ -13,12 +13,12 @@ def test_bytes_not_waiting_at_a_look_came_in_after_it():
 def test_a_backlog_keeps_its_old_moment_however_many_reads_it_takes():
     arrivals = Arrivals(now=0.0)
     arrivals.seen(waiting=0, now=1.0)  # the reader looks, then is kept away from the port (a busy terminal)
-    arrivals.seen(waiting=9000, now=5.0)  # the key was pressed at 4.0; the scale's old frames still wait
-    assert arrivals.took(4096) == 1.0
-    arrivals.seen(waiting=4904, now=5.1)
-    assert arrivals.took(4096) == 1.0
-    arrivals.seen(waiting=808 + 18, now=5.2)  # 18 bytes more came in after the look at 5.1
-    assert arrivals.took(808) == 1.0
+    arrivals.seen(waiting=3000, now=5.0)  # the key was pressed at 4.0; the scale's old frames still wait
+    assert arrivals.took(1024) == 1.0
+    arrivals.seen(waiting=1976, now=5.1)
+    assert arrivals.took(1024) == 1.0
+    arrivals.seen(waiting=952 + 18, now=5.2)  # 18 bytes more came in after the look at 5.1
+    assert arrivals.took(952) == 1.0
     arrivals.seen(waiting=18, now=5.3)
     assert arrivals.took(18) == 5.1
 
@@ -38,3 +38,18 @@ def test_a_flush_forgets_what_waited():
     arrivals.reset(now=2.0)
     arrivals.seen(waiting=0, now=3.0)
     assert arrivals.took(18) == 3.0
+
+
+def test_after_a_full_count_chunks_keep_the_last_empty_moment_until_the_port_is_seen_empty():
+    """A tty shows at most 4,095 bytes waiting; what the kernel holds behind them shows up later, looking new."""
+    arrivals = Arrivals(now=0.0)
+    arrivals.seen(waiting=0, now=1.0)
+    arrivals.seen(waiting=4095, now=5.0)  # the count at its ceiling: more may wait unseen
+    assert arrivals.took(4095) == 1.0
+    arrivals.seen(waiting=4095, now=5.1)  # the hidden bytes, counted only now
+    assert arrivals.took(4095) == 1.0
+    arrivals.seen(waiting=300, now=5.2)
+    assert arrivals.took(300) == 1.0
+    arrivals.seen(waiting=0, now=5.3)  # drained at last
+    arrivals.seen(waiting=18, now=5.4)
+    assert arrivals.took(18) == 5.3
