@@ -23,15 +23,14 @@ COUNT_CEILING = 4095
 class Arrivals:
     def __init__(self, now: float) -> None:
         self._unread: deque[list] = deque()  # [bytes, came in after], oldest first, for bytes seen waiting
-        self._looked = now
-        self._empty = now  # the last look that found nothing waiting
-        self._overflowed = False  # a look found the count at its ceiling since then
+        self.reset(now)
 
     def reset(self, now: float) -> None:
         """Nothing is waiting as of `now` (a port just opened or flushed)."""
         self._unread.clear()
-        self._looked = self._empty = now
-        self._overflowed = False
+        self._looked = now
+        self._empty = now  # the last look that found nothing waiting
+        self._overflowed = False  # a look found the count at its ceiling since then
 
     def seen(self, waiting: int, now: float) -> None:
         """`waiting` bytes wait to be read, looked at no earlier than `now`."""

@@ -124,7 +124,7 @@ class Session:
         """Every frame that arrives before `deadline`, returning early once some have come.
 
         A generator: decode each frame with `decoded` before taking the next, so each is stamped with its own
-        arrival time.
+        moment (the one it is known to have come in after).
         """
         first = self.next_frame(deadline)
         if first is None:
